@@ -1,0 +1,92 @@
+import { resolve } from 'node:path';
+import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
+import type { CacheConfig } from '@sd/cache/cache.module';
+import type { SqlConfig } from '@sd/orm/sql-database';
+import type { RateLimiterConfig } from '@sd/ratelimit/ratelimit.module';
+
+/** Signing and encryption keys: from the environment, or generated once into a file (embedded only). */
+export type AuthKeysConfig =
+  | { kind: 'configured'; tokenSigningKey: Buffer; apiKeyEncryptionKey: Buffer }
+  | { kind: 'generated'; file: string };
+
+export interface UserConfig {
+  http: { host: string; port: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  sql: SqlConfig;
+  cache: CacheConfig;
+  rateLimiter: RateLimiterConfig;
+  keys: AuthKeysConfig;
+  auth: Partial<Omit<AuthSettings, 'tokenSigningKey' | 'apiKeyEncryptionKey'>>;
+}
+
+/** Default data directory: `<repo>/var/user` (ignored by git). */
+const defaultDataDir = resolve(__dirname, '../../../var/user');
+
+/**
+ * Reads the config once at start-up and refuses bad values with a message naming them.
+ * SQL=embedded|postgres (DATABASE_URL), CACHE=memory|redis (REDIS_URL; the rate limiter follows),
+ * AUTH_TOKEN_SECRET / AUTH_ENCRYPTION_KEY (base64; required with PostgreSQL, where instances share them).
+ */
+export function userConfigFromEnv(env: NodeJS.ProcessEnv): UserConfig {
+  const dataDir = resolve(env.DATA_DIR ?? defaultDataDir);
+  const sqlKind = oneOf('SQL', env.SQL ?? 'embedded', ['embedded', 'postgres'] as const);
+  const cacheKind = oneOf('CACHE', env.CACHE ?? 'memory', ['memory', 'redis'] as const);
+  const keyPrefix = env.REDIS_KEY_PREFIX ?? 'sd:user:';
+  const redis = cacheKind === 'redis' ? { kind: 'redis' as const, url: required(env, 'REDIS_URL', 'CACHE=redis'), keyPrefix } : undefined;
+  return {
+    http: { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? '8081') },
+    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
+    sql: sqlKind === 'postgres' ? { kind: 'postgres', url: required(env, 'DATABASE_URL', 'SQL=postgres') } : { kind: 'embedded', file: resolve(dataDir, 'user.sqlite') },
+    cache: redis ?? { kind: 'memory' },
+    rateLimiter: redis ?? { kind: 'memory' },
+    keys: authKeys(env, sqlKind, dataDir),
+    auth: {
+      ...(env.ACCESS_TOKEN_TTL_SECONDS && { accessTokenTtlSeconds: positiveInteger('ACCESS_TOKEN_TTL_SECONDS', env.ACCESS_TOKEN_TTL_SECONDS) }),
+      ...(env.REFRESH_TOKEN_TTL_SECONDS && { refreshTokenTtlSeconds: positiveInteger('REFRESH_TOKEN_TTL_SECONDS', env.REFRESH_TOKEN_TTL_SECONDS) }),
+      ...(env.COOKIE_SECURE && { cookieSecure: oneOf('COOKIE_SECURE', env.COOKIE_SECURE, ['true', 'false'] as const) === 'true' }),
+    },
+  };
+}
+
+function authKeys(env: NodeJS.ProcessEnv, sqlKind: 'embedded' | 'postgres', dataDir: string): AuthKeysConfig {
+  const signing = env.AUTH_TOKEN_SECRET;
+  const encryption = env.AUTH_ENCRYPTION_KEY;
+  if (!signing && !encryption) {
+    if (sqlKind === 'postgres') throw new Error('AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY are required with SQL=postgres (every instance must share them)');
+    return { kind: 'generated', file: resolve(dataDir, 'auth-keys.json') };
+  }
+  if (!signing || !encryption) throw new Error('set both AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY, or neither');
+  const tokenSigningKey = base64Key('AUTH_TOKEN_SECRET', signing);
+  const apiKeyEncryptionKey = base64Key('AUTH_ENCRYPTION_KEY', encryption);
+  if (tokenSigningKey.length < 32) throw new Error('AUTH_TOKEN_SECRET must decode to at least 32 bytes');
+  if (apiKeyEncryptionKey.length !== 32) throw new Error('AUTH_ENCRYPTION_KEY must decode to exactly 32 bytes');
+  return { kind: 'configured', tokenSigningKey, apiKeyEncryptionKey };
+}
+
+function base64Key(name: string, value: string): Buffer {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw new Error(`${name} must be base64`);
+  return Buffer.from(value, 'base64');
+}
+
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new Error(`PORT must be an integer in 0..65535, not ${value}`);
+  return parsed;
+}
+
+function positiveInteger(name: string, value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, not ${value}`);
+  return parsed;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')}, not ${value}`);
+  return value as T;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string, because: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is required with ${because}`);
+  return value;
+}

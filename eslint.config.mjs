@@ -1,0 +1,60 @@
+// One lint config for the whole workspace. Besides style, it enforces the layering of the
+// brief: domain has no drivers, use cases depend on ports only, and inversify stays in
+// module files and app composition roots.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const drivers = ['typeorm', 'pg', 'mongodb', 'kafkajs', 'ioredis', 'express', 'ws', 'sql.js', 'pino', 'prom-client'];
+const driverPatterns = drivers.flatMap((name) => [name, `${name}/*`]);
+const inversify = ['inversify', 'inversify/*', '@inversifyjs/*'];
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-imports': ['error', { patterns: [{ group: inversify, message: 'inversify belongs in *.module.ts files and app composition roots.' }] }],
+    },
+  },
+  {
+    files: ['packages/domain/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: [...driverPatterns, ...inversify, '@sd/*', '!@sd/domain'], message: 'The domain package holds entities, ports, tokens and errors only.' },
+      ] }],
+    },
+  },
+  {
+    files: ['packages/*/src/usecase/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: [...driverPatterns, ...inversify], message: 'A use case depends on ports, never on a driver.' },
+        { group: ['**/repository/**', '**/delivery/**', '@sd/mq', '@sd/mq/*', '@sd/orm', '@sd/orm/*', '@sd/mongo', '@sd/mongo/*', '@sd/cache/*', '@sd/ratelimit/*', '@sd/http/*'], message: 'A use case must not reach adapters or delivery.' },
+      ] }],
+    },
+  },
+  {
+    files: ['packages/*/src/repository/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/delivery/**', ...inversify], message: 'Repositories do not know delivery or the container.' },
+      ] }],
+    },
+  },
+  {
+    files: ['packages/*/src/delivery/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/repository/**', ...inversify], message: 'Delivery talks to use cases, not repositories or the container.' },
+      ] }],
+    },
+  },
+  {
+    files: ['**/*.module.ts', 'apps/*/src/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+);

@@ -1,0 +1,51 @@
+// Shared Jest setup for every workspace package.
+// swc compiles TypeScript per file with legacy decorators and emitted metadata, which
+// typeorm entities need; ts-jest is avoided because it lags TypeScript releases.
+const path = require('node:path');
+
+const swcTransform = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+function project(rootDir, displayName, testMatch, extra) {
+  return {
+    displayName,
+    rootDir,
+    testEnvironment: 'node',
+    testMatch,
+    transform: { '^.+\\.(t|j|mj)sx?$': swcTransform },
+    // inversify 8 ships ESM only; Jest on Node 20 must transform it to CommonJS.
+    transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(inversify|@inversifyjs))'],
+    setupFiles: [path.join(__dirname, 'jest.setup.js')],
+    ...extra,
+  };
+}
+
+/**
+ * Unit specs (`*.spec.ts`, no I/O) and integration specs (`*.int-spec.ts`) that talk to the
+ * real services named in `services` (see @sd/testing/services).
+ */
+module.exports = function jestConfig(rootDir, { services = [] } = {}) {
+  const resolveTesting = (file) => require.resolve(`@sd/testing/${file}`, { paths: [rootDir] });
+  return {
+    projects: [
+      project(rootDir, 'unit', ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts']),
+      project(rootDir, 'integration', ['<rootDir>/src/**/*.int-spec.ts', '<rootDir>/test/**/*.int-spec.ts'], {
+        setupFilesAfterEnv: [path.join(__dirname, 'jest.integration-setup.js')],
+        globals: { services },
+        ...(services.length > 0 && {
+          globalSetup: resolveTesting('global-setup'),
+          globalTeardown: resolveTesting('global-teardown'),
+        }),
+      }),
+    ],
+  };
+};

@@ -1,0 +1,2 @@
+// inversify and typeorm read decorator metadata through the Reflect polyfill.
+require('reflect-metadata');

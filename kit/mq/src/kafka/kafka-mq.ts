@@ -1,0 +1,170 @@
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Consumer,
+  type KafkaMessage,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
+import type { Logger } from '@sd/domain/logger';
+import type {
+  IncomingMessage,
+  MessageQueue,
+  OutgoingMessage,
+  SubscribeOptions,
+  Subscription,
+} from '@sd/domain/mq';
+
+export interface KafkaMqConfig {
+  brokers: readonly string[];
+  clientId: string;
+  logger?: Logger;
+  /**
+   * Consumer heartbeat; a rebalance waits for every member's next heartbeat, so a short
+   * interval makes joins and failovers quick. Default 1000 ms.
+   */
+  heartbeatIntervalMs?: number;
+  /** A member silent this long is presumed dead and its partitions move. Default 10000 ms. */
+  sessionTimeoutMs?: number;
+}
+
+/**
+ * MessageQueue over Kafka through kafkajs. Publishing waits for acks from all in-sync
+ * replicas with an idempotent producer, so a retried send is never written twice.
+ */
+export class KafkaMessageQueue implements MessageQueue {
+  private readonly kafka: Kafka;
+  private producer: Promise<Producer> | undefined;
+  private readonly consumers = new Set<Consumer>();
+
+  constructor(private readonly config: KafkaMqConfig) {
+    this.kafka = new Kafka({
+      clientId: config.clientId,
+      brokers: [...config.brokers],
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry) => this.log(entry),
+    });
+  }
+
+  async ensureTopic(topic: string, options?: { partitions?: number }): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: options?.partitions ?? 1 }], waitForLeaders: true });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const producer = await this.connectedProducer();
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: messages.map((message) => ({
+        key: message.key ?? null,
+        value: message.value,
+        headers: message.headers ? { ...message.headers } : undefined,
+      })),
+    });
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const { topic, handler } = options;
+    const maxBatchSize = options.maxBatchSize ?? 500;
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      heartbeatInterval: this.config.heartbeatIntervalMs ?? 1_000,
+      sessionTimeout: this.config.sessionTimeoutMs ?? 10_000,
+      // A short long-poll: an idle consumer sees new messages within this bound, not 5 s later.
+      maxWaitTimeInMs: 250,
+      allowAutoTopicCreation: false,
+    });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => options.onAssigned?.(payload.memberAssignment[topic] ?? []));
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: options.startFrom === 'earliest' });
+    await consumer.run({
+      autoCommit: false,
+      // kafkajs advances its fetch position only through resolveOffset; commits stay explicit.
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const { partition } = batch;
+        for (let start = 0; start < batch.messages.length; start += maxBatchSize) {
+          const messages = batch.messages.slice(start, start + maxBatchSize).map((m) => incoming(topic, partition, m));
+          const commit = async (upTo = messages[messages.length - 1]): Promise<void> => {
+            if (upTo) await consumer.commitOffsets([{ topic, partition, offset: (BigInt(upTo.offset) + 1n).toString() }]);
+          };
+          // Retry the same messages until the handler succeeds or the partition moves away.
+          for (;;) {
+            if (!isRunning() || isStale()) return;
+            try {
+              await handler({ topic, partition, messages, commit });
+              break;
+            } catch (error) {
+              options.onError?.(error);
+              await new Promise((resolve) => setTimeout(resolve, 100));
+              await heartbeat();
+            }
+          }
+          resolveOffset(messages[messages.length - 1]!.offset);
+          await heartbeat();
+        }
+      },
+    });
+    this.consumers.add(consumer);
+    let closing: Promise<void> | undefined;
+    return {
+      close: () => {
+        closing ??= consumer.disconnect().finally(() => this.consumers.delete(consumer));
+        return closing;
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
+    this.consumers.clear();
+    const producer = this.producer;
+    this.producer = undefined;
+    if (producer) await (await producer).disconnect();
+  }
+
+  private connectedProducer(): Promise<Producer> {
+    this.producer ??= (async () => {
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await producer.connect();
+      return producer;
+    })();
+    return this.producer;
+  }
+
+  private log({ level, log }: LogEntry): void {
+    const logger = this.config.logger;
+    if (!logger) return;
+    const { message, ...fields } = log;
+    if (level === logLevel.ERROR) logger.error({ kafka: fields }, message);
+    else logger.warn({ kafka: fields }, message);
+  }
+}
+
+function incoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value !== undefined) headers[name] = value.toString();
+  }
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString(),
+    value: message.value ?? Buffer.alloc(0),
+    headers,
+  };
+}

@@ -1,0 +1,30 @@
+import { ContainerModule } from 'inversify';
+import { Logger } from '@sd/domain/logger';
+import { MessageQueue } from '@sd/domain/mq';
+import { KafkaMessageQueue } from './kafka/kafka-mq';
+import { MemoryBroker, MemoryMessageQueue } from './memory/memory-mq';
+
+export type MqConfig = { kind: 'memory'; partitionCapacity?: number } | { kind: 'kafka'; brokers: readonly string[]; clientId: string };
+
+/** Binds `MessageQueue` to the adapter the config names; the container closes it on unbind. */
+export function mqModule(config: MqConfig): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    const binding = bind<MessageQueue>(MessageQueue);
+    switch (config.kind) {
+      case 'memory':
+        binding
+          .toResolvedValue(() => new MemoryMessageQueue(new MemoryBroker({ partitionCapacity: config.partitionCapacity })))
+          .inSingletonScope()
+          .onDeactivation((mq) => mq.close());
+        return;
+      case 'kafka':
+        binding
+          .toResolvedValue((logger: Logger) => new KafkaMessageQueue({ ...config, logger }), [Logger])
+          .inSingletonScope()
+          .onDeactivation((mq) => mq.close());
+        return;
+      default:
+        throw new Error(`unknown message queue kind: ${(config as { kind: string }).kind}`);
+    }
+  });
+}

@@ -1,0 +1,97 @@
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import type { SqljsDriver } from 'typeorm/driver/sqljs/SqljsDriver';
+
+/**
+ * Where SQL data lives. `embedded` is SQLite compiled to WebAssembly (sql.js): no server and
+ * no native build; without `file` it is in memory only.
+ */
+export type SqlConfig =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'embedded'; file?: string; persist?: 'every-write' | 'on-demand' };
+
+export interface SqlSchema {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  /** PostgreSQL migrations, run at open; the embedded database is synchronized from the entities. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  /** Default `migrations`; an app composing several domains passes all their entities and migrations at once. */
+  migrationsTableName?: string;
+}
+
+export interface SqlDatabase {
+  readonly dataSource: DataSource;
+  readonly kind: SqlConfig['kind'];
+  /** Writes an embedded database to its file now (atomically); a no-op for PostgreSQL. */
+  persist(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openSqlDatabase(config: SqlConfig, schema: SqlSchema): Promise<SqlDatabase> {
+  switch (config.kind) {
+    case 'postgres': {
+      const dataSource = new DataSource({
+        type: 'postgres',
+        url: config.url,
+        entities: schema.entities,
+        migrations: schema.migrations,
+        migrationsTableName: schema.migrationsTableName ?? 'migrations',
+        migrationsRun: true,
+        synchronize: false,
+        extra: { max: config.poolSize ?? 10 },
+      });
+      await dataSource.initialize();
+      return { dataSource, kind: 'postgres', persist: async () => undefined, close: () => dataSource.destroy() };
+    }
+    case 'embedded': {
+      const { file } = config;
+      const saveTo = file ? (data: Uint8Array): Promise<void> => writeAtomically(file, data) : undefined;
+      const dataSource = new DataSource({
+        type: 'sqljs',
+        database: file ? await readIfExists(file) : undefined,
+        entities: schema.entities,
+        synchronize: true,
+        autoSave: saveTo !== undefined && config.persist !== 'on-demand',
+        autoSaveCallback: saveTo,
+      });
+      await dataSource.initialize();
+      const persist = async (): Promise<void> => {
+        if (saveTo) await saveTo((dataSource.driver as SqljsDriver).export());
+      };
+      return {
+        dataSource,
+        kind: 'embedded',
+        persist,
+        close: async () => {
+          await persist();
+          await dataSource.destroy();
+        },
+      };
+    }
+  }
+}
+
+async function readIfExists(file: string): Promise<Uint8Array | undefined> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Temp file, fsync, rename: a crash leaves either the old or the new file, never half of one. */
+async function writeAtomically(file: string, data: Uint8Array): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const temp = `${file}.tmp`;
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, file);
+}

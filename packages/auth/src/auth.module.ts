@@ -1,0 +1,72 @@
+import type { Router } from 'express';
+import { ContainerModule } from 'inversify';
+import type { DataSource } from 'typeorm';
+import { ApiKeyRepository } from '@sd/domain/auth/api-key';
+import { Authenticator } from '@sd/domain/auth/authenticator';
+import { SessionRepository } from '@sd/domain/auth/session';
+import { UserRepository } from '@sd/domain/auth/user';
+import { Cache } from '@sd/domain/cache';
+import { Logger } from '@sd/domain/logger';
+import { RateLimiter } from '@sd/domain/rate-limit';
+import { createAuthRouter } from './delivery/http/auth.router';
+import { TypeormApiKeyRepository, TypeormSessionRepository, TypeormUserRepository } from './repository/typeorm/auth.typeorm-repo';
+import { AccessTokenCodec } from './usecase/access-token';
+import { AccountUseCase } from './usecase/account.usecase';
+import { ApiKeyUseCase } from './usecase/api-key.usecase';
+import type { AuthSettings, Clock } from './usecase/auth-settings';
+import { CredentialAuthenticator } from './usecase/authenticator.usecase';
+import { PasswordHasher } from './usecase/password-hasher';
+import { SecretBox } from './usecase/secret-box';
+
+/** The users router (`createAuthRouter`), for an app to mount under `/api`. */
+export const AuthRouter = Symbol.for('sd.auth.AuthRouter');
+
+/**
+ * The auth use cases, the `Authenticator` and the `AuthRouter`. Needs `Logger`, `Cache`,
+ * `RateLimiter` and the three repositories bound (for example by `authTypeormRepositoryModule`).
+ */
+export function authModule(settings: AuthSettings, options: { clock?: Clock } = {}): ContainerModule {
+  const clock = options.clock ?? Date.now;
+  return new ContainerModule(({ bind }) => {
+    bind(PasswordHasher).toResolvedValue(() => new PasswordHasher(settings.scrypt)).inSingletonScope();
+    bind(AccessTokenCodec).toResolvedValue(() => new AccessTokenCodec(settings.tokenSigningKey)).inSingletonScope();
+    bind(SecretBox).toResolvedValue(() => new SecretBox(settings.apiKeyEncryptionKey)).inSingletonScope();
+    bind(AccountUseCase)
+      .toResolvedValue(
+        (users: UserRepository, sessions: SessionRepository, hasher: PasswordHasher, tokens: AccessTokenCodec, logger: Logger) =>
+          new AccountUseCase(users, sessions, hasher, tokens, settings, clock, logger.child({ component: 'auth' })),
+        [UserRepository, SessionRepository, PasswordHasher, AccessTokenCodec, Logger],
+      )
+      .inSingletonScope();
+    bind(ApiKeyUseCase)
+      .toResolvedValue(
+        (apiKeys: ApiKeyRepository, box: SecretBox, logger: Logger) =>
+          new ApiKeyUseCase(apiKeys, box, settings, clock, logger.child({ component: 'auth' })),
+        [ApiKeyRepository, SecretBox, Logger],
+      )
+      .inSingletonScope();
+    bind<Authenticator>(Authenticator)
+      .toResolvedValue(
+        (sessions: SessionRepository, apiKeys: ApiKeyRepository, cache: Cache, tokens: AccessTokenCodec, box: SecretBox) =>
+          new CredentialAuthenticator(sessions, apiKeys, cache, tokens, box, settings, clock),
+        [SessionRepository, ApiKeyRepository, Cache, AccessTokenCodec, SecretBox],
+      )
+      .inSingletonScope();
+    bind<Router>(AuthRouter)
+      .toResolvedValue(
+        (accounts: AccountUseCase, apiKeys: ApiKeyUseCase, authenticator: Authenticator, rateLimiter: RateLimiter, logger: Logger) =>
+          createAuthRouter({ accounts, apiKeys, authenticator, rateLimiter, settings, logger }),
+        [AccountUseCase, ApiKeyUseCase, Authenticator, RateLimiter, Logger],
+      )
+      .inSingletonScope();
+  });
+}
+
+/** The auth repositories on an open typeorm data source (see `authSqlSchema`). */
+export function authTypeormRepositoryModule(dataSource: DataSource): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<UserRepository>(UserRepository).toConstantValue(new TypeormUserRepository(dataSource));
+    bind<SessionRepository>(SessionRepository).toConstantValue(new TypeormSessionRepository(dataSource));
+    bind<ApiKeyRepository>(ApiKeyRepository).toConstantValue(new TypeormApiKeyRepository(dataSource));
+  });
+}

@@ -1,0 +1,46 @@
+import { openSqlDatabase, type SqlDatabase } from '@sd/orm/sql-database';
+import { serviceUrl } from '@sd/testing/services';
+import { describeAuthRepositoryContract } from '../../testing/auth-repository-contract';
+import { isolatedPostgresSchema } from '../../testing/postgres-schema';
+import { authSqlSchema } from './auth-sql-schema';
+import { TypeormApiKeyRepository, TypeormSessionRepository, TypeormUserRepository } from './auth.typeorm-repo';
+
+// PostgreSQL through the hand-written migrations, in a schema of this file's own. Each
+// `open` is a separate connection pool, as a second app instance would have.
+let schema: Awaited<ReturnType<typeof isolatedPostgresSchema>>;
+const opened: SqlDatabase[] = [];
+
+beforeAll(async () => (schema = await isolatedPostgresSchema(serviceUrl('postgres'), 'auth_repo_it')));
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((db) => db.close()));
+});
+afterAll(async () => schema.drop());
+
+describeAuthRepositoryContract('typeorm on PostgreSQL', async () => {
+  const db = await openSqlDatabase({ kind: 'postgres', url: schema.url, poolSize: 4 }, authSqlSchema);
+  opened.push(db);
+  return {
+    users: new TypeormUserRepository(db.dataSource),
+    sessions: new TypeormSessionRepository(db.dataSource),
+    apiKeys: new TypeormApiKeyRepository(db.dataSource),
+  };
+});
+
+describe('auth migrations', () => {
+  it('create the tables once, in the schema the URL selects', async () => {
+    const db = await openSqlDatabase({ kind: 'postgres', url: schema.url }, authSqlSchema);
+    opened.push(db);
+    const applied = await db.dataSource.query('SELECT name FROM migrations');
+    expect(applied).toEqual([{ name: 'CreateAuthTables1763900000000' }]);
+    const tables = await db.dataSource.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`,
+    );
+    expect(tables.map((t: { table_name: string }) => t.table_name)).toEqual([
+      'auth_api_keys',
+      'auth_refresh_tokens',
+      'auth_sessions',
+      'auth_users',
+      'migrations',
+    ]);
+  });
+});

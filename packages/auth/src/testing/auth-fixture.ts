@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { MemoryCache } from '@sd/cache/memory/memory-cache';
+import { silentLogger } from '@sd/logging/logger';
+import { openSqlDatabase, type SqlDatabase } from '@sd/orm/sql-database';
+import { authSqlSchema } from '../repository/typeorm/auth-sql-schema';
+import { TypeormApiKeyRepository, TypeormSessionRepository, TypeormUserRepository } from '../repository/typeorm/auth.typeorm-repo';
+import { AccessTokenCodec } from '../usecase/access-token';
+import { AccountUseCase } from '../usecase/account.usecase';
+import { ApiKeyUseCase } from '../usecase/api-key.usecase';
+import { authSettings, type AuthSettings } from '../usecase/auth-settings';
+import { CredentialAuthenticator } from '../usecase/authenticator.usecase';
+import { PasswordHasher } from '../usecase/password-hasher';
+import { SecretBox } from '../usecase/secret-box';
+
+/** A controllable clock for tests, in epoch ms. */
+export class TestClock {
+  constructor(public nowMs = Date.now()) {}
+  readonly now = (): number => this.nowMs;
+  advance(ms: number): void {
+    this.nowMs += ms;
+  }
+}
+
+export interface AuthFixture {
+  settings: AuthSettings;
+  clock: TestClock;
+  db: SqlDatabase;
+  cache: MemoryCache;
+  accounts: AccountUseCase;
+  apiKeys: ApiKeyUseCase;
+  authenticator: CredentialAuthenticator;
+  close(): Promise<void>;
+}
+
+/**
+ * The auth use cases wired by hand (no container) on an embedded database and a memory
+ * cache; scrypt runs at a low cost so suites stay fast.
+ */
+export async function createAuthFixture(overrides: Partial<Omit<AuthSettings, 'tokenSigningKey' | 'apiKeyEncryptionKey'>> = {}): Promise<AuthFixture> {
+  const settings = authSettings(
+    { tokenSigningKey: randomBytes(32), apiKeyEncryptionKey: randomBytes(32) },
+    { scrypt: { cost: 2 ** 10, blockSize: 8, parallelization: 1 }, ...overrides },
+  );
+  const clock = new TestClock();
+  const db = await openSqlDatabase({ kind: 'embedded' }, authSqlSchema);
+  const users = new TypeormUserRepository(db.dataSource);
+  const sessions = new TypeormSessionRepository(db.dataSource);
+  const keys = new TypeormApiKeyRepository(db.dataSource);
+  const cache = new MemoryCache({ now: clock.now });
+  const tokens = new AccessTokenCodec(settings.tokenSigningKey);
+  const box = new SecretBox(settings.apiKeyEncryptionKey);
+  return {
+    settings,
+    clock,
+    db,
+    cache,
+    accounts: new AccountUseCase(users, sessions, new PasswordHasher(settings.scrypt), tokens, settings, clock.now, silentLogger),
+    apiKeys: new ApiKeyUseCase(keys, box, settings, clock.now, silentLogger),
+    authenticator: new CredentialAuthenticator(sessions, keys, cache, tokens, box, settings, clock.now),
+    close: async () => {
+      await cache.close();
+      await db.close();
+    },
+  };
+}

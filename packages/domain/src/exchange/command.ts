@@ -1,0 +1,159 @@
+/**
+ * Requests carry decimal strings as the API receives them; commands carry the same intent as
+ * scaled integers (ticks, lots, minor units) once the request passed the product's increments.
+ * Only commands are sequenced, journaled and applied by the engine.
+ */
+export type OrderSide = 'buy' | 'sell';
+export type OrderType = 'limit' | 'market';
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
+/**
+ * Self-trade prevention, decided by the incoming order: decrement and cancel (`dc`, the smaller
+ * order is canceled and the larger one shrinks by its size), cancel oldest (`co`), cancel newest
+ * (`cn`), cancel both (`cb`).
+ */
+export type SelfTradePrevention = 'dc' | 'co' | 'cn' | 'cb';
+
+export interface PlaceOrderRequest {
+  type: 'place';
+  userId: string;
+  productId: string;
+  side: OrderSide;
+  orderType: OrderType;
+  /** Limit orders only. */
+  price?: string;
+  /** Limit orders and market orders by size. */
+  size?: string;
+  /** Market buys by funds: quote to spend, taker fee included. */
+  funds?: string;
+  /** Default GTC; market orders are immediate by nature and ignore it. */
+  timeInForce?: TimeInForce;
+  postOnly?: boolean;
+  /** Default `dc`. */
+  stp?: SelfTradePrevention;
+  clientOid?: string;
+}
+
+export interface CancelOrderRequest {
+  type: 'cancel';
+  userId: string;
+  orderId: string;
+}
+
+export interface CancelByClientOidRequest {
+  type: 'cancel_client_oid';
+  userId: string;
+  clientOid: string;
+}
+
+export interface CancelAllRequest {
+  type: 'cancel_all';
+  userId: string;
+  productId?: string;
+}
+
+export interface DepositRequest {
+  type: 'deposit';
+  userId: string;
+  currency: string;
+  amount: string;
+}
+
+export interface WithdrawRequest {
+  type: 'withdraw';
+  userId: string;
+  currency: string;
+  amount: string;
+}
+
+export interface TransferRequest {
+  type: 'transfer';
+  fromUserId: string;
+  toUserId: string;
+  currency: string;
+  amount: string;
+}
+
+export type ExchangeRequest =
+  | PlaceOrderRequest
+  | CancelOrderRequest
+  | CancelByClientOidRequest
+  | CancelAllRequest
+  | DepositRequest
+  | WithdrawRequest
+  | TransferRequest;
+
+export interface PlaceOrderCommand {
+  type: 'place';
+  userId: string;
+  productId: string;
+  side: OrderSide;
+  orderType: OrderType;
+  /** Limit price in ticks; 0 for market orders. */
+  price: number;
+  /** Size in lots; 0 for a market buy by funds. */
+  size: number;
+  /** Quote minor units for a market buy by funds, else 0. */
+  funds: number;
+  timeInForce: TimeInForce;
+  postOnly: boolean;
+  stp: SelfTradePrevention;
+  clientOid: string | null;
+}
+
+export interface CancelOrderCommand {
+  type: 'cancel';
+  userId: string;
+  orderId: number;
+}
+
+export interface CancelByClientOidCommand {
+  type: 'cancel_client_oid';
+  userId: string;
+  clientOid: string;
+}
+
+export interface CancelAllCommand {
+  type: 'cancel_all';
+  userId: string;
+  productId: string | null;
+}
+
+/** Amounts are minor units of `currency`. */
+export interface DepositCommand {
+  type: 'deposit';
+  userId: string;
+  currency: string;
+  amount: number;
+}
+
+export interface WithdrawCommand {
+  type: 'withdraw';
+  userId: string;
+  currency: string;
+  amount: number;
+}
+
+export interface TransferCommand {
+  type: 'transfer';
+  fromUserId: string;
+  toUserId: string;
+  currency: string;
+  amount: number;
+}
+
+export type ExchangeCommand =
+  | PlaceOrderCommand
+  | CancelOrderCommand
+  | CancelByClientOidCommand
+  | CancelAllCommand
+  | DepositCommand
+  | WithdrawCommand
+  | TransferCommand;
+
+/** A command with its place in the global order: the unit of the journal and of replay. */
+export interface SequencedCommand {
+  sequence: number;
+  /** Epoch milliseconds given by the sequencer; the engine never reads a clock. */
+  timestamp: number;
+  command: ExchangeCommand;
+}

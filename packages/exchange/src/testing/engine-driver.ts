@@ -1,0 +1,71 @@
+import type { ExchangeCommand, ExchangeRequest } from '@sd/domain/exchange/command';
+import type { EngineSnapshot } from '@sd/domain/exchange/snapshot';
+import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '../usecase/catalog/default-products';
+import { ProductCatalog } from '../usecase/catalog/product-catalog';
+import { ExchangeEngine, type EngineOptions } from '../usecase/engine/exchange-engine';
+import { EventFormatter, type DecimalOutcome } from '../usecase/engine/event-format';
+import { stateHash } from '../usecase/engine/state-hash';
+import { RequestParser } from '../usecase/order/request-parser';
+import { checkInvariants, FillAudit } from './engine-invariants';
+
+/**
+ * Drives an engine command by command, as the sequencer would, and after every command
+ * asserts the conservation invariants, the fill audit, and that a rejection changed nothing.
+ */
+export class EngineDriver {
+  readonly engine: ExchangeEngine;
+  readonly parser: RequestParser;
+  readonly outcomes: DecimalOutcome[] = [];
+  private readonly audit: FillAudit;
+  private readonly formatter: EventFormatter;
+  private clock = 1_700_000_000_000;
+
+  constructor(
+    readonly catalog = new ProductCatalog(DEFAULT_CURRENCIES, DEFAULT_PRODUCTS),
+    options: EngineOptions = {},
+  ) {
+    this.engine = new ExchangeEngine(catalog, options);
+    this.parser = new RequestParser(catalog);
+    this.audit = new FillAudit(catalog);
+    this.formatter = new EventFormatter(catalog);
+  }
+
+  /** Parses and applies a request; a parse failure throws, so tests of the engine stay explicit. */
+  run(request: ExchangeRequest): DecimalOutcome {
+    const parsed = this.parser.parse(request);
+    if (parsed.command === null) throw new Error(`request refused by the parser: ${parsed.rejection.code}`);
+    return this.apply(parsed.command);
+  }
+
+  /** Applies a command and answers its outcome with decimal amounts, as a client sees it. */
+  apply(command: ExchangeCommand): DecimalOutcome {
+    const before = stateWithoutPosition(this.engine.snapshot());
+    const outcome = this.engine.apply({ sequence: this.engine.lastSequence + 1, timestamp: ++this.clock, command });
+    const decimal = this.formatter.outcome(outcome);
+    this.outcomes.push(decimal);
+    const snapshot = this.engine.snapshot();
+    const problems = [...checkInvariants(snapshot, this.catalog), ...this.audit.observe(outcome)];
+    if (outcome.rejection !== null) {
+      if (outcome.events.length > 0) problems.push('a rejection emitted events');
+      if (stateWithoutPosition(snapshot) !== before) problems.push(`rejection ${outcome.rejection.code} changed the state`);
+    }
+    if (problems.length > 0) throw new Error(`after ${JSON.stringify(command)}:\n${problems.join('\n')}`);
+    return decimal;
+  }
+
+  deposit(userId: string, currency: string, amount: string): DecimalOutcome {
+    return this.run({ type: 'deposit', userId, currency, amount });
+  }
+
+  /** `{ available, hold }` of one currency as decimal strings. */
+  balance(userId: string, currency: string): { available: string; hold: string } {
+    const row = this.engine.balances(userId).find((b) => b.currency === currency);
+    if (row === undefined) throw new Error(`unknown currency ${currency}`);
+    return { available: row.available, hold: row.hold };
+  }
+}
+
+/** State hash that ignores the sequence and timestamp a command always advances. */
+export function stateWithoutPosition(snapshot: EngineSnapshot): string {
+  return stateHash({ ...snapshot, sequence: 0, timestamp: 0 });
+}
