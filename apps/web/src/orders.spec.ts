@@ -1,0 +1,45 @@
+import { OrderStore } from './orders';
+import type { Order } from './types';
+
+const placed: Order = { id: 'o1', product_id: 'BTC-USDT', side: 'sell', type: 'limit', price: '100', size: '1', status: 'pending', filled_size: '0', created_at: '2026-01-01T00:00:00.000Z' };
+
+describe('OrderStore', () => {
+  it('follows an order through the user channel to done, with its fill', () => {
+    const store = new OrderStore();
+    store.apply({ type: 'received', product_id: 'BTC-USDT', order_id: 'o1', side: 'sell', order_type: 'limit', price: '100', size: '1', time: '2026-01-01T00:00:00.000Z' });
+    store.apply({ type: 'open', product_id: 'BTC-USDT', order_id: 'o1' });
+    expect(store.openOrders().map((o) => [o.id, o.status])).toEqual([['o1', 'open']]);
+    const match = { type: 'match', product_id: 'BTC-USDT', trade_id: 7, maker_order_id: 'o1', taker_order_id: 'theirs', price: '100', size: '0.4', time: '2026-01-01T00:00:01.000Z' };
+    store.apply(match);
+    store.apply(match); // also delivered on the matches channel
+    expect(store.openOrders()[0]?.filled_size).toBe('0.4');
+    expect(store.fillList()).toEqual([
+      { trade_id: 7, product_id: 'BTC-USDT', order_id: 'o1', price: '100', size: '0.4', side: 'sell', liquidity: 'M', fee: null, created_at: '2026-01-01T00:00:01.000Z' },
+    ]);
+    store.apply({ type: 'done', product_id: 'BTC-USDT', order_id: 'o1', reason: 'canceled' });
+    expect(store.openOrders()).toEqual([]);
+    expect(store.doneOrders().map((o) => [o.id, o.done_reason, o.filled_size])).toEqual([['o1', 'canceled', '0.4']]);
+  });
+
+  it('ignores matches between other traders', () => {
+    const store = new OrderStore();
+    store.apply({ type: 'match', product_id: 'BTC-USDT', trade_id: 1, maker_order_id: 'a', taker_order_id: 'b', price: '1', size: '1' });
+    expect(store.fillList()).toEqual([]);
+  });
+
+  it('never moves an order back to an earlier status when a REST answer arrives late', () => {
+    const store = new OrderStore();
+    store.upsertOrder(placed);
+    store.apply({ type: 'done', product_id: 'BTC-USDT', order_id: 'o1', reason: 'filled' });
+    store.upsertOrder({ ...placed, status: 'open', filled_size: '0' });
+    expect(store.doneOrders().map((o) => [o.status, o.done_reason])).toEqual([['done', 'filled']]);
+  });
+
+  it('keeps the REST fill, which has the fee, over the pushed one', () => {
+    const store = new OrderStore();
+    store.upsertOrder({ ...placed, status: 'open' });
+    store.apply({ type: 'match', product_id: 'BTC-USDT', trade_id: 3, maker_order_id: 'o1', taker_order_id: 'x', price: '100', size: '1', time: '2026-01-01T00:00:02.000Z' });
+    store.addFill({ trade_id: 3, product_id: 'BTC-USDT', order_id: 'o1', price: '100', size: '1', side: 'sell', liquidity: 'M', fee: '0.1', created_at: '2026-01-01T00:00:02.000Z' });
+    expect(store.fillList().map((f) => f.fee)).toEqual(['0.1']);
+  });
+});
