@@ -1,25 +1,86 @@
+import { resolve } from 'node:path';
+import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
+import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
+import type { CacheConfig } from '@sd/cache/cache.module';
+import type { RateLimitRule } from '@sd/domain/rate-limit';
 import type { MqConfig } from '@sd/mq/mq.module';
+import type { SqlConfig } from '@sd/orm/sql-database';
+import type { RateLimiterConfig } from '@sd/ratelimit/ratelimit.module';
+
+export type ExchangeMode = 'embedded' | 'distributed';
 
 export interface ExchangeConfig {
+  mode: ExchangeMode;
   http: { host: string; port: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Embedded: the journal and snapshots live here. */
+  dataDir: string;
+  /** `batch`: fdatasync once per group commit before answering; `none`: the OS flushes (survives a crash of the process, not of the machine). */
+  journalFsync: 'batch' | 'none';
+  /** Save an engine snapshot after this many commands. */
+  snapshotEvery: number;
   mq: MqConfig;
+  /** Accounts and sessions (written on every change), and the order, fill and market-data history. */
+  sql: { auth: SqlConfig; history: SqlConfig };
+  cache: CacheConfig;
+  rateLimiter: RateLimiterConfig;
+  keys: AuthKeysConfig;
+  auth: Partial<Omit<AuthSettings, 'tokenSigningKey' | 'apiKeyEncryptionKey'>>;
+  /** Order entry and cancels per user. */
+  tradingRateLimit: RateLimitRule;
+  /** The test-funds faucet: the largest deposit per call, or null when there is none. */
+  faucet: { maxAmount: string } | null;
+  /** Static files of the web page served at `/`, when the directory exists. */
+  webRoot: string;
 }
 
-/** Reads the config once at start-up and refuses bad values with a message naming them. */
+const repoRoot = resolve(__dirname, '../../..');
+
+/**
+ * Reads the config once at start-up and refuses bad values with a message naming them.
+ * EXCHANGE_MODE=embedded (default: file journal, memory MQ, embedded SQL, faucet on, no
+ * external service) or distributed (Kafka, PostgreSQL, Redis; faucet off unless FAUCET=on).
+ */
 export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
-  const mode = env.EXCHANGE_MODE ?? 'embedded';
-  if (mode !== 'embedded' && mode !== 'distributed') throw new Error(`EXCHANGE_MODE must be embedded or distributed, not ${mode}`);
+  const mode = oneOf('EXCHANGE_MODE', env.EXCHANGE_MODE ?? 'embedded', ['embedded', 'distributed'] as const);
+  const dataDir = resolve(env.DATA_DIR ?? resolve(repoRoot, 'var/exchange'));
+  const distributed = mode === 'distributed';
+  const redis = distributed ? { kind: 'redis' as const, url: required(env, 'REDIS_URL'), keyPrefix: env.REDIS_KEY_PREFIX ?? 'sd:exchange:' } : undefined;
+  const faucetOn = oneOf('FAUCET', env.FAUCET ?? (distributed ? 'off' : 'on'), ['on', 'off'] as const) === 'on';
   return {
+    mode,
     http: { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? '8080') },
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
-    mq: mode === 'embedded' ? { kind: 'memory' } : { kind: 'kafka', brokers: required(env, 'KAFKA_BROKERS').split(','), clientId: 'exchange' },
+    dataDir,
+    journalFsync: oneOf('JOURNAL_FSYNC', env.JOURNAL_FSYNC ?? 'batch', ['batch', 'none'] as const),
+    snapshotEvery: positiveInteger('SNAPSHOT_EVERY', env.SNAPSHOT_EVERY ?? '100000'),
+    mq: distributed ? { kind: 'kafka', brokers: required(env, 'KAFKA_BROKERS').split(','), clientId: 'exchange' } : { kind: 'memory' },
+    sql: distributed
+      ? { auth: { kind: 'postgres', url: required(env, 'DATABASE_URL') }, history: { kind: 'postgres', url: required(env, 'DATABASE_URL') } }
+      : {
+          auth: { kind: 'embedded', file: resolve(dataDir, 'auth.sqlite'), persist: 'every-write' },
+          // Persisted periodically: what a crash loses is rebuilt from the journal at start.
+          history: { kind: 'embedded', file: resolve(dataDir, 'history.sqlite'), persist: 'on-demand' },
+        },
+    cache: redis ?? { kind: 'memory' },
+    rateLimiter: redis ?? { kind: 'memory' },
+    keys: authKeysFromEnv(env, { shared: distributed, because: 'EXCHANGE_MODE=distributed', file: resolve(dataDir, 'auth-keys.json') }),
+    auth: {},
+    tradingRateLimit: { limit: positiveInteger('ORDERS_PER_SECOND_PER_USER', env.ORDERS_PER_SECOND_PER_USER ?? '50'), windowMs: 1000 },
+    faucet: faucetOn ? { maxAmount: env.FAUCET_MAX_AMOUNT ?? '1000000' } : null,
+    webRoot: resolve(env.WEB_ROOT ?? resolve(repoRoot, 'apps/web/dist')),
   };
 }
 
 function port(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new Error(`PORT must be an integer in 0..65535, not ${value}`);
+  return parsed;
+}
+
+function positiveInteger(name: string, value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, not ${value}`);
   return parsed;
 }
 

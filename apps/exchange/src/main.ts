@@ -1,25 +1,24 @@
 import 'reflect-metadata';
-import type { Application } from 'express';
 import { Logger } from '@sd/domain/logger';
-import { listen } from '@sd/http/server';
 import { exchangeConfigFromEnv } from './config';
-import { createExchangeContainer, HttpApp } from './container';
+import { startExchange } from './server';
 
 async function main(): Promise<void> {
   const config = exchangeConfigFromEnv(process.env);
-  const container = await createExchangeContainer(config);
-  const logger = container.get<Logger>(Logger);
-  const server = await listen(container.get<Application>(HttpApp), config.http);
-  logger.info({ url: server.url }, 'exchange listening');
+  const exchange = await startExchange(config);
+  const logger = exchange.container.get<Logger>(Logger);
+  logger.info({ url: exchange.url, mode: config.mode, dataDir: config.dataDir, faucet: config.faucet !== null }, 'exchange listening');
 
+  let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'shutting down');
-    await server.close();
-    await container.unbindAllAsync();
+    await exchange.close();
     process.exit(0);
   };
-  process.once('SIGINT', (signal) => void shutdown(signal));
-  process.once('SIGTERM', (signal) => void shutdown(signal));
+  process.on('SIGINT', (signal) => void shutdown(signal));
+  process.on('SIGTERM', (signal) => void shutdown(signal));
 }
 
 main().catch((error: unknown) => {

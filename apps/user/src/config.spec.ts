@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Application } from 'express';
 import request from 'supertest';
 import { silentLogger } from '@sd/logging/logger';
-import { resolveAuthKeys } from './auth-keys';
+import { resolveAuthKeys } from '@sd/auth/auth-keys';
 import { userConfigFromEnv } from './config';
 import { createUserContainer, HttpApp } from './container';
 

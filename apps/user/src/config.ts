@@ -1,13 +1,9 @@
 import { resolve } from 'node:path';
+import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
 import type { SqlConfig } from '@sd/orm/sql-database';
 import type { RateLimiterConfig } from '@sd/ratelimit/ratelimit.module';
-
-/** Signing and encryption keys: from the environment, or generated once into a file (embedded only). */
-export type AuthKeysConfig =
-  | { kind: 'configured'; tokenSigningKey: Buffer; apiKeyEncryptionKey: Buffer }
-  | { kind: 'generated'; file: string };
 
 export interface UserConfig {
   http: { host: string; port: number };
@@ -39,33 +35,13 @@ export function userConfigFromEnv(env: NodeJS.ProcessEnv): UserConfig {
     sql: sqlKind === 'postgres' ? { kind: 'postgres', url: required(env, 'DATABASE_URL', 'SQL=postgres') } : { kind: 'embedded', file: resolve(dataDir, 'user.sqlite') },
     cache: redis ?? { kind: 'memory' },
     rateLimiter: redis ?? { kind: 'memory' },
-    keys: authKeys(env, sqlKind, dataDir),
+    keys: authKeysFromEnv(env, { shared: sqlKind === 'postgres', because: 'SQL=postgres', file: resolve(dataDir, 'auth-keys.json') }),
     auth: {
       ...(env.ACCESS_TOKEN_TTL_SECONDS && { accessTokenTtlSeconds: positiveInteger('ACCESS_TOKEN_TTL_SECONDS', env.ACCESS_TOKEN_TTL_SECONDS) }),
       ...(env.REFRESH_TOKEN_TTL_SECONDS && { refreshTokenTtlSeconds: positiveInteger('REFRESH_TOKEN_TTL_SECONDS', env.REFRESH_TOKEN_TTL_SECONDS) }),
       ...(env.COOKIE_SECURE && { cookieSecure: oneOf('COOKIE_SECURE', env.COOKIE_SECURE, ['true', 'false'] as const) === 'true' }),
     },
   };
-}
-
-function authKeys(env: NodeJS.ProcessEnv, sqlKind: 'embedded' | 'postgres', dataDir: string): AuthKeysConfig {
-  const signing = env.AUTH_TOKEN_SECRET;
-  const encryption = env.AUTH_ENCRYPTION_KEY;
-  if (!signing && !encryption) {
-    if (sqlKind === 'postgres') throw new Error('AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY are required with SQL=postgres (every instance must share them)');
-    return { kind: 'generated', file: resolve(dataDir, 'auth-keys.json') };
-  }
-  if (!signing || !encryption) throw new Error('set both AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY, or neither');
-  const tokenSigningKey = base64Key('AUTH_TOKEN_SECRET', signing);
-  const apiKeyEncryptionKey = base64Key('AUTH_ENCRYPTION_KEY', encryption);
-  if (tokenSigningKey.length < 32) throw new Error('AUTH_TOKEN_SECRET must decode to at least 32 bytes');
-  if (apiKeyEncryptionKey.length !== 32) throw new Error('AUTH_ENCRYPTION_KEY must decode to exactly 32 bytes');
-  return { kind: 'configured', tokenSigningKey, apiKeyEncryptionKey };
-}
-
-function base64Key(name: string, value: string): Buffer {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw new Error(`${name} must be base64`);
-  return Buffer.from(value, 'base64');
 }
 
 function port(value: string): number {

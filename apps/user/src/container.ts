@@ -10,7 +10,7 @@ import { createLogger } from '@sd/logging/logger';
 import { Metrics } from '@sd/metrics/metrics';
 import { openSqlDatabase, type SqlDatabase } from '@sd/orm/sql-database';
 import { rateLimitModule } from '@sd/ratelimit/ratelimit.module';
-import { resolveAuthKeys } from './auth-keys';
+import { resolveAuthKeys } from '@sd/auth/auth-keys';
 import type { UserConfig } from './config';
 
 /** The express app this process serves. */

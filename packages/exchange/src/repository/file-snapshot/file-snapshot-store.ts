@@ -42,9 +42,10 @@ export class FileSnapshotStore implements SnapshotStore {
     await Promise.all(stale.map((file) => unlink(join(dir, file))));
   }
 
-  async loadLatest(): Promise<EngineSnapshot | null> {
+  async loadLatest(atOrBefore = Infinity): Promise<EngineSnapshot | null> {
     await mkdir(this.options.dir, { recursive: true });
     for (const file of await this.list()) {
+      if (Number(SNAPSHOT.exec(file)![1]) > atOrBefore) continue;
       const bytes = await readFile(join(this.options.dir, file));
       const body = bytes.subarray(0, bytes.length - 4);
       if (bytes.length < 4 || crc32(body) !== bytes.readUInt32LE(bytes.length - 4)) continue;

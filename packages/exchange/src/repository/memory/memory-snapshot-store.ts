@@ -2,15 +2,17 @@ import type { EngineSnapshot } from '@sd/domain/exchange/snapshot';
 import type { SnapshotStore } from '@sd/domain/exchange/snapshot-store';
 import { decodeSnapshot, encodeSnapshot } from '../../usecase/codec/snapshot-codec';
 
-/** Keeps the latest snapshot in memory, encoded, so a load never shares objects with the engine. */
+/** Keeps snapshots in memory, encoded, so a load never shares objects with the engine. */
 export class MemorySnapshotStore implements SnapshotStore {
-  private latest: Buffer | null = null;
+  private readonly saved: Array<{ sequence: number; bytes: Buffer }> = [];
 
   async save(snapshot: EngineSnapshot): Promise<void> {
-    this.latest = encodeSnapshot(snapshot);
+    this.saved.push({ sequence: snapshot.sequence, bytes: encodeSnapshot(snapshot) });
+    this.saved.sort((a, b) => a.sequence - b.sequence);
   }
 
-  async loadLatest(): Promise<EngineSnapshot | null> {
-    return this.latest === null ? null : decodeSnapshot(this.latest);
+  async loadLatest(atOrBefore = Infinity): Promise<EngineSnapshot | null> {
+    const found = this.saved.findLast((entry) => entry.sequence <= atOrBefore);
+    return found === undefined ? null : decodeSnapshot(found.bytes);
   }
 }

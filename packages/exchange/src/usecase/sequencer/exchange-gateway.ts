@@ -2,8 +2,8 @@ import { DomainError } from '@sd/domain/errors';
 import type { ExchangeRequest } from '@sd/domain/exchange/command';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import { REJECTIONS, type Rejection } from '@sd/domain/exchange/rejection';
+import type { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
 import type { RequestParser } from '../order/request-parser';
-import type { Sequencer } from './sequencer';
 
 /** A request refused before it was sequenced (shape or increments); it left no trace. */
 export interface RejectedRequest {
@@ -20,13 +20,13 @@ export interface RejectedRequest {
 export class ExchangeGateway {
   constructor(
     private readonly parser: RequestParser,
-    private readonly sequencer: Sequencer,
+    private readonly submitter: CommandSubmitter,
   ) {}
 
   async execute(request: ExchangeRequest): Promise<CommandOutcome | RejectedRequest> {
     const parsed = this.parser.parse(request);
     if (parsed.command === null) return { sequence: null, orderId: null, rejection: parsed.rejection, events: [] };
-    return this.sequencer.submit(parsed.command);
+    return this.submitter.submit(parsed.command);
   }
 }
 

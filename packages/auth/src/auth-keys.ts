@@ -1,9 +1,37 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { AuthKeys } from '@sd/auth/usecase/auth-settings';
+import type { AuthKeys } from './usecase/auth-settings';
 import type { Logger } from '@sd/domain/logger';
-import type { AuthKeysConfig } from './config';
+
+/** Signing and encryption keys: from the environment, or generated once into a file (embedded only). */
+export type AuthKeysConfig =
+  | { kind: 'configured'; tokenSigningKey: Buffer; apiKeyEncryptionKey: Buffer }
+  | { kind: 'generated'; file: string };
+
+/**
+ * AUTH_TOKEN_SECRET / AUTH_ENCRYPTION_KEY (base64) from the environment. Required when several
+ * instances share the stores (`shared`); otherwise development keys are generated into `file`.
+ */
+export function authKeysFromEnv(env: NodeJS.ProcessEnv, options: { shared: boolean; because: string; file: string }): AuthKeysConfig {
+  const signing = env.AUTH_TOKEN_SECRET;
+  const encryption = env.AUTH_ENCRYPTION_KEY;
+  if (!signing && !encryption) {
+    if (options.shared) throw new Error(`AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY are required with ${options.because} (every instance must share them)`);
+    return { kind: 'generated', file: options.file };
+  }
+  if (!signing || !encryption) throw new Error('set both AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY, or neither');
+  const tokenSigningKey = base64Key('AUTH_TOKEN_SECRET', signing);
+  const apiKeyEncryptionKey = base64Key('AUTH_ENCRYPTION_KEY', encryption);
+  if (tokenSigningKey.length < 32) throw new Error('AUTH_TOKEN_SECRET must decode to at least 32 bytes');
+  if (apiKeyEncryptionKey.length !== 32) throw new Error('AUTH_ENCRYPTION_KEY must decode to exactly 32 bytes');
+  return { kind: 'configured', tokenSigningKey, apiKeyEncryptionKey };
+}
+
+function base64Key(name: string, value: string): Buffer {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw new Error(`${name} must be base64`);
+  return Buffer.from(value, 'base64');
+}
 
 /**
  * The configured keys, or for the embedded default the development keys in `file`: generated

@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Big from 'big.js';
+import { exchangeConfigFromEnv, type ExchangeConfig } from './config';
+import { startExchange, type RunningExchange } from './server';
+import { ApiClient } from './testing/api-client';
+
+jest.setTimeout(30_000);
+
+describe('exchange app, embedded default, through HTTP and WebSocket', () => {
+  let dataDir: string;
+  let config: ExchangeConfig;
+  let exchange: RunningExchange;
+  let alice: ApiClient;
+  let bob: ApiClient;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-'));
+    config = exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
+    exchange = await startExchange(config);
+    alice = new ApiClient(exchange.url);
+    bob = new ApiClient(exchange.url);
+    await alice.signUp('alice@example.com');
+    await bob.signUp('bob@example.com');
+    await alice.expectOk('POST', '/faucet', { currency: 'BTC', amount: '2' });
+    await bob.expectOk('POST', '/faucet', { currency: 'USDT', amount: '100000' });
+  });
+
+  afterAll(async () => {
+    await exchange?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('lists the products with their increments', async () => {
+    const products = await alice.expectOk<Array<{ id: string; quote_increment: string; base_increment: string }>>('GET', '/products');
+    expect(products.map((p) => p.id)).toEqual(expect.arrayContaining(['BTC-USDT', 'ETH-USDT', 'ETH-BTC']));
+    expect(products.find((p) => p.id === 'BTC-USDT')).toMatchObject({ quote_increment: '0.01', base_increment: '0.0001' });
+  });
+
+  it('trades two users against each other: fills, book and balances exact to the last decimal', async () => {
+    const aliceFeed = await alice.socket();
+    const bobFeed = await bob.socket();
+    aliceFeed.send({ type: 'subscribe', product_ids: ['BTC-USDT'], channels: ['level2', 'matches', 'user', 'funds'], token: alice.token });
+    bobFeed.send({ type: 'subscribe', product_ids: ['BTC-USDT'], channels: ['user'], token: bob.token });
+    const snapshot = await aliceFeed.next((m) => m.type === 'snapshot');
+    await bobFeed.next((m) => m.type === 'subscriptions');
+
+    const ask = await alice.expectOk('POST', '/orders', { product_id: 'BTC-USDT', side: 'sell', type: 'limit', price: '30000.10', size: '0.5' });
+    expect(ask).toMatchObject({ status: 'open', side: 'sell', filled_size: '0.00000000' });
+    const book = await bob.expectOk('GET', '/products/BTC-USDT/book?level=2');
+    expect(book.asks).toEqual([['30000.100000', '0.50000000', 1]]);
+
+    const bid = await bob.expectOk('POST', '/orders', { product_id: 'BTC-USDT', side: 'buy', type: 'limit', price: '30001', size: '0.2', client_oid: 'bob-1' });
+    // Bob takes 0.2 at the maker's price: 6000.02 USDT, taker fee 0.2 % = 12.00004.
+    expect(bid).toMatchObject({ status: 'done', done_reason: 'filled', filled_size: '0.20000000', executed_value: '6000.020000', fill_fees: '12.000040' });
+
+    const match = await aliceFeed.next((m) => m.type === 'match' && m.channel !== 'user');
+    expect(match).toMatchObject({ product_id: 'BTC-USDT', price: '30000.100000', size: '0.20000000', side: 'sell', maker_order_id: ask.id, taker_order_id: bid.id });
+    const update = await aliceFeed.next((m) => m.type === 'l2update' && m.changes.some((c: string[]) => c[2] === '0.30000000'));
+    expect(update.sequence).toBeGreaterThan(snapshot.sequence);
+    expect(await bobFeed.next((m) => m.type === 'done' && m.order_id === bid.id)).toMatchObject({ reason: 'filled' });
+    expect(bobFeed.messages.some((m) => m.order_id === ask.id && m.type !== 'match')).toBe(false);
+    // Alice: 6000.02 USDT less the maker fee of 0.1 % (6.00002); 0.5 BTC held, 0.2 of it sold.
+    expect(await aliceFeed.next((m) => m.type === 'funds' && m.currency === 'USDT')).toMatchObject({ available: '5994.019980' });
+    const aliceBalances = await alice.balances();
+    expect(aliceBalances.BTC).toMatchObject({ available: '1.50000000', hold: '0.30000000', balance: '1.80000000' });
+    expect(aliceBalances.USDT).toMatchObject({ available: '5994.019980', hold: '0.000000' });
+    // Bob: 100000 - 6000.02 - 12.00004.
+    const bobBalances = await bob.balances();
+    expect(bobBalances.BTC).toMatchObject({ available: '0.20000000', hold: '0.00000000' });
+    expect(bobBalances.USDT).toMatchObject({ available: '93987.979960', hold: '0.000000', balance: '93987.979960' });
+    // Every unit is somewhere: the fee account holds exactly both fees.
+    expect(new Big('100000').minus(bobBalances.USDT!.balance).minus(aliceBalances.USDT!.balance).toFixed()).toBe('18.00006');
+    aliceFeed.close();
+    bobFeed.close();
+  });
+
+  it('refuses bad orders with a 4xx and a message, and changes no balance', async () => {
+    const before = await bob.balances();
+    const bad = [
+      { product_id: 'BTC-USDT', side: 'buy', type: 'limit', price: '100.001', size: '1' },
+      { product_id: 'BTC-USDT', side: 'buy', type: 'limit', price: 'NaN', size: '1' },
+      { product_id: 'BTC-USDT', side: 'buy', type: 'limit', price: '1e3', size: '1' },
+      { product_id: 'BTC-USDT', side: 'buy', type: 'limit', price: -5, size: '1' },
+      { product_id: 'BTC-USDT', side: 'buy', type: 'limit', price: '100', size: '0.00001' },
+      { product_id: 'DOGE-USDT', side: 'buy', type: 'limit', price: '1', size: '1' },
+      { product_id: 'BTC-USDT', side: 'buy', type: 'limit', price: '900000', size: '10' },
+      { product_id: 'BTC-USDT', side: 'up', type: 'limit', price: '100', size: '1' },
+    ];
+    for (const order of bad) {
+      const answer = await bob.request('POST', '/orders', order);
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+      expect(typeof answer.body.message).toBe('string');
+    }
+    expect((await bob.request('POST', '/orders', '{"product_id":')).status).toBe(400);
+    expect((await bob.request('POST', '/orders', [1, 2])).status).toBe(400);
+    expect(await bob.balances()).toEqual(before);
+  });
+
+  it('rejects a duplicate client order id and cancels by id, by client id and all', async () => {
+    const order = { product_id: 'BTC-USDT', side: 'buy', type: 'limit', price: '100', size: '0.1', client_oid: 'dup-1' };
+    const first = await bob.expectOk('POST', '/orders', order);
+    const again = await bob.request('POST', '/orders', order);
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('EXCHANGE.DUPLICATE_CLIENT_OID');
+    expect(await bob.expectOk('GET', `/orders/${first.id}`)).toMatchObject({ id: first.id, status: 'open' });
+    expect(await bob.expectOk('DELETE', '/orders/client:dup-1')).toBe(first.id);
+    expect((await bob.request('DELETE', `/orders/${first.id}`)).status).toBe(404);
+
+    const a = await bob.expectOk('POST', '/orders', { product_id: 'BTC-USDT', side: 'buy', type: 'limit', price: '101', size: '0.1' });
+    const b = await bob.expectOk('POST', '/orders', { product_id: 'ETH-USDT', side: 'buy', type: 'limit', price: '10', size: '0.1' });
+    expect(await bob.expectOk('DELETE', '/orders?product_id=BTC-USDT')).toEqual([a.id]);
+    expect((await bob.expectOk('GET', '/orders?status=open')).map((o: { id: string }) => o.id)).toEqual([b.id]);
+    expect(await bob.expectOk('DELETE', '/orders')).toEqual([b.id]);
+    expect((await bob.balances()).USDT!.hold).toBe('0.000000');
+  });
+
+  it('keeps users out of each other’s orders and private channels', async () => {
+    const order = await alice.expectOk('POST', '/orders', { product_id: 'BTC-USDT', side: 'sell', type: 'limit', price: '40000', size: '0.1' });
+    expect((await bob.request('GET', `/orders/${order.id}`)).status).toBe(404);
+    expect((await bob.request('DELETE', `/orders/${order.id}`)).status).toBe(404);
+    expect(await alice.expectOk('GET', `/orders/${order.id}`)).toMatchObject({ status: 'open' });
+    expect((await new ApiClient(exchange.url).request('GET', '/accounts')).status).toBe(401);
+
+    const anonymous = await new ApiClient(exchange.url).socket();
+    anonymous.send({ type: 'subscribe', product_ids: ['BTC-USDT'], channels: ['user'] });
+    expect(await anonymous.next((m) => m.type === 'error')).toMatchObject({ type: 'error' });
+    anonymous.send('not json');
+    expect(anonymous.messages.filter((m) => m.type === 'error')).toHaveLength(1);
+    await anonymous.next((m) => m.type === 'error' && m.code === 'WS.MALFORMED');
+    anonymous.close();
+  });
+
+  it('comes back after a restart with every acknowledged order and balance', async () => {
+    await alice.expectOk('POST', '/faucet', { currency: 'ETH', amount: '3' });
+    const resting = await alice.expectOk('POST', '/orders', { product_id: 'ETH-BTC', side: 'sell', type: 'limit', price: '0.05', size: '1', client_oid: 'kept' });
+    const balances = await alice.balances();
+    const book = await alice.expectOk('GET', '/products/BTC-USDT/book?level=3');
+    await exchange.close();
+
+    exchange = await startExchange(config);
+    const again = new ApiClient(exchange.url);
+    again.token = alice.token;
+    expect(await again.balances()).toEqual(balances);
+    expect(await again.expectOk('GET', `/orders/${resting.id}`)).toMatchObject({ client_oid: 'kept', status: 'open' });
+    expect((await again.expectOk('GET', '/products/BTC-USDT/book?level=3')).asks).toEqual(book.asks);
+  });
+});

@@ -1,0 +1,31 @@
+import type { Application } from 'express';
+import type { Container } from 'inversify';
+import { listen, type RunningServer } from '@sd/http/server';
+import type { ExchangeConfig } from './config';
+import type { WebSocketServer } from 'ws';
+import { createExchangeContainer, HttpApp, WebSockets, type ExchangeContainerOptions } from './container';
+
+export interface RunningExchange {
+  container: Container;
+  server: RunningServer;
+  /** `http://host:port`, for REST; the WebSocket is at `${url.replace('http', 'ws')}/ws`. */
+  url: string;
+  /** Stops accepting requests, then releases the engine, journal, stores and queues. */
+  close(): Promise<void>;
+}
+
+/** Builds the container from config and serves it: what `main` runs, and what end-to-end tests start. */
+export async function startExchange(config: ExchangeConfig, options: ExchangeContainerOptions = {}): Promise<RunningExchange> {
+  const container = await createExchangeContainer(config, options);
+  const webSockets = container.get<Record<string, WebSocketServer>>(WebSockets);
+  const server = await listen(container.get<Application>(HttpApp), { ...config.http, webSockets });
+  return {
+    container,
+    server,
+    url: server.url,
+    close: async () => {
+      await server.close();
+      await container.unbindAllAsync();
+    },
+  };
+}

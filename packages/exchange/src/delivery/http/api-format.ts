@@ -1,0 +1,58 @@
+import Big from 'big.js';
+import type { Product } from '@sd/domain/exchange/product';
+import type { BalanceView } from '../../usecase/engine/exchange-engine';
+import type { OrderSummary } from '../../usecase/trading/order-summary';
+
+/** Coinbase-Exchange shapes: snake_case, decimal strings, ISO-8601 times. */
+export function productJson(product: Product) {
+  return {
+    id: product.id,
+    base_currency: product.baseCurrency,
+    quote_currency: product.quoteCurrency,
+    quote_increment: product.priceIncrement,
+    base_increment: product.sizeIncrement,
+    base_min_size: product.minSize,
+    min_market_funds: product.minFunds,
+    max_market_funds: product.maxNotional,
+    display_name: product.id.replace('-', '/'),
+    status: product.status,
+    maker_fee_rate: product.makerFeeRate,
+    taker_fee_rate: product.takerFeeRate,
+  };
+}
+
+export function orderJson(order: OrderSummary) {
+  return {
+    id: order.id,
+    client_oid: order.clientOid,
+    product_id: order.productId,
+    side: order.side,
+    type: order.type,
+    price: order.price,
+    size: order.size,
+    funds: order.funds,
+    time_in_force: order.timeInForce,
+    post_only: order.postOnly,
+    stp: order.stp,
+    status: order.status,
+    done_reason: order.doneReason,
+    filled_size: order.filledSize,
+    executed_value: order.executedValue,
+    fill_fees: order.fillFees,
+    created_at: isoTime(order.createdAt),
+    done_at: order.doneAt === null ? null : isoTime(order.doneAt),
+  };
+}
+
+export function accountJson(balance: BalanceView) {
+  const scale = balance.available.split('.')[1]?.length ?? 0;
+  return {
+    id: balance.currency,
+    currency: balance.currency,
+    balance: new Big(balance.available).plus(balance.hold).toFixed(scale),
+    available: balance.available,
+    hold: balance.hold,
+  };
+}
+
+export const isoTime = (epochMs: number): string => new Date(epochMs).toISOString();

@@ -1,0 +1,133 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import Big from 'big.js';
+import { DomainError, invalidInput } from '@sd/domain/errors';
+import type { BookLevel, TradingUseCase } from '../../usecase/trading/trading.usecase';
+import { accountJson, isoTime, orderJson, productJson } from './api-format';
+
+export interface ExchangeRouterOptions {
+  trading: TradingUseCase;
+  /** Authenticates the caller (session or signed API key) and leaves the principal for `userOf`. */
+  authenticate: RequestHandler;
+  /** Refuses principals without the `trade` permission (view-only API keys). */
+  requireTrade: RequestHandler;
+  userOf: (res: Response) => string;
+  /** Rate limit of order entry, cancels and the faucet, per user (mounted after `authenticate`). */
+  limitTrading: RequestHandler;
+  /** Largest deposit one faucet call makes, in whole units; absent = no faucet. */
+  faucet?: { maxAmount: string };
+}
+
+const CLIENT_PREFIX = 'client:';
+
+/** The exchange's REST API under `/api` (products, books, accounts, orders, faucet). */
+export function createExchangeRouter(options: ExchangeRouterOptions): Router {
+  const { trading, authenticate, requireTrade, userOf, limitTrading } = options;
+  const trade = [authenticate, requireTrade, limitTrading];
+  const router = Router();
+
+  router.get('/products', (_req, res) => void res.json(trading.products().map(productJson)));
+  router.get('/products/:productId', (req, res) => void res.json(productJson(trading.product(req.params.productId!))));
+  router.get('/products/:productId/book', (req, res) => {
+    const level = bookLevel(req.query.level);
+    const book = trading.book(req.params.productId!, level);
+    res.json({ sequence: book.bookSequence, bids: book.bids, asks: book.asks, time: isoTime(Date.now()) });
+  });
+
+  router.get('/accounts', authenticate, async (_req, res) => {
+    res.json((await trading.accounts(userOf(res))).map(accountJson));
+  });
+  router.get('/accounts/:currency', authenticate, async (req, res) => {
+    const account = (await trading.accounts(userOf(res))).find((row) => row.currency === req.params.currency);
+    if (account === undefined) throw invalidInput(`unknown currency ${req.params.currency}`);
+    res.json(accountJson(account));
+  });
+
+  router.post('/orders', ...trade, async (req, res) => {
+    const body = objectBody(req);
+    const order = await trading.placeOrder(userOf(res), {
+      productId: body.product_id,
+      side: body.side,
+      type: body.type ?? 'limit',
+      price: body.price,
+      size: body.size,
+      funds: body.funds,
+      timeInForce: body.time_in_force,
+      postOnly: body.post_only,
+      stp: body.stp,
+      clientOid: body.client_oid,
+    });
+    res.json(orderJson(order));
+  });
+  router.get('/orders', authenticate, async (req, res) => {
+    const status = oneOf('status', req.query.status ?? 'open', ['open']);
+    const productId = optionalString('product_id', req.query.product_id);
+    const orders = status === 'open' ? await trading.openOrders(userOf(res), productId) : [];
+    res.json(orders.slice(0, limit(req.query.limit)).map(orderJson));
+  });
+  router.get('/orders/:orderId', authenticate, async (req, res) => {
+    const userId = userOf(res);
+    const orderId = String(req.params.orderId);
+    const order = orderId.startsWith(CLIENT_PREFIX)
+      ? (await trading.openOrders(userId)).find((o) => o.clientOid === orderId.slice(CLIENT_PREFIX.length))
+      : await trading.openOrder(userId, orderId);
+    if (!order) throw notFoundOrder();
+    res.json(orderJson(order));
+  });
+  router.delete('/orders/:orderId', ...trade, async (req, res) => {
+    const userId = userOf(res);
+    const orderId = String(req.params.orderId);
+    res.json(
+      orderId.startsWith(CLIENT_PREFIX)
+        ? await trading.cancelByClientOid(userId, orderId.slice(CLIENT_PREFIX.length))
+        : await trading.cancelOrder(userId, orderId),
+    );
+  });
+  router.delete('/orders', ...trade, async (req, res) => {
+    res.json(await trading.cancelAll(userOf(res), optionalString('product_id', req.query.product_id)));
+  });
+
+  if (options.faucet) {
+    const max = new Big(options.faucet.maxAmount);
+    router.post('/faucet', ...trade, async (req, res) => {
+      const { currency, amount } = objectBody(req);
+      if (typeof amount === 'string' && /^\d+(\.\d+)?$/.test(amount) && new Big(amount).gt(max)) {
+        throw invalidInput(`the faucet gives at most ${max.toFixed()} per call`);
+      }
+      res.json(accountJson(await trading.deposit(userOf(res), currency, amount)));
+    });
+  }
+  return router;
+}
+
+function objectBody(req: Request): Record<string, unknown> {
+  const body: unknown = req.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidInput('the body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+function bookLevel(value: unknown): BookLevel {
+  if (value === undefined) return 1;
+  if (value === '1' || value === '2' || value === '3') return Number(value) as BookLevel;
+  throw invalidInput('level must be 1, 2 or 3');
+}
+
+function limit(value: unknown): number {
+  if (value === undefined) return 100;
+  if (typeof value !== 'string' || !/^\d{1,4}$/.test(value) || Number(value) < 1 || Number(value) > 1000) {
+    throw invalidInput('limit must be an integer from 1 to 1000');
+  }
+  return Number(value);
+}
+
+function optionalString(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 64) throw invalidInput(`${name} must be a short string`);
+  return value;
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) throw invalidInput(`${name} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+const notFoundOrder = (): DomainError => new DomainError('EXCHANGE.ORDER_NOT_FOUND', 'not_found', 'order not found');

@@ -1,0 +1,322 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { DomainError } from '@sd/domain/errors';
+import type { CommandOutcome, DecimalEvent, ExchangeEvent } from '@sd/domain/exchange/event';
+import type { Logger } from '@sd/domain/logger';
+import type { ProductCatalog } from '../../usecase/catalog/product-catalog';
+import type { EventFormatter } from '../../usecase/engine/event-format';
+import type { EngineReader } from '../../usecase/trading/engine-reader';
+import { isoTime } from '../http/api-format';
+
+export type PushAuthentication = { ok: true; userId: string } | { ok: false; error: DomainError };
+
+/** Candle rows pushed on the `candles` channel: `[time, low, high, open, close, volume]`. */
+export interface CandleFeed {
+  /** The 60 s candles the outcomes changed, per product. */
+  candlesChangedBy(outcomes: readonly CommandOutcome[]): Promise<Array<{ productId: string; candle: [number, string, string, string, string, string] }>>;
+}
+
+export interface PushServerOptions {
+  wss: WebSocketServer;
+  catalog: ProductCatalog;
+  reader: EngineReader;
+  formatter: EventFormatter;
+  logger: Logger;
+  /** Authenticates a subscribe message (signature or token fields) or the upgrade request. */
+  authenticate: (message: unknown, headers: IncomingHttpHeaders) => Promise<PushAuthentication>;
+  candles?: CandleFeed;
+  /** A client whose unsent bytes exceed this is closed with 1013. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  heartbeatMs?: number;
+  /** Largest client frame; bigger ones are refused by ws itself. Default 16 KiB. */
+  maxFrameBytes?: number;
+}
+
+const PUBLIC = ['heartbeat', 'ticker', 'level2', 'matches', 'candles'] as const;
+const PRIVATE = ['user', 'funds'] as const;
+type Channel = (typeof PUBLIC)[number] | (typeof PRIVATE)[number];
+const CHANNELS: readonly string[] = [...PUBLIC, ...PRIVATE];
+const TRY_AGAIN_LATER = 1013;
+
+interface Client {
+  socket: WebSocket;
+  headers: IncomingHttpHeaders;
+  userId: string | null;
+  /** `${channel} ${productId}` */
+  subscriptions: Set<string>;
+  /** Per product, the level-2 sequence this client has seen up to. */
+  bookSequence: Map<string, number>;
+}
+
+/**
+ * The WebSocket feed at `/ws`, Coinbase style. Fed with engine outcomes in sequence order
+ * (from the outcome topic); reads books from the engine for level-2 snapshots. Never waits
+ * for a client: one that falls behind is dropped and reconnects.
+ */
+export class PushServer {
+  private readonly clients = new Set<Client>();
+  private readonly maxBuffered: number;
+  private readonly heartbeat: NodeJS.Timeout;
+  private lastTradeId = new Map<string, number>();
+
+  constructor(private readonly options: PushServerOptions) {
+    this.maxBuffered = options.maxBufferedBytes ?? 1 << 20;
+    options.wss.on('connection', (socket: WebSocket, request: IncomingMessage) => this.connect(socket, request));
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 1000);
+    this.heartbeat.unref();
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Pushes what a batch of outcomes changed to the clients subscribed to it. */
+  async publish(outcomes: readonly CommandOutcome[]): Promise<void> {
+    if (this.clients.size > 0) {
+      for (const outcome of outcomes) for (const event of outcome.events) this.route(event, outcome.timestamp);
+    } else {
+      for (const outcome of outcomes) for (const event of outcome.events) if (event.type === 'match') this.lastTradeId.set(event.productId, event.tradeId);
+    }
+    const candles = this.options.candles;
+    if (candles !== undefined && this.anySubscribed('candles')) {
+      for (const { productId, candle } of await candles.candlesChangedBy(outcomes)) {
+        this.send('candles', productId, { type: 'candles', product_id: productId, granularity: 60, candle });
+      }
+    }
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    for (const client of this.clients) client.socket.close(1001, 'server shutting down');
+  }
+
+  private connect(socket: WebSocket, request: IncomingMessage): void {
+    const client: Client = { socket, headers: request.headers, userId: null, subscriptions: new Set(), bookSequence: new Map() };
+    this.clients.add(client);
+    socket.on('close', () => this.clients.delete(client));
+    socket.on('error', () => socket.terminate());
+    socket.on('message', (data, isBinary) => {
+      void this.receive(client, isBinary ? null : data.toString()).catch((error: unknown) => {
+        this.options.logger.error({ err: error }, 'websocket message failed');
+        this.reply(client, { type: 'error', message: 'internal error', code: 'INTERNAL' });
+      });
+    });
+  }
+
+  private async receive(client: Client, text: string | null): Promise<void> {
+    let message: unknown;
+    try {
+      message = text === null ? undefined : JSON.parse(text);
+    } catch {
+      message = undefined;
+    }
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      return this.reply(client, { type: 'error', message: 'a message must be a JSON object', code: 'WS.MALFORMED' });
+    }
+    const { type } = message as { type?: unknown };
+    if (type !== 'subscribe' && type !== 'unsubscribe') {
+      return this.reply(client, { type: 'error', message: 'type must be subscribe or unsubscribe', code: 'WS.UNKNOWN_TYPE' });
+    }
+    const wanted = this.parseChannels(message as Record<string, unknown>);
+    if (typeof wanted === 'string') return this.reply(client, { type: 'error', message: wanted, code: 'WS.INVALID_SUBSCRIPTION' });
+
+    if (type === 'subscribe') {
+      if (wanted.some(([channel]) => (PRIVATE as readonly string[]).includes(channel)) && client.userId === null) {
+        const auth = await this.options.authenticate(message, client.headers);
+        if (!auth.ok) return this.reply(client, { type: 'error', message: auth.error.message, code: auth.error.code });
+        client.userId = auth.userId;
+      }
+      for (const [channel, productId] of wanted) {
+        const key = `${channel} ${productId}`;
+        if (client.subscriptions.has(key)) continue;
+        client.subscriptions.add(key);
+        if (channel === 'level2') this.sendSnapshot(client, productId);
+      }
+    } else {
+      for (const [channel, productId] of wanted) {
+        client.subscriptions.delete(`${channel} ${productId}`);
+        if (channel === 'level2') client.bookSequence.delete(productId);
+      }
+    }
+    this.reply(client, { type: 'subscriptions', channels: this.describe(client) });
+  }
+
+  /** `[channel, productId]` pairs of a (un)subscribe message, or what is wrong with it. */
+  private parseChannels(message: Record<string, unknown>): Array<[Channel, string]> | string {
+    const products = message.product_ids ?? [];
+    if (!Array.isArray(products) || !products.every((id) => typeof id === 'string')) return 'product_ids must be an array of product ids';
+    const unknown = (products as string[]).find((id) => this.options.catalog.product(id) === undefined);
+    if (unknown !== undefined) return `unknown product ${unknown.slice(0, 32)}`;
+    if (!Array.isArray(message.channels) || message.channels.length === 0) return 'channels must be a non-empty array';
+    const pairs: Array<[Channel, string]> = [];
+    for (const entry of message.channels as unknown[]) {
+      const name = typeof entry === 'string' ? entry : (entry as { name?: unknown } | null)?.name;
+      const ids = typeof entry === 'string' ? products : (entry as { product_ids?: unknown }).product_ids ?? products;
+      if (typeof name !== 'string' || !CHANNELS.includes(name)) return `unknown channel ${String(name).slice(0, 32)}`;
+      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string' && this.options.catalog.product(id) !== undefined)) {
+        return `channel ${name}: product_ids must name known products`;
+      }
+      // Balances are not per product; the user channel without products follows all of them.
+      const targets = name === 'funds' || (name === 'user' && ids.length === 0) ? ['*'] : (ids as string[]);
+      if (targets.length === 0) return `channel ${name} needs product_ids`;
+      for (const productId of targets) pairs.push([name as Channel, productId]);
+    }
+    return pairs;
+  }
+
+  private describe(client: Client): Array<{ name: string; product_ids: string[] }> {
+    const byChannel = new Map<string, string[]>();
+    for (const key of client.subscriptions) {
+      const [channel, productId] = key.split(' ') as [string, string];
+      byChannel.set(channel, [...(byChannel.get(channel) ?? []), productId]);
+    }
+    return [...byChannel].map(([name, product_ids]) => ({ name, product_ids }));
+  }
+
+  private sendSnapshot(client: Client, productId: string): void {
+    const book = this.options.reader.engine.level2(productId);
+    if (book === null) return;
+    client.bookSequence.set(productId, book.bookSequence);
+    this.reply(client, {
+      type: 'snapshot',
+      product_id: productId,
+      sequence: book.bookSequence,
+      bids: book.bids.map(([price, size]) => [price, size]),
+      asks: book.asks.map(([price, size]) => [price, size]),
+    });
+  }
+
+  private route(event: ExchangeEvent, timestamp: number): void {
+    const time = isoTime(timestamp);
+    switch (event.type) {
+      case 'l2update':
+        return this.sendBookUpdate(event.productId, event.bookSequence, this.options.formatter.event(event), time);
+      case 'match': {
+        this.lastTradeId.set(event.productId, event.tradeId);
+        const match = this.options.formatter.event(event) as Extract<DecimalEvent, { type: 'match' }>;
+        const frame = {
+          type: 'match',
+          product_id: match.productId,
+          trade_id: match.tradeId,
+          maker_order_id: match.makerOrderId,
+          taker_order_id: match.takerOrderId,
+          side: match.side,
+          price: match.price,
+          size: match.size,
+          time,
+        };
+        this.send('matches', event.productId, frame);
+        this.sendPrivate('user', event.makerUserId, event.productId, { ...frame, user_id: event.makerUserId, fee: match.makerFee, liquidity: 'M' });
+        this.sendPrivate('user', event.takerUserId, event.productId, { ...frame, user_id: event.takerUserId, fee: match.takerFee, liquidity: 'T' });
+        if (this.anySubscribed('ticker')) this.sendTicker(match, time);
+        return;
+      }
+      case 'balance': {
+        const balance = this.options.formatter.event(event) as Extract<DecimalEvent, { type: 'balance' }>;
+        return this.sendPrivate('funds', event.userId, '*', {
+          type: 'funds',
+          currency: balance.currency,
+          available: balance.available,
+          hold: balance.hold,
+          time,
+        });
+      }
+      default:
+        return this.sendPrivate('user', event.userId, event.productId, { ...snakeCase(this.options.formatter.event(event)), time });
+    }
+  }
+
+  private sendBookUpdate(productId: string, sequence: number, event: DecimalEvent, time: string): void {
+    const changes = (event as Extract<DecimalEvent, { type: 'l2update' }>).changes;
+    const frame = JSON.stringify({ type: 'l2update', product_id: productId, sequence, changes, time });
+    const key = `level2 ${productId}`;
+    for (const client of this.clients) {
+      if (!client.subscriptions.has(key)) continue;
+      const seen = client.bookSequence.get(productId) ?? 0;
+      if (sequence <= seen) continue; // already in the snapshot it got
+      if (sequence === seen + 1) {
+        client.bookSequence.set(productId, sequence);
+        this.write(client, frame);
+      } else {
+        this.sendSnapshot(client, productId); // a gap: start over from the book as it is now
+      }
+    }
+  }
+
+  private sendTicker(match: Extract<DecimalEvent, { type: 'match' }>, time: string): void {
+    const top = this.options.reader.engine.level2(match.productId, 1);
+    this.send('ticker', match.productId, {
+      type: 'ticker',
+      product_id: match.productId,
+      trade_id: match.tradeId,
+      price: match.price,
+      last_size: match.size,
+      side: match.side,
+      best_bid: top?.bids[0]?.[0] ?? null,
+      best_ask: top?.asks[0]?.[0] ?? null,
+      time,
+    });
+  }
+
+  private beat(): void {
+    const time = isoTime(Date.now());
+    for (const client of this.clients) {
+      for (const key of client.subscriptions) {
+        if (!key.startsWith('heartbeat ')) continue;
+        const productId = key.slice('heartbeat '.length);
+        const book = this.options.reader.engine.level2(productId, 0);
+        this.reply(client, {
+          type: 'heartbeat',
+          product_id: productId,
+          sequence: book?.bookSequence ?? 0,
+          last_trade_id: this.lastTradeId.get(productId) ?? 0,
+          time,
+        });
+      }
+    }
+  }
+
+  private anySubscribed(channel: Channel): boolean {
+    for (const client of this.clients) for (const key of client.subscriptions) if (key.startsWith(`${channel} `)) return true;
+    return false;
+  }
+
+  private send(channel: Channel, productId: string, message: object): void {
+    const key = `${channel} ${productId}`;
+    let frame: string | null = null;
+    for (const client of this.clients) {
+      if (client.subscriptions.has(key)) this.write(client, (frame ??= JSON.stringify(message)));
+    }
+  }
+
+  private sendPrivate(channel: Channel, userId: string, productId: string, message: object): void {
+    let frame: string | null = null;
+    for (const client of this.clients) {
+      if (client.userId !== userId) continue;
+      if (client.subscriptions.has(`${channel} ${productId}`) || client.subscriptions.has(`${channel} *`)) {
+        this.write(client, (frame ??= JSON.stringify(message)));
+      }
+    }
+  }
+
+  private reply(client: Client, message: object): void {
+    this.write(client, JSON.stringify(message));
+  }
+
+  private write(client: Client, frame: string): void {
+    if (client.socket.readyState !== client.socket.OPEN) return;
+    if (client.socket.bufferedAmount > this.maxBuffered) {
+      this.clients.delete(client);
+      client.socket.close(TRY_AGAIN_LATER, 'too slow: reconnect and subscribe again');
+      return;
+    }
+    client.socket.send(frame);
+  }
+}
+
+/** Coinbase's field names for an order event (`orderId` → `order_id`). */
+function snakeCase(event: DecimalEvent): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) out[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value;
+  return out;
+}

@@ -1,0 +1,55 @@
+import type { EngineOutput } from '@sd/domain/exchange/engine-output';
+import type { CommandOutcome } from '@sd/domain/exchange/event';
+import type { MessageQueue, Subscription } from '@sd/domain/mq';
+
+/** Where the engine publishes its outcomes: one partition, so every consumer sees sequence order. */
+export const OUTCOME_TOPIC = 'exchange.outcomes';
+
+/**
+ * The engine output on the message queue: one message per sequencer batch, JSON (every amount
+ * is an integer in minor units, so JSON is exact), headed by its sequence range.
+ */
+export class MessageQueueEngineOutput implements EngineOutput {
+  constructor(
+    private readonly mq: MessageQueue,
+    private readonly topic = OUTCOME_TOPIC,
+  ) {}
+
+  async publish(outcomes: readonly CommandOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    await this.mq.publish(this.topic, [
+      {
+        key: 'engine',
+        value: Buffer.from(JSON.stringify(outcomes)),
+        headers: { first: String(outcomes[0]!.sequence), last: String(outcomes[outcomes.length - 1]!.sequence) },
+      },
+    ]);
+  }
+}
+
+export interface OutcomeConsumer {
+  /** Consumer group: each group gets every outcome once per commit (at least once). */
+  groupId: string;
+  /** Called in sequence order; the batch is committed when it resolves, retried when it throws. */
+  handle(outcomes: readonly CommandOutcome[]): Promise<void>;
+  onError(error: unknown): void;
+  /** A new group starts from the beginning of what the queue retains, or from now. */
+  startFrom?: 'earliest' | 'latest';
+}
+
+/** Subscribes one consumer of engine outcomes; outcomes it already saw must be ignored by `handle`. */
+export async function subscribeOutcomes(mq: MessageQueue, consumer: OutcomeConsumer, topic = OUTCOME_TOPIC): Promise<Subscription> {
+  return mq.subscribe({
+    topic,
+    groupId: consumer.groupId,
+    startFrom: consumer.startFrom ?? 'earliest',
+    maxBatchSize: 64,
+    onError: consumer.onError,
+    handler: async (batch) => {
+      const outcomes: CommandOutcome[] = [];
+      for (const message of batch.messages) for (const outcome of JSON.parse(message.value.toString()) as CommandOutcome[]) outcomes.push(outcome);
+      await consumer.handle(outcomes);
+      await batch.commit();
+    },
+  });
+}
