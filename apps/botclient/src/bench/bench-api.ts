@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BENCH_USAGE, parseBenchArgs, UsageError } from '../args';
+import { ExchangeClient } from '../client';
+import { DEFAULT_MIX } from '../load/order-mix';
+import { runLoad } from '../load/load-test';
+import { formatTable, summaryLine } from '../load/report';
+import { findProduct, marketSpec } from '../market';
+import { freshIdentity, setUpUsers } from '../setup';
+
+/**
+ * pnpm bench:api: the exchange app in its own process (embedded default, fresh data dir, on a
+ * free loopback port), users set up and funded through the API, a warm-up, then the open-loop
+ * load test. Everything but the table and the JSON last line goes to stderr.
+ */
+async function main(): Promise<void> {
+  const options = parseBenchArgs(process.argv.slice(2).filter((arg) => arg !== '--'));
+  const exchangeMain = resolve(__dirname, '../../../exchange/dist/main.js');
+  const dataDir = await mkdtemp(join(tmpdir(), 'sd-bench-api-'));
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const note = (line: string): void => void process.stderr.write(`${line}\n`);
+
+  note(`starting the exchange (${exchangeMain}) on ${origin}, data in ${dataDir}`);
+  const exchange = spawn(process.execPath, [exchangeMain], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', EXCHANGE_MODE: 'embedded' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  exchange.stdout?.pipe(process.stderr);
+  const client = new ExchangeClient(origin);
+  try {
+    await waitForHealth(origin, exchange);
+    const product = await findProduct(client, options.productId);
+    const market = marketSpec(product, options.mid, DEFAULT_MIX.spreadSteps);
+    const fund = { [product.quote_currency]: '10000000', [product.base_currency]: '1000' };
+    const setupStart = Date.now();
+    const identity = freshIdentity();
+    const users = await setUpUsers(client, { count: options.users, ...identity, apiKeys: false, fund, concurrency: 4 });
+    note(`${users.length} users signed up, logged in and funded with ${JSON.stringify(fund)} in ${((Date.now() - setupStart) / 1000).toFixed(1)} s`);
+
+    const base = {
+      origin,
+      tokens: users.map((user) => user.access_token),
+      market,
+      mode: { kind: 'open', rate: options.rate } as const,
+      connections: options.connections,
+      pipelining: options.pipelining,
+      transport: options.transport,
+      progress: process.stderr,
+    };
+    if (options.warmupMs > 0) {
+      note(`warm-up: ${options.warmupMs / 1000} s at ${options.rate} orders/s`);
+      const warm = await runLoad({ ...base, mix: { ...DEFAULT_MIX, seed: 2 }, durationMs: options.warmupMs });
+      note(`warm-up: ${summaryLine(warm)}`);
+    }
+    note(`load test: ${options.durationMs / 1000} s at ${options.rate} orders/s`);
+    const result = await runLoad({ ...base, mix: { ...DEFAULT_MIX, seed: 1 }, durationMs: options.durationMs });
+    process.stdout.write(`${formatTable(result)}\n`);
+    process.stdout.write(`${summaryLine(result)}\n`);
+  } finally {
+    await client.close();
+    await stop(exchange);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function waitForHealth(origin: string, exchange: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (exchange.exitCode !== null) throw new Error(`the exchange exited with code ${exchange.exitCode} before it was healthy`);
+    const healthy = await fetch(`${origin}/api/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (healthy) return;
+    await sleep(100);
+  }
+  throw new Error(`the exchange did not answer ${origin}/api/health within 60 s`);
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within 15 s. */
+async function stop(exchange: ChildProcess): Promise<void> {
+  if (exchange.exitCode !== null || exchange.signalCode !== null) return;
+  const exited = once(exchange, 'exit');
+  exchange.kill('SIGTERM');
+  const timer = setTimeout(() => exchange.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${BENCH_USAGE}\n`);
+  else process.stderr.write(`bench:api failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+});

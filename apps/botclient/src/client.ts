@@ -1,0 +1,166 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import { type ApiKey, coinbaseHeaders, coinbaseTimestamp } from './signing';
+
+/** How a request proves who sends it: a log-in session's bearer token, or a Coinbase-style API key. */
+export type Credentials = { token: string } | { apiKey: ApiKey };
+
+export interface ProductJson {
+  id: string;
+  base_currency: string;
+  quote_currency: string;
+  quote_increment: string;
+  base_increment: string;
+  base_min_size: string;
+  min_market_funds: string;
+  status: string;
+}
+
+export interface OrderJson {
+  id: string;
+  client_oid?: string | null;
+  product_id: string;
+  side: 'buy' | 'sell';
+  type: 'limit' | 'market';
+  price?: string | null;
+  size?: string | null;
+  status: string;
+  done_reason?: string | null;
+  filled_size: string;
+  executed_value: string;
+  fill_fees: string;
+}
+
+export interface FillJson {
+  trade_id: number | string;
+  product_id: string;
+  order_id: string;
+  price: string;
+  size: string;
+  liquidity: 'M' | 'T';
+  fee: string;
+  side: 'buy' | 'sell';
+  created_at: string;
+}
+
+export interface AccountJson {
+  id: string;
+  currency: string;
+  balance: string;
+  available: string;
+  hold: string;
+}
+
+export interface TokensJson {
+  access_token: string;
+  refresh_token: string;
+}
+
+/** A non-2xx answer, with the exchange's `{message, code}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    message: string,
+    readonly retryAfterS: number | undefined,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/**
+ * A small REST client of the exchange API for setup and the bots (the load test has its own
+ * leaner path). Keep-alive connections through an undici pool.
+ */
+export class ExchangeClient {
+  private readonly pool: Pool;
+
+  constructor(readonly origin: string, connections = 4) {
+    this.pool = new Pool(origin, { connections });
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, options: { body?: unknown; auth?: Credentials } = {}): Promise<T> {
+    const body = options.body === undefined ? '' : JSON.stringify(options.body);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body) headers['content-type'] = 'application/json';
+    const auth = options.auth;
+    if (auth && 'token' in auth) headers.authorization = `Bearer ${auth.token}`;
+    // The signed path is the whole request path with its query, /api mount included, as the server receives it.
+    if (auth && 'apiKey' in auth) Object.assign(headers, coinbaseHeaders(auth.apiKey, { method, requestPath: path, body, timestamp: coinbaseTimestamp() }));
+    const response = await this.pool.request({ method, path, headers, body: body || undefined });
+    const text = await response.body.text();
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (response.statusCode >= 300) {
+      const error = parsed as { message?: string; code?: string } | undefined;
+      const retryAfter = Number(response.headers['retry-after']);
+      throw new ApiError(
+        response.statusCode,
+        error?.code,
+        `${method} ${path}: ${response.statusCode} ${error?.code ?? ''} ${error?.message ?? text}`.trim(),
+        Number.isFinite(retryAfter) ? retryAfter : undefined,
+      );
+    }
+    return parsed as T;
+  }
+
+  signUp(email: string, password: string): Promise<{ id: string; email: string }> {
+    return this.request('POST', '/api/users', { body: { email, password } });
+  }
+
+  logIn(email: string, password: string): Promise<TokensJson> {
+    return this.request('POST', '/api/users/accessToken', { body: { email, password } });
+  }
+
+  createApiKey(token: string, permissions: string[], label: string): Promise<ApiKey> {
+    return this.request('POST', '/api/users/apiKeys', { body: { permissions, label }, auth: { token } });
+  }
+
+  faucet(auth: Credentials, currency: string, amount: string): Promise<unknown> {
+    return this.request('POST', '/api/faucet', { body: { currency, amount }, auth });
+  }
+
+  products(): Promise<ProductJson[]> {
+    return this.request('GET', '/api/products');
+  }
+
+  book(productId: string): Promise<{ bids: [string, string, number][]; asks: [string, string, number][] }> {
+    return this.request('GET', `/api/products/${encodeURIComponent(productId)}/book?level=1`);
+  }
+
+  ticker(productId: string): Promise<{ price?: string | null }> {
+    return this.request('GET', `/api/products/${encodeURIComponent(productId)}/ticker`);
+  }
+
+  placeOrder(auth: Credentials, order: Record<string, unknown>): Promise<OrderJson> {
+    return this.request('POST', '/api/orders', { body: order, auth });
+  }
+
+  cancelAll(auth: Credentials, productId: string): Promise<string[]> {
+    return this.request('DELETE', `/api/orders?product_id=${encodeURIComponent(productId)}`, { auth });
+  }
+
+  accounts(auth: Credentials): Promise<AccountJson[]> {
+    return this.request('GET', '/api/accounts', { auth });
+  }
+
+  fills(auth: Credentials, productId: string): Promise<FillJson[]> {
+    return this.request('GET', `/api/fills?product_id=${encodeURIComponent(productId)}&limit=100`, { auth });
+  }
+}
+
+/** Retries a call the exchange rate-limited (429), waiting as long as its Retry-After asks. */
+export async function retryRateLimited<T>(call: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 429 || attempt >= attempts) throw error;
+      await sleep((error.retryAfterS ?? 1) * 1000);
+    }
+  }
+}
