@@ -1,0 +1,38 @@
+import { urlShortenerConfigFromEnv } from './config';
+
+describe('urlShortenerConfigFromEnv', () => {
+  it('defaults to the embedded database, memory cache, 302 and random per-process keys', () => {
+    const config = urlShortenerConfigFromEnv({});
+    expect(config).toMatchObject({ sql: { kind: 'embedded' }, cache: { kind: 'memory' }, keys: { kind: 'ephemeral' }, http: { port: 8083 } });
+    expect(config.links).toMatchObject({ redirectStatus: 302, createPerUser: { limit: 30, windowMs: 60_000 }, hitFlushIntervalMs: 1000 });
+  });
+
+  it('reads PostgreSQL, Redis, shared keys and 301', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const config = urlShortenerConfigFromEnv({
+      SQL: 'postgres', DATABASE_URL: 'postgres://db/x', CACHE: 'redis', REDIS_URL: 'redis://r:6379',
+      AUTH_TOKEN_SECRET: key, AUTH_ENCRYPTION_KEY: key, REDIRECT_STATUS: '301', PUBLIC_URL: 'https://sho.rt',
+    });
+    expect(config).toMatchObject({
+      sql: { kind: 'postgres', url: 'postgres://db/x' },
+      cache: { kind: 'redis', url: 'redis://r:6379' },
+      rateLimiter: { kind: 'redis', url: 'redis://r:6379' },
+      keys: { kind: 'configured' },
+      links: { redirectStatus: 301, publicUrl: 'https://sho.rt' },
+    });
+  });
+
+  it.each([
+    [{ SQL: 'mysql' }, 'SQL must be one of embedded, postgres, not mysql'],
+    [{ SQL: 'postgres' }, 'DATABASE_URL is required with SQL=postgres'],
+    [{ SQL: 'postgres', DATABASE_URL: 'postgres://db/x' }, 'AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY are required with SQL=postgres'],
+    [{ CACHE: 'redis' }, 'REDIS_URL is required with CACHE=redis'],
+    [{ REDIRECT_STATUS: '307' }, 'REDIRECT_STATUS must be one of 301, 302, not 307'],
+    [{ PUBLIC_URL: 'https://sho.rt/x' }, 'PUBLIC_URL must be a scheme and host without a path'],
+    [{ LINKS_PER_MINUTE_PER_USER: '0' }, 'LINKS_PER_MINUTE_PER_USER must be an integer in 1..'],
+    [{ PORT: '70000' }, 'PORT must be an integer in 0..65535, not 70000'],
+    [{ AUTH_TOKEN_SECRET: 'abc=' }, 'set both AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY, or neither'],
+  ])('refuses %j naming the variable', (env, message) => {
+    expect(() => urlShortenerConfigFromEnv(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,94 @@
+import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
+import type { CacheConfig } from '@sd/cache/cache.module';
+import type { RateLimitRule } from '@sd/domain/rate-limit';
+import type { SqlConfig } from '@sd/orm/sql-database';
+import type { RateLimiterConfig } from '@sd/ratelimit/ratelimit.module';
+
+/** Signing and encryption keys of the auth domain: configured, or random per process (embedded only). */
+export type AuthKeysConfig = { kind: 'configured'; tokenSigningKey: Buffer; apiKeyEncryptionKey: Buffer } | { kind: 'ephemeral' };
+
+export interface UrlShortenerConfig {
+  http: { host: string; port: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  sql: SqlConfig;
+  cache: CacheConfig;
+  rateLimiter: RateLimiterConfig;
+  keys: AuthKeysConfig;
+  auth: Partial<Omit<AuthSettings, 'tokenSigningKey' | 'apiKeyEncryptionKey'>>;
+  links: {
+    redirectStatus: 301 | 302;
+    publicUrl?: string;
+    createPerUser: RateLimitRule;
+    createPerIp: RateLimitRule;
+    hitFlushIntervalMs: number;
+    cacheTtlMs: number;
+  };
+}
+
+/**
+ * Reads the config once at start-up and refuses bad values with a message naming them.
+ * SQL=embedded|postgres (DATABASE_URL), CACHE=memory|redis (REDIS_URL; the rate limiter follows),
+ * AUTH_TOKEN_SECRET / AUTH_ENCRYPTION_KEY (base64; required with PostgreSQL), REDIRECT_STATUS=302|301,
+ * PUBLIC_URL, LINKS_PER_MINUTE_PER_USER, LINKS_PER_MINUTE_PER_IP, HIT_FLUSH_INTERVAL_MS, LINK_CACHE_TTL_MS.
+ */
+export function urlShortenerConfigFromEnv(env: NodeJS.ProcessEnv): UrlShortenerConfig {
+  const sqlKind = oneOf('SQL', env.SQL ?? 'embedded', ['embedded', 'postgres'] as const);
+  const cacheKind = oneOf('CACHE', env.CACHE ?? 'memory', ['memory', 'redis'] as const);
+  const redis = cacheKind === 'redis' ? { kind: 'redis' as const, url: required(env, 'REDIS_URL', 'CACHE=redis'), keyPrefix: env.REDIS_KEY_PREFIX ?? 'sd:url:' } : undefined;
+  const publicUrl = env.PUBLIC_URL ? httpUrl('PUBLIC_URL', env.PUBLIC_URL) : undefined;
+  return {
+    http: { host: env.HOST ?? '127.0.0.1', port: integer('PORT', env.PORT ?? '8083', 0, 65535) },
+    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
+    sql: sqlKind === 'postgres' ? { kind: 'postgres', url: required(env, 'DATABASE_URL', 'SQL=postgres') } : { kind: 'embedded', ...(env.DATA_FILE && { file: env.DATA_FILE }) },
+    cache: redis ?? { kind: 'memory' },
+    rateLimiter: redis ?? { kind: 'memory' },
+    keys: authKeys(env, sqlKind),
+    auth: {},
+    links: {
+      redirectStatus: Number(oneOf('REDIRECT_STATUS', env.REDIRECT_STATUS ?? '302', ['301', '302'] as const)) as 301 | 302,
+      ...(publicUrl && { publicUrl }),
+      createPerUser: { limit: integer('LINKS_PER_MINUTE_PER_USER', env.LINKS_PER_MINUTE_PER_USER ?? '30', 1), windowMs: 60_000 },
+      createPerIp: { limit: integer('LINKS_PER_MINUTE_PER_IP', env.LINKS_PER_MINUTE_PER_IP ?? '60', 1), windowMs: 60_000 },
+      hitFlushIntervalMs: integer('HIT_FLUSH_INTERVAL_MS', env.HIT_FLUSH_INTERVAL_MS ?? '1000', 10),
+      cacheTtlMs: integer('LINK_CACHE_TTL_MS', env.LINK_CACHE_TTL_MS ?? '300000', 1),
+    },
+  };
+}
+
+function authKeys(env: NodeJS.ProcessEnv, sqlKind: 'embedded' | 'postgres'): AuthKeysConfig {
+  const signing = env.AUTH_TOKEN_SECRET;
+  const encryption = env.AUTH_ENCRYPTION_KEY;
+  if (!signing && !encryption) {
+    if (sqlKind === 'postgres') throw new Error('AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY are required with SQL=postgres (every instance must share them)');
+    return { kind: 'ephemeral' };
+  }
+  if (!signing || !encryption) throw new Error('set both AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY, or neither');
+  return { kind: 'configured', tokenSigningKey: base64Key('AUTH_TOKEN_SECRET', signing), apiKeyEncryptionKey: base64Key('AUTH_ENCRYPTION_KEY', encryption) };
+}
+
+function base64Key(name: string, value: string): Buffer {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw new Error(`${name} must be base64`);
+  return Buffer.from(value, 'base64');
+}
+
+function httpUrl(name: string, value: string): string {
+  if (!/^https?:\/\/[^/\s]+$/.test(value)) throw new Error(`${name} must be a scheme and host without a path, like https://sho.rt, not ${value}`);
+  return value;
+}
+
+function integer(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < min || parsed > max) throw new Error(`${name} must be an integer in ${min}..${max}, not ${value}`);
+  return parsed;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')}, not ${value}`);
+  return value as T;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string, because: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is required with ${because}`);
+  return value;
+}
