@@ -1,0 +1,13 @@
+import type { SqlSchema } from '@sd/orm/sql-database';
+import { CandleEntity, CheckpointEntity, FillEntity, OrderEntity, TradeEntity } from './market-data.entities';
+import { CreateMarketDataTables1764000000000 } from './migrations/1764000000000-create-market-data-tables';
+
+/**
+ * The exchange read-side tables for `openSqlDatabase`. An app serving several domains
+ * concatenates their `entities` and `migrations` (with `authSqlSchema`, for example) and
+ * opens one database.
+ */
+export const exchangeSqlSchema = {
+  entities: [TradeEntity, CandleEntity, OrderEntity, FillEntity, CheckpointEntity],
+  migrations: [CreateMarketDataTables1764000000000],
+} satisfies SqlSchema;

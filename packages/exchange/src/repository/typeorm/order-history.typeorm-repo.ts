@@ -1,0 +1,101 @@
+import { In, LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import type { FillQuery, FillRecord, HistoryChanges, OrderHistoryStore, OrderQuery, OrderRecord } from '@sd/domain/exchange/order-history';
+import { chunks, exclusive } from './embedded-lock';
+import { CheckpointEntity, FillEntity, OrderEntity } from './market-data.entities';
+
+const CHECKPOINT = 'order-history';
+
+/** Orders, fills and their checkpoint in SQL; a commit is one transaction. */
+export class TypeormOrderHistoryStore implements OrderHistoryStore {
+  private readonly orders: Repository<OrderEntity>;
+  private readonly fills: Repository<FillEntity>;
+  private readonly checkpoints: Repository<CheckpointEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.orders = dataSource.getRepository(OrderEntity);
+    this.fills = dataSource.getRepository(FillEntity);
+    this.checkpoints = dataSource.getRepository(CheckpointEntity);
+  }
+
+  async checkpoint(): Promise<number> {
+    const row = await exclusive(this.dataSource, () => this.checkpoints.findOneBy({ name: CHECKPOINT }));
+    return row?.sequence ?? 0;
+  }
+
+  async findOrders(ids: readonly number[]): Promise<OrderRecord[]> {
+    const rows = await exclusive(this.dataSource, async () => {
+      const found: OrderEntity[] = [];
+      for (const chunk of chunks(ids, 500)) found.push(...(await this.orders.findBy({ id: In(chunk) })));
+      return found;
+    });
+    return rows.map(toOrder);
+  }
+
+  commit(expectedCheckpoint: number, changes: HistoryChanges): Promise<boolean> {
+    return exclusive(this.dataSource, () =>
+      this.dataSource.transaction(async (manager) => {
+        if ((await this.lockCheckpoint(manager)) !== expectedCheckpoint) return false;
+        for (const chunk of chunks(changes.orders, 400)) await manager.upsert(OrderEntity, chunk, ['id']);
+        for (const chunk of chunks(changes.fills, 500)) {
+          await manager.createQueryBuilder().insert().into(FillEntity).values(chunk).orIgnore().execute();
+        }
+        await manager.update(CheckpointEntity, { name: CHECKPOINT }, { sequence: changes.checkpoint });
+        return true;
+      }),
+    );
+  }
+
+  /** The stored checkpoint, locked for this transaction on PostgreSQL (sql.js runs one at a time anyway). */
+  private async lockCheckpoint(manager: EntityManager): Promise<number> {
+    await manager.createQueryBuilder().insert().into(CheckpointEntity).values({ name: CHECKPOINT, sequence: 0 }).orIgnore().execute();
+    const query = manager.getRepository(CheckpointEntity).createQueryBuilder('c').where('c.name = :name', { name: CHECKPOINT });
+    if (this.dataSource.options.type === 'postgres') query.setLock('pessimistic_write');
+    return (await query.getOneOrFail()).sequence;
+  }
+
+  async listOrders(userId: string, query: OrderQuery): Promise<OrderRecord[]> {
+    const rows = await exclusive(this.dataSource, () =>
+      this.orders.find({
+        where: {
+          userId,
+          ...(query.status !== 'all' && { status: query.status }),
+          ...(query.productId !== undefined && { productId: query.productId }),
+          ...(query.before !== undefined && { id: LessThan(query.before) }),
+        },
+        order: { id: 'DESC' },
+        take: query.limit,
+      }),
+    );
+    return rows.map(toOrder);
+  }
+
+  async getOrder(userId: string, orderId: number): Promise<OrderRecord | null> {
+    const row = await exclusive(this.dataSource, () => this.orders.findOneBy({ userId, id: orderId }));
+    return row === null ? null : toOrder(row);
+  }
+
+  async getOrderByClientOid(userId: string, clientOid: string): Promise<OrderRecord | null> {
+    const row = await exclusive(this.dataSource, () => this.orders.findOne({ where: { userId, clientOid }, order: { id: 'DESC' } }));
+    return row === null ? null : toOrder(row);
+  }
+
+  async listFills(userId: string, query: FillQuery): Promise<FillRecord[]> {
+    const rows = await exclusive(this.dataSource, () =>
+      this.fills.find({
+        where: {
+          userId,
+          ...(query.orderId !== undefined && { orderId: query.orderId }),
+          ...(query.productId !== undefined && { productId: query.productId }),
+          ...(query.before !== undefined && { tradeId: LessThan(query.before) }),
+        },
+        order: { tradeId: 'DESC', liquidity: 'ASC' },
+        take: query.limit,
+      }),
+    );
+    return rows.map((row) => ({ ...row }));
+  }
+}
+
+function toOrder(row: OrderEntity): OrderRecord {
+  return { ...row };
+}
