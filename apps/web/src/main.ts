@@ -33,7 +33,8 @@ function alert(message: string, kind: 'error' | 'info' = 'error'): void {
   const box = byId('alerts');
   const item = h('div', { class: `alert ${kind}` }, h('span', {}, message), h('button', { type: 'button', 'aria-label': 'Dismiss', onclick: () => item.remove() }, '×'));
   box.append(item);
-  while (box.children.length > 3) box.firstElementChild?.remove();
+  // Keep the list short; notices go before errors, which stay until dismissed.
+  while (box.children.length > 3) (box.querySelector('.alert.info') ?? box.firstElementChild)?.remove();
   if (kind === 'info') setTimeout(() => item.remove(), 4000);
 }
 
@@ -383,7 +384,8 @@ async function loadUser(): Promise<void> {
       redraw('balances');
     }),
     attempt('Loading orders', async () => {
-      for (const o of await api.get<Order[]>('/orders?status=all&limit=100')) orders.upsertOrder(o);
+      const [open, done] = await Promise.all([api.get<Order[]>('/orders?status=open&limit=100'), api.get<Order[]>('/orders?status=done&limit=100')]);
+      for (const o of [...open, ...done]) orders.upsertOrder(o);
       redraw('orders');
     }),
     attempt('Loading fills', async () => {
