@@ -8,9 +8,17 @@ import type { SqlConfig } from '@sd/orm/sql-database';
 import type { RateLimiterConfig } from '@sd/ratelimit/ratelimit.module';
 
 export type ExchangeMode = 'embedded' | 'distributed';
+/** What a distributed process runs: the engine leader, the HTTP/WebSocket API, the history writer. */
+export type ExchangeRole = 'engine' | 'api' | 'history';
 
 export interface ExchangeConfig {
   mode: ExchangeMode;
+  /** Embedded: all three. Distributed: ROLES, default all three. */
+  roles: ReadonlySet<ExchangeRole>;
+  /** Distributed: the Kafka topic that is the command log. */
+  commandLog: { brokers: string[]; topic: string } | null;
+  /** Where candles and public trades live: the history SQL database, or MongoDB. */
+  marketData: { kind: 'sql' } | { kind: 'mongo'; url: string };
   http: { host: string; port: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Embedded: the journal and snapshots live here. */
@@ -47,14 +55,18 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
   const distributed = mode === 'distributed';
   const redis = distributed ? { kind: 'redis' as const, url: required(env, 'REDIS_URL'), keyPrefix: env.REDIS_KEY_PREFIX ?? 'sd:exchange:' } : undefined;
   const faucetOn = oneOf('FAUCET', env.FAUCET ?? (distributed ? 'off' : 'on'), ['on', 'off'] as const) === 'on';
+  const brokers = distributed ? required(env, 'KAFKA_BROKERS').split(',') : [];
   return {
     mode,
+    roles: new Set(distributed ? roles(env.ROLES ?? 'engine,api,history') : ['engine', 'api', 'history']),
+    commandLog: distributed ? { brokers, topic: env.COMMAND_LOG_TOPIC ?? 'exchange.commands' } : null,
+    marketData: oneOf('MARKET_DATA', env.MARKET_DATA ?? 'sql', ['sql', 'mongo'] as const) === 'mongo' ? { kind: 'mongo', url: required(env, 'MONGO_URL') } : { kind: 'sql' },
     http: { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? '8080') },
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
     dataDir,
     journalFsync: oneOf('JOURNAL_FSYNC', env.JOURNAL_FSYNC ?? 'batch', ['batch', 'none'] as const),
     snapshotEvery: positiveInteger('SNAPSHOT_EVERY', env.SNAPSHOT_EVERY ?? '100000'),
-    mq: distributed ? { kind: 'kafka', brokers: required(env, 'KAFKA_BROKERS').split(','), clientId: 'exchange' } : { kind: 'memory' },
+    mq: distributed ? { kind: 'kafka', brokers, clientId: 'exchange' } : { kind: 'memory' },
     sql: distributed
       ? { auth: { kind: 'postgres', url: required(env, 'DATABASE_URL') }, history: { kind: 'postgres', url: required(env, 'DATABASE_URL') } }
       : {
@@ -70,6 +82,14 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
     faucet: faucetOn ? { maxAmount: env.FAUCET_MAX_AMOUNT ?? '1000000' } : null,
     webRoot: resolve(env.WEB_ROOT ?? resolve(repoRoot, 'apps/web/dist')),
   };
+}
+
+function roles(value: string): ExchangeRole[] {
+  const listed = value.split(',').map((role) => role.trim());
+  const allowed: readonly string[] = ['engine', 'api', 'history'];
+  const unknown = listed.find((role) => !allowed.includes(role));
+  if (unknown !== undefined || listed.length === 0) throw new Error(`ROLES must list engine, api and/or history, not ${value}`);
+  return listed as ExchangeRole[];
 }
 
 function port(value: string): number {

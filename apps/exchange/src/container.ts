@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import express, { type Application, type Router } from 'express';
 import { Container } from 'inversify';
@@ -12,25 +13,39 @@ import { authSqlSchema } from '@sd/auth/repository/typeorm/auth-sql-schema';
 import { authSettings } from '@sd/auth/usecase/auth-settings';
 import { cacheModule } from '@sd/cache/cache.module';
 import { Authenticator } from '@sd/domain/auth/authenticator';
+import type { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
+import type { CommandOutcome } from '@sd/domain/exchange/event';
+import { OrderHistoryStore } from '@sd/domain/exchange/order-history';
 import { Logger } from '@sd/domain/logger';
-import { MessageQueue } from '@sd/domain/mq';
+import { MessageQueue, type Subscription } from '@sd/domain/mq';
 import { RateLimiter } from '@sd/domain/rate-limit';
 import { createExchangeRouter } from '@sd/exchange/delivery/http/exchange.router';
-import { PushServer } from '@sd/exchange/delivery/ws/push-server';
+import { PushServer, type CandleFeed } from '@sd/exchange/delivery/ws/push-server';
+import { exchangeSqlRepositoryModule, marketDataModule, mongoMarketDataModule, openMongoMarketData } from '@sd/exchange/market-data.module';
 import { FileJournal } from '@sd/exchange/repository/file-journal/file-journal';
 import { FileSnapshotStore } from '@sd/exchange/repository/file-snapshot/file-snapshot-store';
+import { KafkaCommandJournal } from '@sd/exchange/repository/kafka-journal/kafka-journal';
+import { MessageQueueCommandSubmitter, serveCommandRequests } from '@sd/exchange/repository/mq/command-requests';
 import { MessageQueueEngineOutput, OUTCOME_TOPIC, subscribeOutcomes } from '@sd/exchange/repository/mq/outcome-topic';
+import { exchangeSqlSchema } from '@sd/exchange/repository/typeorm/exchange-sql-schema';
+import { TypeormOrderHistoryStore } from '@sd/exchange/repository/typeorm/order-history.typeorm-repo';
 import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '@sd/exchange/usecase/catalog/default-products';
 import { ProductCatalog } from '@sd/exchange/usecase/catalog/product-catalog';
 import { EventFormatter } from '@sd/exchange/usecase/engine/event-format';
+import { HistoryProjector } from '@sd/exchange/usecase/history/history-projector';
+import { HistoryQueries } from '@sd/exchange/usecase/history/history-queries';
 import { RequestParser } from '@sd/exchange/usecase/order/request-parser';
+import { QuotationProjector } from '@sd/exchange/usecase/quotation/quotation-projector';
+import { QuotationQueries } from '@sd/exchange/usecase/quotation/quotation-queries';
 import { EngineHost } from '@sd/exchange/usecase/sequencer/engine-host';
 import { ExchangeGateway } from '@sd/exchange/usecase/sequencer/exchange-gateway';
-import { localEngineReader } from '@sd/exchange/usecase/trading/engine-reader';
+import { localEngineReader, type EngineReader } from '@sd/exchange/usecase/trading/engine-reader';
+import { FollowerEngineReader } from '@sd/exchange/usecase/trading/follower-engine-reader';
 import { TradingUseCase } from '@sd/exchange/usecase/trading/trading.usecase';
 import { createHttpApp } from '@sd/http/http-app';
 import { createLogger } from '@sd/logging/logger';
 import { Metrics } from '@sd/metrics/metrics';
+import { openMongoDatabase } from '@sd/mongo/mongo-database';
 import { mqModule } from '@sd/mq/mq.module';
 import { openSqlDatabase } from '@sd/orm/sql-database';
 import { rateLimitModule } from '@sd/ratelimit/ratelimit.module';
@@ -40,81 +55,157 @@ import type { ExchangeConfig } from './config';
 export const HttpApp = Symbol.for('app.exchange.HttpApp');
 /** WebSocket servers by upgrade path, for `listen`. */
 export const WebSockets = Symbol.for('app.exchange.WebSockets');
-export const AuthDatabase = Symbol.for('app.exchange.AuthDatabase');
+/** Closes what the app opened, newest first, when the container is unbound. */
+export const Lifecycle = Symbol.for('app.exchange.Lifecycle');
+/** The engine leader of this process (embedded, or the engine role). */
 export const Engine = Symbol.for('app.exchange.EngineHost');
-export const Push = Symbol.for('app.exchange.PushServer');
 
 export interface ExchangeContainerOptions {
   /** Replaces the pino logger built from `config.logLevel`. */
   logger?: Logger;
 }
 
-/** Builds the whole exchange app from its config; `main` and the tests both start here. */
+const PERSIST_EVERY_MS = 5000;
+
+/**
+ * Builds the whole exchange app from its config; `main` and the tests both start here.
+ * Embedded: one process, file journal, memory MQ, embedded SQL. Distributed: Kafka is the
+ * command log and the message queue; each process runs the roles it is given.
+ */
 export async function createExchangeContainer(config: ExchangeConfig, options: ExchangeContainerOptions = {}): Promise<Container> {
   const container = new Container({ defaultScope: 'Singleton' });
   const logger = options.logger ?? createLogger({ name: 'exchange', level: config.logLevel });
   const metrics = new Metrics({ defaultMetrics: true });
+  const closers: Array<() => Promise<void>> = [];
   container.bind(Logger).toConstantValue(logger);
   container.bind(Metrics).toConstantValue(metrics);
+  container.load(mqModule(config.mq));
+  container
+    .bind(Lifecycle)
+    .toConstantValue(closers)
+    .onDeactivation(async () => {
+      for (const close of closers.reverse()) await close();
+    });
+  container.get(Lifecycle);
+  const { roles } = config;
 
-  const keys = await resolveAuthKeys(config.keys, logger);
-  const authDatabase = await openSqlDatabase(config.sql.auth, authSqlSchema);
-  bindClosing(container, AuthDatabase, authDatabase, (db) => db.close());
-  container.load(
-    cacheModule(config.cache),
-    rateLimitModule(config.rateLimiter),
-    mqModule(config.mq),
-    authTypeormRepositoryModule(authDatabase.dataSource),
-    authModule(authSettings(keys, config.auth)),
-  );
-
+  // Read side: orders and fills in SQL; candles and trades in SQL or MongoDB.
   const catalog = new ProductCatalog(DEFAULT_CURRENCIES, DEFAULT_PRODUCTS);
+  const historyDb = await openSqlDatabase(config.sql.history, { ...exchangeSqlSchema, migrationsTableName: 'exchange_migrations' });
+  closers.push(() => historyDb.close());
+  if (config.marketData.kind === 'mongo') {
+    const mongo = await openMongoDatabase({ url: config.marketData.url });
+    closers.push(() => mongo.close());
+    container.bind(OrderHistoryStore).toConstantValue(new TypeormOrderHistoryStore(historyDb.dataSource));
+    container.load(mongoMarketDataModule(await openMongoMarketData(mongo.db)));
+  } else {
+    container.load(exchangeSqlRepositoryModule(historyDb.dataSource));
+  }
+  container.load(marketDataModule(catalog));
+  const quotation = container.get(QuotationQueries);
+  const history = container.get(HistoryQueries);
   const mq = container.get<MessageQueue>(MessageQueue);
   await mq.ensureTopic(OUTCOME_TOPIC, { partitions: 1 });
-  const host = await EngineHost.start({
-    catalog,
-    journal: new FileJournal({ dir: join(config.dataDir, 'journal'), fsync: config.journalFsync }),
-    snapshots: new FileSnapshotStore({ dir: join(config.dataDir, 'snapshots'), keep: 3 }),
-    output: new MessageQueueEngineOutput(mq),
-    logger: logger.child({ component: 'engine' }),
-    snapshotEvery: config.snapshotEvery,
-  });
-  bindClosing(container, Engine, host, (engineHost) => engineHost.close());
-  const reader = localEngineReader(host.engine);
-  const trading = new TradingUseCase(catalog, new ExchangeGateway(new RequestParser(catalog), host), reader);
 
+  const readSide = async (outcomes: readonly CommandOutcome[]): Promise<void> => {
+    await container.get(QuotationProjector).project(outcomes);
+    await container.get(HistoryProjector).project(outcomes);
+  };
+  if (historyDb.kind === 'embedded') {
+    // What a crash loses here the engine republishes from the journal at start.
+    const timer = setInterval(() => void historyDb.persist().catch((error: unknown) => logger.error({ err: error }, 'history persist failed')), PERSIST_EVERY_MS);
+    closers.push(async () => clearInterval(timer));
+  }
+
+  // Engine leader: file journal (embedded) or the Kafka command log (distributed).
+  let host: EngineHost | null = null;
+  if (roles.has('engine')) {
+    const journal =
+      config.commandLog === null
+        ? new FileJournal({ dir: join(config.dataDir, 'journal'), fsync: config.journalFsync })
+        : new KafkaCommandJournal({ ...config.commandLog, clientId: 'exchange-engine', logger });
+    host = await EngineHost.start({
+      catalog,
+      journal,
+      snapshots: new FileSnapshotStore({ dir: join(config.dataDir, 'snapshots'), keep: 3 }),
+      output: new MessageQueueEngineOutput(mq),
+      logger: logger.child({ component: 'engine' }),
+      publishedUpTo: await history.checkpoint(),
+      snapshotEvery: config.snapshotEvery,
+    });
+    const engineHost = host;
+    closers.push(() => engineHost.close());
+    container.bind(Engine).toConstantValue(host);
+    if (config.mode === 'distributed') {
+      const serving = await serveCommandRequests(mq, host, (error) => logger.error({ err: error }, 'command request failed'));
+      closers.push(() => serving.close());
+    }
+  }
+
+  if (!roles.has('api')) {
+    if (roles.has('history')) closers.push(...(await consumeOutcomes(mq, 'exchange-read-side', readSide, logger)));
+    return container;
+  }
+
+  // API: HTTP and WebSocket over the engine state (local leader, or a follower of the log).
+  await loadAuth(container, config, logger);
   const authenticator = container.get<Authenticator>(Authenticator);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
+  let reader: EngineReader;
+  let submitter: CommandSubmitter;
+  const pushTo: { server: PushServer | null } = { server: null };
+  if (host !== null) {
+    reader = localEngineReader(host.engine);
+    submitter = host;
+  } else {
+    const follower = new FollowerEngineReader(
+      catalog,
+      new KafkaCommandJournal({ ...config.commandLog!, clientId: 'exchange-api', mode: 'read', logger }),
+      (outcome) => void pushTo.server?.publish([outcome]),
+      logger.child({ component: 'replica' }),
+    );
+    const remote = new MessageQueueCommandSubmitter(mq, randomUUID());
+    await remote.start();
+    follower.start();
+    closers.push(() => remote.close(), () => follower.close());
+    reader = follower;
+    submitter = remote;
+  }
   const push = new PushServer({
     wss,
     catalog,
     reader,
     formatter: new EventFormatter(catalog),
     logger: logger.child({ component: 'push' }),
+    candles: latestCandles(quotation),
     authenticate: async (message, headers) => {
       const result = await authenticateWebSocket(authenticator, { message, headers });
       return result.ok ? { ok: true, userId: result.principal.userId } : result;
     },
   });
-  const pushSubscription = await subscribeOutcomes(mq, {
-    groupId: 'push',
-    startFrom: 'latest',
-    handle: (outcomes) => push.publish(outcomes),
-    onError: (error) => logger.error({ err: error }, 'push failed'),
-  });
-  bindClosing(container, Push, push, async (server) => {
-    await pushSubscription.close();
-    server.close();
-  });
+  closers.push(async () => push.close());
+  if (host === null) {
+    pushTo.server = push;
+    if (roles.has('history')) closers.push(...(await consumeOutcomes(mq, 'exchange-read-side', readSide, logger)));
+  } else {
+    // With the leader here, push follows the read side so a pushed candle is already stored.
+    const withReadSide = roles.has('history');
+    const handle = async (outcomes: readonly CommandOutcome[]): Promise<void> => {
+      if (withReadSide) await readSide(outcomes);
+      await push.publish(outcomes);
+    };
+    closers.push(...(await consumeOutcomes(mq, withReadSide ? 'exchange-read-side' : `exchange-push-${randomUUID()}`, handle, logger)));
+  }
   container.bind<Record<string, WebSocketServer>>(WebSockets).toConstantValue({ '/ws': wss });
 
-  const rateLimiter = container.get<RateLimiter>(RateLimiter);
+  const trading = new TradingUseCase(catalog, new ExchangeGateway(new RequestParser(catalog), submitter), reader, history);
   const exchangeRouter = createExchangeRouter({
     trading,
+    quotation,
     authenticate: authenticate(authenticator),
     requireTrade: requirePermission('trade'),
     userOf: (res) => principalOf(res).userId,
-    limitTrading: limitPerUser(rateLimiter, config.tradingRateLimit, { name: 'orders', logger }),
+    limitTrading: limitPerUser(container.get<RateLimiter>(RateLimiter), config.tradingRateLimit, { name: 'orders', logger }),
     faucet: config.faucet ?? undefined,
   });
   const authRouter = container.get<Router>(AuthRouter);
@@ -125,7 +216,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
       metrics,
       bodyLimit: '16kb',
       routes: (app) => {
-        app.get('/api/health', (_req, res) => void res.json({ status: 'ok', sequence: host.engine.lastSequence }));
+        app.get('/api/health', (_req, res) => void res.json({ status: 'ok', sequence: reader.engine.lastSequence }));
         app.get('/metrics', async (_req, res) => {
           const { contentType, body } = await metrics.expose();
           res.type(contentType).send(body);
@@ -139,11 +230,46 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   return container;
 }
 
-/** Binds a resource the container closes on unbind, activated now so unbinding always closes it. */
-function bindClosing<T>(container: Container, token: symbol, value: T, close: (value: T) => Promise<void>): void {
-  container
-    .bind<T>(token)
-    .toResolvedValue(() => value)
-    .onDeactivation(close);
-  container.get(token);
+/** Accounts, sessions, API keys and rate limits: the auth domain on its own SQL database. */
+async function loadAuth(container: Container, config: ExchangeConfig, logger: Logger): Promise<void> {
+  const keys = await resolveAuthKeys(config.keys, logger);
+  const authDb = await openSqlDatabase(config.sql.auth, authSqlSchema);
+  container.get<Array<() => Promise<void>>>(Lifecycle).push(() => authDb.close());
+  container.load(
+    cacheModule(config.cache),
+    rateLimitModule(config.rateLimiter),
+    authTypeormRepositoryModule(authDb.dataSource),
+    authModule(authSettings(keys, config.auth)),
+  );
+}
+
+/** Subscribes a consumer of the engine outcomes; answers its closer. */
+async function consumeOutcomes(
+  mq: MessageQueue,
+  groupId: string,
+  handle: (outcomes: readonly CommandOutcome[]) => Promise<unknown>,
+  logger: Logger,
+): Promise<Array<() => Promise<void>>> {
+  const subscription: Subscription = await subscribeOutcomes(mq, {
+    groupId,
+    handle: async (outcomes) => void (await handle(outcomes)),
+    onError: (error) => logger.error({ err: error, groupId }, 'outcome consumer failed; the batch will be delivered again'),
+  });
+  return [() => subscription.close()];
+}
+
+/** The 60 s candle of every product that traded in a batch, as stored by the quotation projector. */
+function latestCandles(quotation: QuotationQueries): CandleFeed {
+  return {
+    candlesChangedBy: async (outcomes) => {
+      const traded = new Set<string>();
+      for (const outcome of outcomes) for (const event of outcome.events) if (event.type === 'match') traded.add(event.productId);
+      const changed = [];
+      for (const productId of traded) {
+        const [candle] = await quotation.candles(productId, { granularity: 60 });
+        if (candle !== undefined) changed.push({ productId, candle });
+      }
+      return changed;
+    },
+  };
 }

@@ -72,6 +72,19 @@ describe('exchange app, embedded default, through HTTP and WebSocket', () => {
     expect(bobBalances.USDT).toMatchObject({ available: '93987.979960', hold: '0.000000', balance: '93987.979960' });
     // Every unit is somewhere: the fee account holds exactly both fees.
     expect(new Big('100000').minus(bobBalances.USDT!.balance).minus(aliceBalances.USDT!.balance).toFixed()).toBe('18.00006');
+
+    // The read side: public trades and candles, private fills and done orders.
+    const [trade] = await bob.expectOk('GET', '/products/BTC-USDT/trades');
+    expect(trade).toMatchObject({ trade_id: match.trade_id, price: '30000.100000', size: '0.20000000', side: 'sell' });
+    const [candle] = await bob.expectOk('GET', '/products/BTC-USDT/candles?granularity=60');
+    expect(candle.slice(1)).toEqual(['30000.100000', '30000.100000', '30000.100000', '30000.100000', '0.20000000']);
+    expect(await bob.expectOk('GET', `/fills?order_id=${bid.id}`)).toEqual([
+      expect.objectContaining({ order_id: bid.id, liquidity: 'T', fee: '12.000040', side: 'buy', size: '0.20000000' }),
+    ]);
+    expect(await bob.expectOk('GET', '/orders?status=done')).toEqual([expect.objectContaining({ id: bid.id, done_reason: 'filled' })]);
+    expect(await alice.expectOk('GET', `/fills?order_id=${bid.id}`)).toEqual([]);
+    expect(await bob.expectOk('GET', '/products/BTC-USDT/ticker')).toMatchObject({ price: '30000.100000', ask: '30000.100000', volume: '0.20000000' });
+    expect((await bob.request('GET', '/products/BTC-USDT/candles?granularity=61')).status).toBe(400);
     aliceFeed.close();
     bobFeed.close();
   });

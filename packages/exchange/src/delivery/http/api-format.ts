@@ -1,4 +1,6 @@
 import Big from 'big.js';
+import type { Trade } from '@sd/domain/exchange/market-data';
+import type { FillRecord } from '@sd/domain/exchange/order-history';
 import type { Product } from '@sd/domain/exchange/product';
 import type { BalanceView } from '../../usecase/engine/exchange-engine';
 import type { OrderSummary } from '../../usecase/trading/order-summary';
@@ -52,6 +54,24 @@ export function accountJson(balance: BalanceView) {
     balance: new Big(balance.available).plus(balance.hold).toFixed(scale),
     available: balance.available,
     hold: balance.hold,
+  };
+}
+
+export function tradeJson(trade: Trade) {
+  return { time: isoTime(trade.time), trade_id: String(trade.tradeId), price: trade.price, size: trade.size, side: trade.side };
+}
+
+export function fillJson(fill: FillRecord) {
+  return {
+    trade_id: String(fill.tradeId),
+    product_id: fill.productId,
+    order_id: String(fill.orderId),
+    price: fill.price,
+    size: fill.size,
+    liquidity: fill.liquidity,
+    fee: fill.fee,
+    side: fill.side,
+    created_at: isoTime(fill.createdAt),
   };
 }
 

@@ -1,11 +1,13 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import Big from 'big.js';
-import { DomainError, invalidInput } from '@sd/domain/errors';
+import { invalidInput } from '@sd/domain/errors';
+import type { QuotationQueries } from '../../usecase/quotation/quotation-queries';
 import type { BookLevel, TradingUseCase } from '../../usecase/trading/trading.usecase';
-import { accountJson, isoTime, orderJson, productJson } from './api-format';
+import { accountJson, fillJson, isoTime, orderJson, productJson, tradeJson } from './api-format';
 
 export interface ExchangeRouterOptions {
   trading: TradingUseCase;
+  quotation: QuotationQueries;
   /** Authenticates the caller (session or signed API key) and leaves the principal for `userOf`. */
   authenticate: RequestHandler;
   /** Refuses principals without the `trade` permission (view-only API keys). */
@@ -21,7 +23,7 @@ const CLIENT_PREFIX = 'client:';
 
 /** The exchange's REST API under `/api` (products, books, accounts, orders, faucet). */
 export function createExchangeRouter(options: ExchangeRouterOptions): Router {
-  const { trading, authenticate, requireTrade, userOf, limitTrading } = options;
+  const { trading, quotation, authenticate, requireTrade, userOf, limitTrading } = options;
   const trade = [authenticate, requireTrade, limitTrading];
   const router = Router();
 
@@ -31,6 +33,38 @@ export function createExchangeRouter(options: ExchangeRouterOptions): Router {
     const level = bookLevel(req.query.level);
     const book = trading.book(req.params.productId!, level);
     res.json({ sequence: book.bookSequence, bids: book.bids, asks: book.asks, time: isoTime(Date.now()) });
+  });
+
+  router.get('/products/:productId/trades', async (req, res) => {
+    const productId = String(req.params.productId);
+    const trades = await quotation.trades(productId, { limit: limit(req.query.limit), after: optionalId('after', req.query.after) });
+    res.json(trades.map(tradeJson));
+  });
+  router.get('/products/:productId/candles', async (req, res) => {
+    const granularity = req.query.granularity === undefined ? 60 : integer('granularity', req.query.granularity);
+    const rows = await quotation.candles(String(req.params.productId), {
+      granularity,
+      start: optionalTime('start', req.query.start),
+      end: optionalTime('end', req.query.end),
+    });
+    res.json(rows);
+  });
+  router.get('/products/:productId/stats', async (req, res) => {
+    res.json(await quotation.stats24h(String(req.params.productId)));
+  });
+  router.get('/products/:productId/ticker', async (req, res) => {
+    const productId = String(req.params.productId);
+    const top = trading.book(productId, 1);
+    const [last, stats] = await Promise.all([quotation.lastTrade(productId), quotation.stats24h(productId)]);
+    res.json({
+      trade_id: last === null ? null : String(last.tradeId),
+      price: last?.price ?? null,
+      size: last?.size ?? null,
+      bid: top.bids[0]?.[0] ?? null,
+      ask: top.asks[0]?.[0] ?? null,
+      volume: stats.volume,
+      time: isoTime(last?.time ?? Date.now()),
+    });
   });
 
   router.get('/accounts', authenticate, async (_req, res) => {
@@ -59,19 +93,27 @@ export function createExchangeRouter(options: ExchangeRouterOptions): Router {
     res.json(orderJson(order));
   });
   router.get('/orders', authenticate, async (req, res) => {
-    const status = oneOf('status', req.query.status ?? 'open', ['open']);
-    const productId = optionalString('product_id', req.query.product_id);
-    const orders = status === 'open' ? await trading.openOrders(userOf(res), productId) : [];
-    res.json(orders.slice(0, limit(req.query.limit)).map(orderJson));
+    const orders = await trading.listOrders(userOf(res), {
+      status: oneOf('status', req.query.status ?? 'all', ['open', 'done', 'all'] as const),
+      productId: optionalString('product_id', req.query.product_id),
+      limit: limit(req.query.limit),
+      after: optionalId('after', req.query.after),
+    });
+    res.json(orders.map(orderJson));
   });
   router.get('/orders/:orderId', authenticate, async (req, res) => {
-    const userId = userOf(res);
     const orderId = String(req.params.orderId);
-    const order = orderId.startsWith(CLIENT_PREFIX)
-      ? (await trading.openOrders(userId)).find((o) => o.clientOid === orderId.slice(CLIENT_PREFIX.length))
-      : await trading.openOrder(userId, orderId);
-    if (!order) throw notFoundOrder();
-    res.json(orderJson(order));
+    const ref = orderId.startsWith(CLIENT_PREFIX) ? { clientOid: orderId.slice(CLIENT_PREFIX.length) } : { orderId };
+    res.json(orderJson(await trading.getOrder(userOf(res), ref)));
+  });
+  router.get('/fills', authenticate, async (req, res) => {
+    const fills = await trading.fills(userOf(res), {
+      orderId: optionalId('order_id', req.query.order_id),
+      productId: optionalString('product_id', req.query.product_id),
+      limit: limit(req.query.limit),
+      after: optionalId('after', req.query.after),
+    });
+    res.json(fills.map(fillJson));
   });
   router.delete('/orders/:orderId', ...trade, async (req, res) => {
     const userId = userOf(res);
@@ -130,4 +172,20 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
   return value as T;
 }
 
-const notFoundOrder = (): DomainError => new DomainError('EXCHANGE.ORDER_NOT_FOUND', 'not_found', 'order not found');
+function integer(name: string, value: unknown): number {
+  if (typeof value !== 'string' || !/^\d{1,16}$/.test(value)) throw invalidInput(`${name} must be a whole number`);
+  return Number(value);
+}
+
+function optionalId(name: string, value: unknown): number | undefined {
+  return value === undefined ? undefined : integer(name, value);
+}
+
+/** Epoch seconds or an ISO-8601 time, as Coinbase accepts both. */
+function optionalTime(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && /^\d{1,12}$/.test(value)) return Number(value);
+  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) throw invalidInput(`${name} must be epoch seconds or an ISO-8601 time`);
+  return Math.floor(ms / 1000);
+}

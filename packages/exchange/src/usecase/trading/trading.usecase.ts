@@ -5,6 +5,8 @@ import type { Product } from '@sd/domain/exchange/product';
 import type { ProductCatalog } from '../catalog/product-catalog';
 import type { BalanceView, BookView } from '../engine/exchange-engine';
 import { rejectionError, type ExchangeGateway } from '../sequencer/exchange-gateway';
+import type { FillRecord, OrderRecord } from '@sd/domain/exchange/order-history';
+import type { HistoryQueries, ListFillsQuery, ListOrdersQuery } from '../history/history-queries';
 import type { EngineReader } from './engine-reader';
 import { summarizeOpen, summarizePlaced, type OrderSummary } from './order-summary';
 
@@ -25,6 +27,9 @@ export interface NewOrder {
 export type BookLevel = 1 | 2 | 3;
 
 const notFound = (what: string): DomainError => new DomainError('EXCHANGE.NOT_FOUND', 'not_found', `${what} not found`);
+/** How long a history read waits for the history writer to reach the caller's own last command. */
+const HISTORY_WAIT_MS = 3000;
+const HISTORY_POLL_MS = 5;
 
 /**
  * What a trader does through the API: every change goes through the gateway (parse, then
@@ -38,6 +43,7 @@ export class TradingUseCase {
     private readonly catalog: ProductCatalog,
     private readonly gateway: ExchangeGateway,
     private readonly reader: EngineReader,
+    private readonly history: HistoryQueries,
   ) {}
 
   products(): Product[] {
@@ -99,11 +105,37 @@ export class TradingUseCase {
     return this.reader.engine.openOrders(userId, productId).map(summarizeOpen).reverse();
   }
 
-  /** A resting order of this user, or null when it is not (or no longer) on the book. */
-  async openOrder(userId: string, orderId: string): Promise<OrderSummary | null> {
+  /** Open orders come from the engine (always current); done ones from the history writer. */
+  async listOrders(userId: string, query: ListOrdersQuery): Promise<OrderSummary[]> {
+    if (query.status === 'open') {
+      const open = await this.openOrders(userId, query.productId);
+      return open.filter((order) => query.after === undefined || Number(order.id) < query.after).slice(0, query.limit ?? 100);
+    }
+    await this.historyCaughtUpFor(userId);
+    return (await this.history.listOrders(userId, query)).map(summarizeRecord);
+  }
+
+  /** By order id or by client order id, open or done. */
+  async getOrder(userId: string, ref: { orderId: string } | { clientOid: string }): Promise<OrderSummary> {
     await this.caughtUpFor(userId);
-    const view = this.reader.engine.order(orderId);
-    return view === null || view.userId !== userId ? null : summarizeOpen(view);
+    const engine = this.reader.engine;
+    const open =
+      'orderId' in ref ? engine.order(ref.orderId) : (engine.openOrders(userId).find((order) => order.clientOid === ref.clientOid) ?? null);
+    if (open !== null && open.userId === userId) return summarizeOpen(open);
+    await this.historyCaughtUpFor(userId);
+    const record =
+      'orderId' in ref
+        ? /^\d{1,16}$/.test(ref.orderId)
+          ? await this.history.getOrder(userId, Number(ref.orderId))
+          : null
+        : await this.history.getOrderByClientOid(userId, ref.clientOid);
+    if (record === null) throw notFound('order');
+    return summarizeRecord(record);
+  }
+
+  async fills(userId: string, query: ListFillsQuery): Promise<FillRecord[]> {
+    await this.historyCaughtUpFor(userId);
+    return this.history.listFills(userId, query);
   }
 
   book(productId: string, level: BookLevel): BookView<[string, string, number | string]> {
@@ -133,6 +165,15 @@ export class TradingUseCase {
     return this.reader.caughtUp(this.lastSequence(userId));
   }
 
+  /** Read your writes: the history writer runs behind the engine, so wait until it has this user's last command. */
+  private async historyCaughtUpFor(userId: string): Promise<void> {
+    const wanted = this.lastSequence(userId);
+    const deadline = Date.now() + HISTORY_WAIT_MS;
+    while ((await this.history.checkpoint()) < wanted && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, HISTORY_POLL_MS));
+    }
+  }
+
   private balance(userId: string, currency: string): BalanceView {
     const balance = this.reader.engine.balances(userId).find((row) => row.currency === currency);
     if (balance === undefined) throw notFound('currency');
@@ -145,4 +186,28 @@ function canceledIds(outcome: CommandOutcome): string[] {
   const ids: string[] = [];
   for (const event of outcome.events) if (event.type === 'done' && event.reason === 'canceled') ids.push(String(event.orderId));
   return ids;
+}
+
+function summarizeRecord(record: OrderRecord): OrderSummary {
+  return {
+    id: String(record.id),
+    clientOid: record.clientOid,
+    userId: record.userId,
+    productId: record.productId,
+    side: record.side,
+    type: record.type,
+    price: record.price,
+    size: record.size,
+    funds: record.funds,
+    timeInForce: record.timeInForce,
+    postOnly: record.postOnly,
+    stp: record.stp,
+    status: record.status,
+    doneReason: record.doneReason,
+    filledSize: record.filledSize,
+    executedValue: record.executedValue,
+    fillFees: record.fillFees,
+    createdAt: record.createdAt,
+    doneAt: record.doneAt,
+  };
 }

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '@sd/domain/errors';
+import type { ExchangeCommand } from '@sd/domain/exchange/command';
+import type { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
+import type { CommandOutcome } from '@sd/domain/exchange/event';
+import type { MessageQueue, Subscription } from '@sd/domain/mq';
+
+/** API instances send commands here; the engine leader's consumer group takes them. */
+export const REQUEST_TOPIC = 'exchange.requests';
+/** The leader answers here; every API instance reads it and keeps the answers addressed to it. */
+export const REPLY_TOPIC = 'exchange.replies';
+
+interface CommandRequest {
+  requestId: string;
+  replyTo: string;
+  command: ExchangeCommand;
+}
+
+interface CommandReply {
+  requestId: string;
+  outcome: CommandOutcome;
+}
+
+/**
+ * The API side of distributed mode: a command goes to the leader over the message queue and
+ * the caller waits for its outcome. Without an answer in time the caller gets 503: the
+ * command may still be applied, so clients retry with the same client_oid, which the engine
+ * refuses to apply twice.
+ */
+export class MessageQueueCommandSubmitter implements CommandSubmitter {
+  private readonly waiting = new Map<string, { resolve: (outcome: CommandOutcome) => void; timer: NodeJS.Timeout }>();
+  private subscription: Subscription | null = null;
+
+  constructor(
+    private readonly mq: MessageQueue,
+    private readonly instanceId: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  async start(): Promise<void> {
+    this.subscription = await this.mq.subscribe({
+      topic: REPLY_TOPIC,
+      groupId: `exchange-replies-${this.instanceId}`,
+      startFrom: 'latest',
+      handler: async (batch) => {
+        for (const message of batch.messages) {
+          if (message.headers.to !== this.instanceId) continue;
+          const reply = JSON.parse(message.value.toString()) as CommandReply;
+          const waiter = this.waiting.get(reply.requestId);
+          if (waiter === undefined) continue; // timed out already
+          this.waiting.delete(reply.requestId);
+          clearTimeout(waiter.timer);
+          waiter.resolve(reply.outcome);
+        }
+        await batch.commit();
+      },
+    });
+  }
+
+  submit(command: ExchangeCommand): Promise<CommandOutcome> {
+    const request: CommandRequest = { requestId: randomUUID(), replyTo: this.instanceId, command };
+    return new Promise<CommandOutcome>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(request.requestId);
+        reject(new DomainError('EXCHANGE.ENGINE_UNAVAILABLE', 'unavailable', 'the matching engine did not answer in time; retry with the same client_oid'));
+      }, this.timeoutMs);
+      this.waiting.set(request.requestId, { resolve, timer });
+      this.mq.publish(REQUEST_TOPIC, [{ key: 'engine', value: Buffer.from(JSON.stringify(request)) }]).catch((error: unknown) => {
+        clearTimeout(timer);
+        this.waiting.delete(request.requestId);
+        reject(new DomainError('EXCHANGE.ENGINE_UNAVAILABLE', 'unavailable', 'the command log is unreachable', { cause: error }));
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.subscription?.close();
+    for (const [, waiter] of this.waiting) clearTimeout(waiter.timer);
+    this.waiting.clear();
+  }
+}
+
+/**
+ * The leader side: takes requests in order, hands them to the local sequencer (one group
+ * commit per delivered batch) and answers each API instance. Requests are committed after
+ * their commands are journaled and answered.
+ */
+export function serveCommandRequests(mq: MessageQueue, leader: CommandSubmitter, onError: (error: unknown) => void): Promise<Subscription> {
+  return mq.subscribe({
+    topic: REQUEST_TOPIC,
+    groupId: 'exchange-engine',
+    startFrom: 'earliest',
+    maxBatchSize: 1024,
+    onError,
+    handler: async (batch) => {
+      const requests = batch.messages.map((message) => JSON.parse(message.value.toString()) as CommandRequest);
+      const outcomes = await Promise.all(requests.map((request) => leader.submit(request.command)));
+      await mq.publish(
+        REPLY_TOPIC,
+        requests.map((request, i) => ({
+          key: request.replyTo,
+          headers: { to: request.replyTo },
+          value: Buffer.from(JSON.stringify({ requestId: request.requestId, outcome: outcomes[i]! } satisfies CommandReply)),
+        })),
+      );
+      await batch.commit();
+    },
+  });
+}
