@@ -11,7 +11,7 @@ describe('parseCommand', () => {
       out: 'botclient-users.json',
       concurrency: 4,
     });
-    expect(parseCommand(['load'])).toMatchObject({ command: 'load', connections: 64, pipelining: 1, transport: 'undici', durationMs: 20_000, warmupMs: 0, spreadSteps: 50 });
+    expect(parseCommand(['load'])).toMatchObject({ command: 'load', connections: 64, pipelining: 1, transport: 'raw', durationMs: 20_000, warmupMs: 0, spreadSteps: 50 });
     expect(parseCommand(['load'])).not.toHaveProperty('rate');
     expect(parseCommand(['taker'])).toMatchObject({ command: 'taker', productId: 'BTC-USDT', intervalMs: 500 });
     expect(parseCommand(['market-maker'])).not.toHaveProperty('durationMs');
@@ -47,8 +47,8 @@ describe('parseCommand', () => {
     refuses(['load', 'extra'], /extra/);
     refuses(['setup', '--count', '0'], '--count must be a positive integer, not 0');
     refuses(['setup', '--count', '1e3'], '--count must be a positive integer');
-    refuses(['load', '--transport', 'fetch'], '--transport must be undici or http');
-    refuses(['load', '--transport', 'http', '--pipelining', '2'], '--pipelining needs --transport undici');
+    refuses(['load', '--transport', 'fetch'], '--transport must be one of raw, undici, http');
+    refuses(['load', '--transport', 'http', '--pipelining', '2'], '--pipelining needs --transport raw or undici');
     refuses(['load', '--duration', '0'], '--duration must be a positive duration');
     refuses(['load', '--mid=-3'], '--mid must be a positive decimal');
     refuses(['load', '--mid', '-3'], "Option '--mid' argument is ambiguous");
@@ -100,7 +100,7 @@ describe('parseBenchArgs', () => {
       users: 20,
       connections: 64,
       pipelining: 1,
-      transport: 'undici',
+      transport: 'raw',
       productId: 'BTC-USDT',
       mid: '30000',
     });

@@ -19,7 +19,7 @@ commands:
     --users FILE  --pick 1-  --product BTC-USDT  --interval 500ms  --size-multiple 3  --duration D  --seed 2
   load           HTTP load test with bearer tokens; closed loop (connections x pipelining
                  requests in flight) unless --rate sets an open loop
-    --users FILE  --product BTC-USDT  --connections 64  --pipelining 1  --transport undici|http
+    --users FILE  --product BTC-USDT  --connections 64  --pipelining 1  --transport raw|undici|http
     --rate N/s  --duration 20s  --warmup 0s  --mid PRICE  --mix passive,crossing,cancel (0.6,0.1,0.3)
     --spread 50 (price steps)  --max-open 200 (per user)  --seed 1
 
@@ -164,10 +164,9 @@ export function parseCommand(argv: readonly string[]): Command {
         'max-open': { type: 'string' },
         seed: { type: 'string' },
       });
-      const transport = v.transport ?? 'undici';
-      if (transport !== 'undici' && transport !== 'http') throw new UsageError(`--transport must be undici or http, not ${transport}`);
+      const transport = transportKind(v.transport);
       const pipelining = positiveInt('pipelining', v.pipelining, 1);
-      if (transport === 'http' && pipelining > 1) throw new UsageError('--pipelining needs --transport undici (node:http does not pipeline)');
+      if (transport === 'http' && pipelining > 1) throw new UsageError('--pipelining needs --transport raw or undici (node:http does not pipeline)');
       return {
         command: 'load',
         url: url(v.url),
@@ -199,6 +198,14 @@ function flags<T extends Options>(args: string[], options: T) {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+const TRANSPORTS: readonly TransportKind[] = ['raw', 'undici', 'http'];
+
+function transportKind(value: string | undefined): TransportKind {
+  const kind = value ?? 'raw';
+  if (!(TRANSPORTS as readonly string[]).includes(kind)) throw new UsageError(`--transport must be one of ${TRANSPORTS.join(', ')}, not ${kind}`);
+  return kind as TransportKind;
 }
 
 function url(value: string | undefined): string {
@@ -300,7 +307,7 @@ export interface BenchOptions {
 
 export const BENCH_USAGE = `usage: pnpm bench:api [-- --flags]
   --rate 15000 (orders/s, open loop)  --duration 20s  --warmup 5s  --users 20
-  --connections 64  --pipelining 1  --transport undici|http  --product BTC-USDT  --mid 30000`;
+  --connections 64  --pipelining 1  --transport raw|undici|http  --product BTC-USDT  --mid 30000`;
 
 /** bench:api's flags: the load test's, with the number of users to set up instead of a users file. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
@@ -315,8 +322,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     product: { type: 'string' },
     mid: { type: 'string' },
   });
-  const transport = v.transport ?? 'undici';
-  if (transport !== 'undici' && transport !== 'http') throw new UsageError(`--transport must be undici or http, not ${transport}`);
+  const transport = transportKind(v.transport);
   return {
     rate: positiveInt('rate', v.rate, 15_000),
     durationMs: parseDuration('duration', v.duration ?? '20s'),

@@ -58,6 +58,8 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
   let maxInFlight = 0;
   let nextUser = 0;
   let onIdle: (() => void) | undefined;
+  // Cleared at the drain timeout: answers arriving after it were already counted as errors.
+  let counting = true;
 
   const send = (action: LoadAction, scheduledAt: number): Promise<void> => {
     inFlight += 1;
@@ -71,6 +73,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
     else cancels += 1;
     return request.then(
       (answer) => {
+        if (!counting) return;
         const outcome = classify(answer.status, answer.body);
         if (outcome.kind === 'ok') {
           ok += 1;
@@ -80,6 +83,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
         done(scheduledAt);
       },
       (error: unknown) => {
+        if (!counting) return;
         errors.add(`network ${(error as { code?: string }).code ?? (error as Error).message}`);
         done(scheduledAt);
       },
@@ -131,8 +135,9 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
   const elapsedS = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   progress?.stop();
+  counting = false;
   if (!drained) for (let i = 0; i < inFlight; i++) errors.add('no answer before the drain timeout');
-  await transport.close();
+  await transport.destroy();
 
   const cpuMicros = cpu.user + cpu.system;
   return {

@@ -43,7 +43,7 @@ export function summarize(result: LoadResult): Summary {
     errors: errors.total,
     errors_by_status: Object.fromEntries(errors.entries()),
     mode: mode.kind === 'open' ? `open ${mode.rate}/s` : `closed ${mode.concurrency} in flight`,
-    transport: result.config.pipelining > 1 && result.config.transport === 'undici' ? `undici x${result.config.pipelining}` : result.config.transport,
+    transport: result.config.pipelining > 1 ? `${result.config.transport} x${result.config.pipelining}` : result.config.transport,
     connections: result.config.connections,
     elapsed_s: round(result.elapsedS, 2),
     client_cpu_pct: round(result.cpu.percentOfOneCore, 1),

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import { Pool } from 'undici';
+import { rawHttpTransport } from './raw-http';
 
-export type TransportKind = 'undici' | 'http';
+export type TransportKind = 'raw' | 'undici' | 'http';
 
 export interface Answer {
   status: number;
@@ -12,17 +13,19 @@ export interface Answer {
 /** The load generator's HTTP side: keep-alive connections, as little work per request as possible. */
 export interface Transport {
   send(method: 'GET' | 'POST' | 'DELETE', path: string, headers: Record<string, string>, body: string | undefined): Promise<Answer>;
-  close(): Promise<void>;
+  /** Drops every connection, and any request still waiting for its answer. */
+  destroy(): Promise<void>;
 }
 
 export interface TransportOptions {
   origin: string;
   connections: number;
-  /** Requests in flight per connection (undici only; node:http cannot pipeline). */
+  /** Requests in flight per connection (raw and undici; node:http cannot pipeline). */
   pipelining: number;
 }
 
 export function createTransport(kind: TransportKind, options: TransportOptions): Transport {
+  if (kind === 'raw') return rawHttpTransport(options);
   return kind === 'undici' ? undiciTransport(options) : nodeHttpTransport(options);
 }
 
@@ -37,7 +40,7 @@ function undiciTransport({ origin, connections, pipelining }: TransportOptions):
       }
       return { status: response.statusCode, body: await response.body.text() };
     },
-    close: () => pool.close(),
+    destroy: () => pool.destroy(),
   };
 }
 
@@ -63,6 +66,6 @@ function nodeHttpTransport({ origin, connections }: TransportOptions): Transport
         request.end(body);
       });
     },
-    close: async () => agent.destroy(),
+    destroy: async () => agent.destroy(),
   };
 }
