@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
+import type { CacheConfig } from '@sd/cache/cache.module';
+import type { RateLimitRule } from '@sd/domain/rate-limit';
+import type { MqConfig } from '@sd/mq/mq.module';
+import type { SqlConfig } from '@sd/orm/sql-database';
+import type { RateLimiterConfig } from '@sd/ratelimit/ratelimit.module';
+
+export type AuthKeysConfig = { kind: 'configured'; tokenSigningKey: Buffer; apiKeyEncryptionKey: Buffer } | { kind: 'ephemeral' };
+
+export interface ChatConfig {
+  http: { host: string; port: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  sql: SqlConfig;
+  /** Where messages live: the SQL database, or MongoDB (FerretDB). */
+  store: { kind: 'sql' } | { kind: 'mongo'; url: string };
+  mq: MqConfig;
+  cache: CacheConfig;
+  rateLimiter: RateLimiterConfig;
+  keys: AuthKeysConfig;
+  auth: Partial<Omit<AuthSettings, 'tokenSigningKey' | 'apiKeyEncryptionKey'>>;
+  chat: { channels: string[]; topic: string; instanceId: string; maxTextLength: number; framesPerUser: RateLimitRule; presenceIntervalMs: number };
+}
+
+/**
+ * Reads the config once at start-up and refuses bad values with a message naming them.
+ * SQL=embedded|postgres (DATABASE_URL), CHAT_STORE=sql|mongo (MONGO_URL), MQ=memory|kafka
+ * (KAFKA_BROKERS; needed for more than one instance), CACHE=memory|redis (REDIS_URL),
+ * AUTH_TOKEN_SECRET / AUTH_ENCRYPTION_KEY (base64; required with PostgreSQL), CHAT_CHANNELS
+ * (comma-separated), CHAT_TOPIC, CHAT_MAX_TEXT, CHAT_FRAMES_PER_10S, INSTANCE_ID.
+ */
+export function chatConfigFromEnv(env: NodeJS.ProcessEnv): ChatConfig {
+  const sqlKind = oneOf('SQL', env.SQL ?? 'embedded', ['embedded', 'postgres'] as const);
+  const cacheKind = oneOf('CACHE', env.CACHE ?? 'memory', ['memory', 'redis'] as const);
+  const redis = cacheKind === 'redis' ? { kind: 'redis' as const, url: required(env, 'REDIS_URL', 'CACHE=redis'), keyPrefix: env.REDIS_KEY_PREFIX ?? 'sd:chat:' } : undefined;
+  const instanceId = env.INSTANCE_ID ?? randomUUID();
+  const channels = (env.CHAT_CHANNELS ?? 'general,random').split(',').map((name) => name.trim());
+  for (const name of channels) if (!/^[a-z0-9][a-z0-9_-]{0,31}$/.test(name)) throw new Error(`CHAT_CHANNELS: ${JSON.stringify(name)} is not a channel name (a-z, 0-9, - and _, at most 32)`);
+  return {
+    http: { host: env.HOST ?? '127.0.0.1', port: integer('PORT', env.PORT ?? '8082', 0, 65535) },
+    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
+    sql: sqlKind === 'postgres' ? { kind: 'postgres', url: required(env, 'DATABASE_URL', 'SQL=postgres') } : { kind: 'embedded', ...(env.DATA_FILE && { file: env.DATA_FILE }) },
+    store: oneOf('CHAT_STORE', env.CHAT_STORE ?? 'sql', ['sql', 'mongo'] as const) === 'mongo' ? { kind: 'mongo', url: required(env, 'MONGO_URL', 'CHAT_STORE=mongo') } : { kind: 'sql' },
+    mq:
+      oneOf('MQ', env.MQ ?? 'memory', ['memory', 'kafka'] as const) === 'kafka'
+        ? { kind: 'kafka', brokers: required(env, 'KAFKA_BROKERS', 'MQ=kafka').split(','), clientId: `chat-${instanceId}` }
+        : { kind: 'memory' },
+    cache: redis ?? { kind: 'memory' },
+    rateLimiter: redis ?? { kind: 'memory' },
+    keys: authKeys(env, sqlKind),
+    auth: {},
+    chat: {
+      channels,
+      topic: env.CHAT_TOPIC ?? 'chat.events',
+      instanceId,
+      maxTextLength: integer('CHAT_MAX_TEXT', env.CHAT_MAX_TEXT ?? '2000', 1, 10_000),
+      framesPerUser: { limit: integer('CHAT_FRAMES_PER_10S', env.CHAT_FRAMES_PER_10S ?? '50', 1), windowMs: 10_000 },
+      presenceIntervalMs: 5_000,
+    },
+  };
+}
+
+function authKeys(env: NodeJS.ProcessEnv, sqlKind: 'embedded' | 'postgres'): AuthKeysConfig {
+  const signing = env.AUTH_TOKEN_SECRET;
+  const encryption = env.AUTH_ENCRYPTION_KEY;
+  if (!signing && !encryption) {
+    if (sqlKind === 'postgres') throw new Error('AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY are required with SQL=postgres (every instance must share them)');
+    return { kind: 'ephemeral' };
+  }
+  if (!signing || !encryption) throw new Error('set both AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY, or neither');
+  return { kind: 'configured', tokenSigningKey: base64Key('AUTH_TOKEN_SECRET', signing), apiKeyEncryptionKey: base64Key('AUTH_ENCRYPTION_KEY', encryption) };
+}
+
+function base64Key(name: string, value: string): Buffer {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw new Error(`${name} must be base64`);
+  return Buffer.from(value, 'base64');
+}
+
+function integer(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < min || parsed > max) throw new Error(`${name} must be an integer in ${min}..${max}, not ${value}`);
+  return parsed;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')}, not ${value}`);
+  return value as T;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string, because: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is required with ${because}`);
+  return value;
+}

@@ -1,0 +1,93 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { WebSocket } from 'ws';
+import type { ChatConfig } from '../config';
+
+/** A config for tests: embedded SQL, memory MQ/cache, fresh keys, cheap scrypt, generous limits. */
+export function testConfig(overrides: Partial<Omit<ChatConfig, 'chat'>> & { chat?: Partial<ChatConfig['chat']> } = {}): ChatConfig {
+  const { chat, ...rest } = overrides;
+  return {
+    http: { host: '127.0.0.1', port: 0 },
+    logLevel: 'silent',
+    sql: { kind: 'embedded' },
+    store: { kind: 'sql' },
+    mq: { kind: 'memory' },
+    cache: { kind: 'memory' },
+    rateLimiter: { kind: 'memory' },
+    keys: { kind: 'configured', tokenSigningKey: randomBytes(32), apiKeyEncryptionKey: randomBytes(32) },
+    auth: {
+      scrypt: { cost: 2 ** 10, blockSize: 8, parallelization: 1 },
+      rateLimits: { perIp: { limit: 10_000, windowMs: 60_000 }, credentialsPerIp: { limit: 10_000, windowMs: 60_000 }, perUser: { limit: 10_000, windowMs: 60_000 } },
+    },
+    ...rest,
+    chat: { channels: ['general', 'random'], topic: 'chat.events', instanceId: randomUUID(), maxTextLength: 200, framesPerUser: { limit: 1_000, windowMs: 10_000 }, presenceIntervalMs: 5_000, ...chat },
+  };
+}
+
+/** Signs up and logs in a new user on the app at `baseUrl`. */
+export async function newUser(baseUrl: string): Promise<{ id: string; token: string }> {
+  const credentials = { email: `user-${randomUUID()}@example.com`, password: 'Correct-Horse-7' };
+  const { body: user } = await request(baseUrl).post('/api/users').send(credentials).expect(201);
+  const { body } = await request(baseUrl).post('/api/users/accessToken').send(credentials).expect(200);
+  return { id: user.id, token: body.access_token };
+}
+
+type Frame = Record<string, unknown> & { type: string };
+
+/** A WebSocket chat client that keeps every frame it receives. */
+export class ChatClient {
+  readonly frames: Frame[] = [];
+  private waiters: Array<() => void> = [];
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      this.frames.push(JSON.parse(data.toString()) as Frame);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+  }
+
+  /** Connects with the token as bearer header, or unauthenticated without one. */
+  static async connect(baseUrl: string, token?: string): Promise<ChatClient> {
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws/chat`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    const client = new ChatClient(socket);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    if (token) await client.next((f) => f.type === 'ready');
+    return client;
+  }
+
+  send(frame: Record<string, unknown> | string): void {
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Sends a frame and waits for the reply carrying its client_id. */
+  async ask(frame: Record<string, unknown>): Promise<Frame> {
+    const clientId = randomUUID();
+    this.send({ ...frame, client_id: clientId });
+    return this.next((f) => f.client_id === clientId);
+  }
+
+  /** Waits for (and removes) the first frame matching `match`. */
+  async next(match: (frame: Frame) => boolean, timeoutMs = 5_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.frames.findIndex(match);
+      if (index >= 0) return this.frames.splice(index, 1)[0]!;
+      if (Date.now() > deadline) throw new Error(`no matching frame; received ${JSON.stringify(this.frames)}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
+  /** Chat messages received so far (taken out of `frames`). */
+  messages(): Frame[] {
+    const taken = this.frames.filter((f) => f.type === 'message');
+    this.frames.splice(0, this.frames.length, ...this.frames.filter((f) => f.type !== 'message'));
+    return taken;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}

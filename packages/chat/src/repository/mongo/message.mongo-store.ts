@@ -1,0 +1,41 @@
+import type { Collection, Db } from 'mongodb';
+import type { ChatMessage, MessageStore } from '@sd/domain/chat/message';
+
+interface MessageDocument {
+  _id: string;
+  conversation: string;
+  senderId: string;
+  text: string;
+  sentAt: number;
+}
+
+/**
+ * Messages in MongoDB (or FerretDB): one document each, keyed by the message id, so a
+ * repeated append is refused by the unique _id, with no transaction (FerretDB 1.x has none).
+ */
+export class MongoMessageStore implements MessageStore {
+  private constructor(private readonly messages: Collection<MessageDocument>) {}
+
+  /** Opens the collection and makes sure the history index exists. */
+  static async open(db: Db, collection = 'chat_messages'): Promise<MongoMessageStore> {
+    const messages = db.collection<MessageDocument>(collection);
+    await messages.createIndex({ conversation: 1, _id: -1 }, { name: 'conversation_id' });
+    return new MongoMessageStore(messages);
+  }
+
+  async append(message: ChatMessage): Promise<void> {
+    const { id, ...rest } = message;
+    try {
+      await this.messages.insertOne({ _id: id, ...rest });
+    } catch (error) {
+      // Concurrent upserts of one id race even in MongoDB; an insert that finds it taken is the no-op.
+      if ((error as { code?: number }).code !== 11000) throw error;
+    }
+  }
+
+  async history(conversation: string, options: { before?: string; limit: number }): Promise<ChatMessage[]> {
+    const filter = options.before === undefined ? { conversation } : { conversation, _id: { $lt: options.before } };
+    const documents = await this.messages.find(filter).sort({ _id: -1 }).limit(options.limit).toArray();
+    return documents.map(({ _id, conversation, senderId, text, sentAt }) => ({ id: _id, conversation, senderId, text, sentAt }));
+  }
+}
