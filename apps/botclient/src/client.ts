@@ -148,8 +148,9 @@ export class ExchangeClient {
     return this.request('GET', '/api/accounts', { auth });
   }
 
-  fills(auth: Credentials, productId: string): Promise<FillJson[]> {
-    return this.request('GET', `/api/fills?product_id=${encodeURIComponent(productId)}&limit=100`, { auth });
+  /** The newest `limit` fills, newest first. */
+  fills(auth: Credentials, productId: string, limit = 100): Promise<FillJson[]> {
+    return this.request('GET', `/api/fills?product_id=${encodeURIComponent(productId)}&limit=${limit}`, { auth });
   }
 }
 
