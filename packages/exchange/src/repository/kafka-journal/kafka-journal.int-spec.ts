@@ -99,6 +99,23 @@ describe('KafkaCommandJournal', () => {
     expect(seen).toStrictEqual(sequencedCommands(3, 48));
   });
 
+  it('stops following with the error of an apply that throws', async () => {
+    const writer = journal();
+    await writer.open();
+    await writer.append(sequencedCommands(1, 3));
+    const applied: number[] = [];
+    const following = journal({ mode: 'read' }).follow(
+      1,
+      ({ sequence }) => {
+        if (sequence === 2) throw new Error('engine diverged');
+        applied.push(sequence);
+      },
+      { signal: new AbortController().signal },
+    );
+    await expect(following).rejects.toThrow('engine diverged');
+    expect(applied).toEqual([1]);
+  });
+
   it('splits a large append into several messages of one transaction and replays from inside any of them', async () => {
     const writer = journal({ maxMessageBytes: 1024 });
     await writer.open();

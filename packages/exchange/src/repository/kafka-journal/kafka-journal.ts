@@ -333,6 +333,9 @@ export class KafkaCommandJournal implements CommandJournal, CommandLogFollower {
       maxBytesPerPartition: 8 << 20,
       // Bounds an idle long poll only: new messages are answered at once.
       maxWaitTimeInMs: 500,
+      // A restarted kafkajs consumer resumes from committed offsets, and this one commits none:
+      // it would skip to the end. Fail instead; the caller resumes from its last sequence.
+      retry: { restartOnFailure: async () => false },
     });
     let finished = false;
     let finish!: (error?: unknown) => void;
@@ -344,6 +347,8 @@ export class KafkaCommandJournal implements CommandJournal, CommandLogFollower {
         else reject(error instanceof Error ? error : new Error(String(error)));
       };
     });
+    // Awaited below unless connecting fails first; a failure after that must not go unhandled.
+    done.catch(() => undefined);
     // Batches of markers or aborted messages never reach eachBatch, only this event.
     const passed = (offset: string): void => {
       if (Number(offset) >= endOffset - 1) finish();
@@ -390,7 +395,10 @@ export class KafkaCommandJournal implements CommandJournal, CommandLogFollower {
       const admin = this.kafka.admin();
       await admin.connect();
       return admin;
-    })();
+    })().catch((error: unknown) => {
+      this.adminClient = null;
+      throw error;
+    });
     return this.adminClient;
   }
 
