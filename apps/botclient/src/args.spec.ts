@@ -97,7 +97,7 @@ describe('parseBenchArgs', () => {
       rate: 15_000,
       durationMs: 20_000,
       warmupMs: 5_000,
-      users: 20,
+      users: 10,
       connections: 64,
       pipelining: 1,
       transport: 'raw',

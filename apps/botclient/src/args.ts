@@ -306,7 +306,7 @@ export interface BenchOptions {
 }
 
 export const BENCH_USAGE = `usage: pnpm bench:api [-- --flags]
-  --rate 15000 (orders/s, open loop)  --duration 20s  --warmup 5s  --users 20
+  --rate 15000 (orders/s, open loop)  --duration 20s  --warmup 5s  --users 10
   --connections 64  --pipelining 1  --transport raw|undici|http  --product BTC-USDT  --mid 30000`;
 
 /** bench:api's flags: the load test's, with the number of users to set up instead of a users file. */
@@ -327,7 +327,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     rate: positiveInt('rate', v.rate, 15_000),
     durationMs: parseDuration('duration', v.duration ?? '20s'),
     warmupMs: parseDuration('warmup', v.warmup ?? '5s', { allowZero: true }),
-    users: positiveInt('users', v.users, 20),
+    users: positiveInt('users', v.users, 10),
     connections: positiveInt('connections', v.connections, 64),
     pipelining: positiveInt('pipelining', v.pipelining, 1),
     transport,

@@ -26,9 +26,20 @@ async function main(): Promise<void> {
   const origin = `http://127.0.0.1:${port}`;
   const note = (line: string): void => void process.stderr.write(`${line}\n`);
 
-  note(`starting the exchange (${exchangeMain}) on ${origin}, data in ${dataDir}`);
+  // A few users carry the whole rate (each sign-up and log-in costs a memory-hard hash and is
+  // rate-limited per IP), so the per-user order limit is raised to twice each user's share.
+  const perUserLimit = String(Math.ceil((2 * options.rate) / options.users));
+  note(`starting the exchange (${exchangeMain}) on ${origin}, data in ${dataDir}, ORDERS_PER_SECOND_PER_USER=${perUserLimit}`);
   const exchange = spawn(process.execPath, [exchangeMain], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', EXCHANGE_MODE: 'embedded' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      EXCHANGE_MODE: 'embedded',
+      ORDERS_PER_SECOND_PER_USER: perUserLimit,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   exchange.stdout?.pipe(process.stderr);
@@ -37,7 +48,7 @@ async function main(): Promise<void> {
     await waitForHealth(origin, exchange);
     const product = await findProduct(client, options.productId);
     const market = marketSpec(product, options.mid, DEFAULT_MIX.spreadSteps);
-    const fund = { [product.quote_currency]: '10000000', [product.base_currency]: '1000' };
+    const fund = { [product.quote_currency]: '1000000', [product.base_currency]: '1000' };
     const setupStart = Date.now();
     const identity = freshIdentity();
     const users = await setUpUsers(client, { count: options.users, ...identity, apiKeys: false, fund, concurrency: 4 });
