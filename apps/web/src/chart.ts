@@ -12,7 +12,7 @@ export class PriceChart {
       autoSize: true,
       layout: { background: { color: 'transparent' }, textColor: '#7d8896', attributionLogo: false },
       grid: { vertLines: { color: '#1e2630' }, horzLines: { color: '#1e2630' } },
-      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#26303c' },
+      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#26303c', rightOffset: 4 },
       rightPriceScale: { borderColor: '#26303c' },
     });
     this.candles = this.chart.addSeries(CandlestickSeries, {

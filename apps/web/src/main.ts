@@ -334,13 +334,12 @@ function onMessage(message: Record<string, unknown>): void {
       return;
     case 'ticker':
       if (!current) return;
-      Object.assign(ticker, {
-        price: message.price as string,
-        open: (message.open_24h as string | undefined) ?? ticker.open,
-        high: (message.high_24h as string | undefined) ?? ticker.high,
-        low: (message.low_24h as string | undefined) ?? ticker.low,
-        volume: (message.volume_24h as string | undefined) ?? ticker.volume,
-      });
+      if (typeof message.high_24h === 'string') {
+        Object.assign(ticker, { price: message.price, open: message.open_24h, high: message.high_24h, low: message.low_24h, volume: message.volume_24h });
+      } else {
+        // A ticker without the 24 h figures: fold this trade into the ones loaded from /stats.
+        Object.assign(ticker, rollStats(ticker, message.price as string, (message.last_size as string | undefined) ?? '0'));
+      }
       redraw('ticker');
       return;
     case 'candles':
@@ -364,6 +363,17 @@ function onMessage(message: Record<string, unknown>): void {
       alert(`Live updates: ${String(message.message ?? 'the server refused a subscription')}`);
       return;
   }
+}
+
+function rollStats(stats: typeof ticker, price: string, size: string): typeof ticker {
+  const some = (value: string | undefined): value is string => value !== undefined && new Big(value).gt(0);
+  return {
+    price,
+    open: some(stats.open) ? stats.open : price,
+    high: some(stats.high) && new Big(stats.high).gte(price) ? stats.high : price,
+    low: some(stats.low) && new Big(stats.low).lte(price) ? stats.low : price,
+    volume: new Big(stats.volume ?? 0).plus(size).toFixed(),
+  };
 }
 
 function addTrade(message: Record<string, unknown>): void {

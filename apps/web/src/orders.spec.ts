@@ -10,15 +10,26 @@ describe('OrderStore', () => {
     store.apply({ type: 'open', product_id: 'BTC-USDT', order_id: 'o1' });
     expect(store.openOrders().map((o) => [o.id, o.status])).toEqual([['o1', 'open']]);
     const match = { type: 'match', product_id: 'BTC-USDT', trade_id: 7, maker_order_id: 'o1', taker_order_id: 'theirs', price: '100', size: '0.4', time: '2026-01-01T00:00:01.000Z' };
-    store.apply(match);
-    store.apply(match); // also delivered on the matches channel
+    store.apply(match); // from the public matches channel, without a fee
+    expect(store.fillList().map((f) => [f.liquidity, f.fee])).toEqual([['M', null]]);
+    store.apply({ ...match, fee: '0.04', liquidity: 'M' }); // the same match on the user channel
     expect(store.openOrders()[0]?.filled_size).toBe('0.4');
     expect(store.fillList()).toEqual([
-      { trade_id: 7, product_id: 'BTC-USDT', order_id: 'o1', price: '100', size: '0.4', side: 'sell', liquidity: 'M', fee: null, created_at: '2026-01-01T00:00:01.000Z' },
+      { trade_id: 7, product_id: 'BTC-USDT', order_id: 'o1', price: '100', size: '0.4', side: 'sell', liquidity: 'M', fee: '0.04', created_at: '2026-01-01T00:00:01.000Z' },
     ]);
     store.apply({ type: 'done', product_id: 'BTC-USDT', order_id: 'o1', reason: 'canceled' });
     expect(store.openOrders()).toEqual([]);
     expect(store.doneOrders().map((o) => [o.id, o.done_reason, o.filled_size])).toEqual([['o1', 'canceled', '0.4']]);
+  });
+
+  it('gives each of two own orders in a self-trade its own side and fee', () => {
+    const store = new OrderStore();
+    store.upsertOrder({ ...placed, status: 'open' });
+    store.upsertOrder({ ...placed, id: 'o2', side: 'buy', created_at: '2026-01-01T00:00:03.000Z' });
+    const match = { type: 'match', product_id: 'BTC-USDT', trade_id: 9, maker_order_id: 'o1', taker_order_id: 'o2', price: '100', size: '1', time: '2026-01-01T00:00:04.000Z' };
+    store.apply({ ...match, fee: '0.1', liquidity: 'M' });
+    store.apply({ ...match, fee: '0.2', liquidity: 'T' });
+    expect(store.fillList().map((f) => [f.order_id, f.side, f.liquidity, f.fee]).sort()).toEqual([['o1', 'sell', 'M', '0.1'], ['o2', 'buy', 'T', '0.2']]);
   });
 
   it('ignores matches between other traders', () => {

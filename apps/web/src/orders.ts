@@ -91,9 +91,9 @@ export class OrderStore {
         for (const [id, liquidity] of [[message.maker_order_id, 'M'], [message.taker_order_id, 'T']] as const) {
           const order = id ? this.orders.get(id) : undefined;
           if (!order || !message.size || !message.price || message.trade_id === undefined) continue;
-          // The same match comes on the `matches` and the `user` channel: count it once.
-          if (this.fills.has(`${message.trade_id}:${order.id}`)) continue;
-          order.filled_size = new Big(order.filled_size ?? 0).plus(message.size).toFixed();
+          // The same match comes on the `matches` channel (no fee) and on the `user` channel
+          // (with the fee of the side it is addressed to): count the size once.
+          if (!this.fills.has(`${message.trade_id}:${order.id}`)) order.filled_size = new Big(order.filled_size ?? 0).plus(message.size).toFixed();
           this.addFill({
             trade_id: message.trade_id,
             product_id: message.product_id,
@@ -101,8 +101,8 @@ export class OrderStore {
             price: message.price,
             size: message.size,
             side: order.side,
-            liquidity: message.liquidity ?? liquidity,
-            fee: message.fee ?? null,
+            liquidity,
+            fee: message.liquidity === liquidity ? (message.fee ?? null) : null,
             created_at: time,
           });
         }
