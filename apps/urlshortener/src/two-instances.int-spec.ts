@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Application } from 'express';
 import type { Container } from 'inversify';
-import { isolatedPostgresSchema } from '@sd/auth/testing/postgres-schema';
+import { isolatedPostgresSchema } from '@sd/orm/testing/postgres-schema';
 import { listen, type RunningServer } from '@sd/http/server';
 import type { SqlDatabase } from '@sd/orm/sql-database';
 import { serviceUrl } from '@sd/testing/services';

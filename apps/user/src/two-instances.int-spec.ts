@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Application } from 'express';
 import type { Container } from 'inversify';
 import { signedHeaders } from '@sd/auth/testing/coinbase-client';
-import { isolatedPostgresSchema } from '@sd/auth/testing/postgres-schema';
+import { isolatedPostgresSchema } from '@sd/orm/testing/postgres-schema';
 import { listen, type RunningServer } from '@sd/http/server';
 import { serviceUrl } from '@sd/testing/services';
 import type { UserConfig } from './config';

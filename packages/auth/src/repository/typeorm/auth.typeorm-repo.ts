@@ -3,7 +3,7 @@ import type { ApiKey, ApiKeyRepository, Permission } from '@sd/domain/auth/api-k
 import type { RefreshToken, Session, SessionRepository, SessionRevocationReason } from '@sd/domain/auth/session';
 import type { User, UserRepository } from '@sd/domain/auth/user';
 import { ApiKeyEntity, RefreshTokenEntity, SessionEntity, UserEntity } from './auth.entities';
-import { exclusive } from './embedded-lock';
+import { exclusive } from '@sd/orm/embedded-lock';
 
 export class TypeormUserRepository implements UserRepository {
   private readonly users: Repository<UserEntity>;

@@ -1,7 +1,7 @@
 import { openSqlDatabase, type SqlDatabase } from '@sd/orm/sql-database';
 import { serviceUrl } from '@sd/testing/services';
 import { describeAuthRepositoryContract } from '../../testing/auth-repository-contract';
-import { isolatedPostgresSchema } from '../../testing/postgres-schema';
+import { isolatedPostgresSchema } from '@sd/orm/testing/postgres-schema';
 import { authSqlSchema } from './auth-sql-schema';
 import { TypeormApiKeyRepository, TypeormSessionRepository, TypeormUserRepository } from './auth.typeorm-repo';
 

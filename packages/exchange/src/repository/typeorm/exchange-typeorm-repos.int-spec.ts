@@ -2,7 +2,7 @@ import { openSqlDatabase, type SqlDatabase } from '@sd/orm/sql-database';
 import { serviceUrl } from '@sd/testing/services';
 import { describeMarketDataContract } from '../../testing/market-data-contract';
 import { describeOrderHistoryContract } from '../../testing/order-history-contract';
-import { isolatedPostgresSchema } from '../../testing/postgres-schema';
+import { isolatedPostgresSchema } from '@sd/orm/testing/postgres-schema';
 import { exchangeSqlSchema } from './exchange-sql-schema';
 import { TypeormCandleStore, TypeormTradeStore } from './market-data.typeorm-repo';
 import { TypeormOrderHistoryStore } from './order-history.typeorm-repo';

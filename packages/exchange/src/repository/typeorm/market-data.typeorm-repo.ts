@@ -1,6 +1,6 @@
 import { Between, LessThan, LessThanOrEqual, MoreThanOrEqual, type DataSource, type FindOperator, type Repository } from 'typeorm';
 import type { Candle, CandleGranularity, CandleKey, CandleRange, CandleStore, Trade, TradePage, TradeStore } from '@sd/domain/exchange/market-data';
-import { chunks, exclusive } from './embedded-lock';
+import { chunks, exclusive } from '@sd/orm/embedded-lock';
 import { CandleEntity, TradeEntity } from './market-data.entities';
 
 export class TypeormTradeStore implements TradeStore {

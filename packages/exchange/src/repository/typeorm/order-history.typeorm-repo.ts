@@ -1,6 +1,6 @@
 import { In, LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import type { FillQuery, FillRecord, HistoryChanges, OrderHistoryStore, OrderQuery, OrderRecord } from '@sd/domain/exchange/order-history';
-import { chunks, exclusive } from './embedded-lock';
+import { chunks, exclusive } from '@sd/orm/embedded-lock';
 import { CheckpointEntity, FillEntity, OrderEntity } from './market-data.entities';
 
 const CHECKPOINT = 'order-history';

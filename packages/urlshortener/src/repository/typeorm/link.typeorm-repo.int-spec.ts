@@ -1,4 +1,4 @@
-import { isolatedPostgresSchema } from '@sd/auth/testing/postgres-schema';
+import { isolatedPostgresSchema } from '@sd/orm/testing/postgres-schema';
 import { openSqlDatabase, type SqlDatabase } from '@sd/orm/sql-database';
 import { serviceUrl } from '@sd/testing/services';
 import { describeLinkRepositoryContract } from '../../testing/link-repository-contract';
