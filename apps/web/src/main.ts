@@ -394,8 +394,7 @@ async function loadUser(): Promise<void> {
       redraw('balances');
     }),
     attempt('Loading orders', async () => {
-      const [open, done] = await Promise.all([api.get<Order[]>('/orders?status=open&limit=100'), api.get<Order[]>('/orders?status=done&limit=100')]);
-      for (const o of [...open, ...done]) orders.upsertOrder(o);
+      for (const o of await api.get<Order[]>('/orders?status=all&limit=100')) orders.upsertOrder(o);
       redraw('orders');
     }),
     attempt('Loading fills', async () => {

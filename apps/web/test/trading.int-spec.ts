@@ -140,6 +140,7 @@ describe('the trading page in Chromium against a real exchange', () => {
       await expectText(page, '#trades tr:first-child td:first-child', '30000.25');
     }
     await expectText(alice, '#open-orders', 'No open orders');
+    for (const page of [alice, bob]) await expectText(page, '#order-history tr:first-child td:nth-child(7)', 'filled');
 
     // Fees and balances to the last decimal: 0.4 × 30000.25 = 12000.1 USDT changes hands; fees
     // are charged in the quote currency at the product's maker (Alice) and taker (Bob) rates.
