@@ -248,6 +248,10 @@ describe('the trading page in Chromium against a real exchange', () => {
     await placeLimit(alice, 'sell', '30005', '0.1');
     await expectText(bob, '#book-asks tr:last-child td:first-child', '30005.00');
     await expectText(alice, '#open-orders tr:first-child td:nth-child(3)', '30005');
+    // Canceled from the open-orders list: it leaves the book and moves to the history.
+    await alice.click('#open-orders tr:first-child button.cancel');
+    await expectText(bob, '#book-asks tr:last-child td:first-child', '30010.50');
+    await expectText(alice, '#order-history tr:first-child td:nth-child(7)', 'canceled');
     await noErrorsShown(bob);
   });
 });
