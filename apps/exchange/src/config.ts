@@ -15,8 +15,10 @@ export interface ExchangeConfig {
   mode: ExchangeMode;
   /** Embedded: all three. Distributed: ROLES, default all three. */
   roles: ReadonlySet<ExchangeRole>;
-  /** Distributed: the Kafka topic that is the command log. */
-  commandLog: { brokers: string[]; topic: string } | null;
+  /** Distributed: the Kafka brokers whose `topics.commands` is the command log. */
+  commandLog: { brokers: string[] } | null;
+  /** Topic names, from TOPIC_PREFIX (default `exchange`), so several exchanges can share one Kafka. */
+  topics: { commands: string; outcomes: string; requests: string; replies: string };
   /** Where candles and public trades live: the history SQL database, or MongoDB. */
   marketData: { kind: 'sql' } | { kind: 'mongo'; url: string };
   http: { host: string; port: number };
@@ -59,7 +61,8 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
   return {
     mode,
     roles: new Set(distributed ? roles(env.ROLES ?? 'engine,api,history') : ['engine', 'api', 'history']),
-    commandLog: distributed ? { brokers, topic: env.COMMAND_LOG_TOPIC ?? 'exchange.commands' } : null,
+    commandLog: distributed ? { brokers } : null,
+    topics: topicsNamed(env.TOPIC_PREFIX ?? 'exchange'),
     marketData: oneOf('MARKET_DATA', env.MARKET_DATA ?? 'sql', ['sql', 'mongo'] as const) === 'mongo' ? { kind: 'mongo', url: required(env, 'MONGO_URL') } : { kind: 'sql' },
     http: { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? '8080') },
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
@@ -82,6 +85,11 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
     faucet: faucetOn ? { maxAmount: env.FAUCET_MAX_AMOUNT ?? '1000000' } : null,
     webRoot: resolve(env.WEB_ROOT ?? resolve(repoRoot, 'apps/web/dist')),
   };
+}
+
+function topicsNamed(prefix: string): ExchangeConfig['topics'] {
+  if (!/^[\w.-]{1,100}$/.test(prefix)) throw new Error(`TOPIC_PREFIX must be letters, digits, '.', '_' or '-', not ${prefix}`);
+  return { commands: `${prefix}.commands`, outcomes: `${prefix}.outcomes`, requests: `${prefix}.requests`, replies: `${prefix}.replies` };
 }
 
 function roles(value: string): ExchangeRole[] {

@@ -26,7 +26,7 @@ import { FileJournal } from '@sd/exchange/repository/file-journal/file-journal';
 import { FileSnapshotStore } from '@sd/exchange/repository/file-snapshot/file-snapshot-store';
 import { KafkaCommandJournal } from '@sd/exchange/repository/kafka-journal/kafka-journal';
 import { MessageQueueCommandSubmitter, serveCommandRequests } from '@sd/exchange/repository/mq/command-requests';
-import { MessageQueueEngineOutput, OUTCOME_TOPIC, subscribeOutcomes } from '@sd/exchange/repository/mq/outcome-topic';
+import { MessageQueueEngineOutput, subscribeOutcomes } from '@sd/exchange/repository/mq/outcome-topic';
 import { exchangeSqlSchema } from '@sd/exchange/repository/typeorm/exchange-sql-schema';
 import { TypeormOrderHistoryStore } from '@sd/exchange/repository/typeorm/order-history.typeorm-repo';
 import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '@sd/exchange/usecase/catalog/default-products';
@@ -105,7 +105,8 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   const quotation = container.get(QuotationQueries);
   const history = container.get(HistoryQueries);
   const mq = container.get<MessageQueue>(MessageQueue);
-  await mq.ensureTopic(OUTCOME_TOPIC, { partitions: 1 });
+  const { topics } = config;
+  for (const topic of [topics.outcomes, topics.requests, topics.replies]) await mq.ensureTopic(topic, { partitions: 1 });
 
   const readSide = async (outcomes: readonly CommandOutcome[]): Promise<void> => {
     await container.get(QuotationProjector).project(outcomes);
@@ -123,12 +124,12 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
     const journal =
       config.commandLog === null
         ? new FileJournal({ dir: join(config.dataDir, 'journal'), fsync: config.journalFsync })
-        : new KafkaCommandJournal({ ...config.commandLog, clientId: 'exchange-engine', logger });
+        : new KafkaCommandJournal({ brokers: config.commandLog.brokers, topic: topics.commands, clientId: 'exchange-engine', logger });
     host = await EngineHost.start({
       catalog,
       journal,
       snapshots: new FileSnapshotStore({ dir: join(config.dataDir, 'snapshots'), keep: 3 }),
-      output: new MessageQueueEngineOutput(mq),
+      output: new MessageQueueEngineOutput(mq, topics.outcomes),
       logger: logger.child({ component: 'engine' }),
       publishedUpTo: await history.checkpoint(),
       snapshotEvery: config.snapshotEvery,
@@ -137,13 +138,18 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
     closers.push(() => engineHost.close());
     container.bind(Engine).toConstantValue(host);
     if (config.mode === 'distributed') {
-      const serving = await serveCommandRequests(mq, host, (error) => logger.error({ err: error }, 'command request failed'));
+      const serving = await serveCommandRequests(mq, topics, host, (error) => logger.error({ err: error }, 'command request failed'));
       closers.push(() => serving.close());
     }
   }
 
   if (!roles.has('api')) {
-    if (roles.has('history')) closers.push(...(await consumeOutcomes(mq, 'exchange-read-side', readSide, logger)));
+    if (roles.has('history')) closers.push(...(await consumeOutcomes(mq, topics.outcomes, `${topics.outcomes}.read-side`, readSide, logger)));
+    // Engine and history processes serve only their health and metrics.
+    container.bind<Record<string, WebSocketServer>>(WebSockets).toConstantValue({});
+    container.bind<Application>(HttpApp).toConstantValue(
+      createHttpApp({ logger, metrics, routes: (app) => serveOperations(app, metrics, () => host?.engine.lastSequence ?? null) }),
+    );
     return container;
   }
 
@@ -160,11 +166,11 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   } else {
     const follower = new FollowerEngineReader(
       catalog,
-      new KafkaCommandJournal({ ...config.commandLog!, clientId: 'exchange-api', mode: 'read', logger }),
+      new KafkaCommandJournal({ brokers: config.commandLog!.brokers, topic: topics.commands, clientId: 'exchange-api', mode: 'read', logger }),
       (outcome) => void pushTo.server?.publish([outcome]),
       logger.child({ component: 'replica' }),
     );
-    const remote = new MessageQueueCommandSubmitter(mq, randomUUID());
+    const remote = new MessageQueueCommandSubmitter(mq, randomUUID(), topics);
     await remote.start();
     follower.start();
     closers.push(() => remote.close(), () => follower.close());
@@ -186,7 +192,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   closers.push(async () => push.close());
   if (host === null) {
     pushTo.server = push;
-    if (roles.has('history')) closers.push(...(await consumeOutcomes(mq, 'exchange-read-side', readSide, logger)));
+    if (roles.has('history')) closers.push(...(await consumeOutcomes(mq, topics.outcomes, `${topics.outcomes}.read-side`, readSide, logger)));
   } else {
     // With the leader here, push follows the read side so a pushed candle is already stored.
     const withReadSide = roles.has('history');
@@ -194,7 +200,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
       if (withReadSide) await readSide(outcomes);
       await push.publish(outcomes);
     };
-    closers.push(...(await consumeOutcomes(mq, withReadSide ? 'exchange-read-side' : `exchange-push-${randomUUID()}`, handle, logger)));
+    closers.push(...(await consumeOutcomes(mq, topics.outcomes, withReadSide ? `${topics.outcomes}.read-side` : `${topics.outcomes}.push.${randomUUID()}`, handle, logger)));
   }
   container.bind<Record<string, WebSocketServer>>(WebSockets).toConstantValue({ '/ws': wss });
 
@@ -216,11 +222,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
       metrics,
       bodyLimit: '16kb',
       routes: (app) => {
-        app.get('/api/health', (_req, res) => void res.json({ status: 'ok', sequence: reader.engine.lastSequence }));
-        app.get('/metrics', async (_req, res) => {
-          const { contentType, body } = await metrics.expose();
-          res.type(contentType).send(body);
-        });
+        serveOperations(app, metrics, () => reader.engine.lastSequence);
         app.use('/api', authRouter);
         app.use('/api', exchangeRouter);
         if (webRoot !== null) app.use(express.static(webRoot, { index: 'index.html', maxAge: '1h' }));
@@ -228,6 +230,15 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
     }),
   );
   return container;
+}
+
+/** `/api/health` (with the engine sequence this process has applied) and `/metrics`. */
+function serveOperations(app: Application, metrics: Metrics, sequence: () => number | null): void {
+  app.get('/api/health', (_req, res) => void res.json({ status: 'ok', sequence: sequence() }));
+  app.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await metrics.expose();
+    res.type(contentType).send(body);
+  });
 }
 
 /** Accounts, sessions, API keys and rate limits: the auth domain on its own SQL database. */
@@ -246,11 +257,12 @@ async function loadAuth(container: Container, config: ExchangeConfig, logger: Lo
 /** Subscribes a consumer of the engine outcomes; answers its closer. */
 async function consumeOutcomes(
   mq: MessageQueue,
+  topic: string,
   groupId: string,
   handle: (outcomes: readonly CommandOutcome[]) => Promise<unknown>,
   logger: Logger,
 ): Promise<Array<() => Promise<void>>> {
-  const subscription: Subscription = await subscribeOutcomes(mq, {
+  const subscription: Subscription = await subscribeOutcomes(mq, topic, {
     groupId,
     handle: async (outcomes) => void (await handle(outcomes)),
     onError: (error) => logger.error({ err: error, groupId }, 'outcome consumer failed; the batch will be delivered again'),

@@ -5,10 +5,11 @@ import type { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { MessageQueue, Subscription } from '@sd/domain/mq';
 
-/** API instances send commands here; the engine leader's consumer group takes them. */
-export const REQUEST_TOPIC = 'exchange.requests';
-/** The leader answers here; every API instance reads it and keeps the answers addressed to it. */
-export const REPLY_TOPIC = 'exchange.replies';
+/** API instances send commands to `requests`, where the engine leader's group takes them; the leader answers on `replies`, which every API instance reads for the answers addressed to it. */
+export interface RequestTopics {
+  requests: string;
+  replies: string;
+}
 
 interface CommandRequest {
   requestId: string;
@@ -34,13 +35,14 @@ export class MessageQueueCommandSubmitter implements CommandSubmitter {
   constructor(
     private readonly mq: MessageQueue,
     private readonly instanceId: string,
+    private readonly topics: RequestTopics,
     private readonly timeoutMs = 10_000,
   ) {}
 
   async start(): Promise<void> {
     this.subscription = await this.mq.subscribe({
-      topic: REPLY_TOPIC,
-      groupId: `exchange-replies-${this.instanceId}`,
+      topic: this.topics.replies,
+      groupId: `${this.topics.replies}.${this.instanceId}`,
       startFrom: 'latest',
       handler: async (batch) => {
         for (const message of batch.messages) {
@@ -65,7 +67,7 @@ export class MessageQueueCommandSubmitter implements CommandSubmitter {
         reject(new DomainError('EXCHANGE.ENGINE_UNAVAILABLE', 'unavailable', 'the matching engine did not answer in time; retry with the same client_oid'));
       }, this.timeoutMs);
       this.waiting.set(request.requestId, { resolve, timer });
-      this.mq.publish(REQUEST_TOPIC, [{ key: 'engine', value: Buffer.from(JSON.stringify(request)) }]).catch((error: unknown) => {
+      this.mq.publish(this.topics.requests, [{ key: 'engine', value: Buffer.from(JSON.stringify(request)) }]).catch((error: unknown) => {
         clearTimeout(timer);
         this.waiting.delete(request.requestId);
         reject(new DomainError('EXCHANGE.ENGINE_UNAVAILABLE', 'unavailable', 'the command log is unreachable', { cause: error }));
@@ -85,10 +87,15 @@ export class MessageQueueCommandSubmitter implements CommandSubmitter {
  * commit per delivered batch) and answers each API instance. Requests are committed after
  * their commands are journaled and answered.
  */
-export function serveCommandRequests(mq: MessageQueue, leader: CommandSubmitter, onError: (error: unknown) => void): Promise<Subscription> {
+export function serveCommandRequests(
+  mq: MessageQueue,
+  topics: RequestTopics,
+  leader: CommandSubmitter,
+  onError: (error: unknown) => void,
+): Promise<Subscription> {
   return mq.subscribe({
-    topic: REQUEST_TOPIC,
-    groupId: 'exchange-engine',
+    topic: topics.requests,
+    groupId: `${topics.requests}.engine`,
     startFrom: 'earliest',
     maxBatchSize: 1024,
     onError,
@@ -96,7 +103,7 @@ export function serveCommandRequests(mq: MessageQueue, leader: CommandSubmitter,
       const requests = batch.messages.map((message) => JSON.parse(message.value.toString()) as CommandRequest);
       const outcomes = await Promise.all(requests.map((request) => leader.submit(request.command)));
       await mq.publish(
-        REPLY_TOPIC,
+        topics.replies,
         requests.map((request, i) => ({
           key: request.replyTo,
           headers: { to: request.replyTo },

@@ -2,17 +2,15 @@ import type { EngineOutput } from '@sd/domain/exchange/engine-output';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { MessageQueue, Subscription } from '@sd/domain/mq';
 
-/** Where the engine publishes its outcomes: one partition, so every consumer sees sequence order. */
-export const OUTCOME_TOPIC = 'exchange.outcomes';
-
 /**
  * The engine output on the message queue: one message per sequencer batch, JSON (every amount
  * is an integer in minor units, so JSON is exact), headed by its sequence range.
  */
 export class MessageQueueEngineOutput implements EngineOutput {
+  /** `topic` has one partition, so every consumer sees sequence order. */
   constructor(
     private readonly mq: MessageQueue,
-    private readonly topic = OUTCOME_TOPIC,
+    private readonly topic: string,
   ) {}
 
   async publish(outcomes: readonly CommandOutcome[]): Promise<void> {
@@ -38,7 +36,7 @@ export interface OutcomeConsumer {
 }
 
 /** Subscribes one consumer of engine outcomes; outcomes it already saw must be ignored by `handle`. */
-export async function subscribeOutcomes(mq: MessageQueue, consumer: OutcomeConsumer, topic = OUTCOME_TOPIC): Promise<Subscription> {
+export async function subscribeOutcomes(mq: MessageQueue, topic: string, consumer: OutcomeConsumer): Promise<Subscription> {
   return mq.subscribe({
     topic,
     groupId: consumer.groupId,
