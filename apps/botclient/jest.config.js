@@ -1,6 +1,1 @@
-const config = require('../../jest.preset')(__dirname);
-
-// apps/exchange declares no package "exports" yet: '@sd/app-exchange/<file>' is its built dist/<file>.
-for (const project of config.projects) project.moduleNameMapper = { '^@sd/app-exchange/(.*)$': '<rootDir>/../exchange/dist/$1' };
-
-module.exports = config;
+module.exports = require('../../jest.preset')(__dirname);
