@@ -35,6 +35,8 @@ export interface ExchangeConfig {
   cache: CacheConfig;
   rateLimiter: RateLimiterConfig;
   keys: AuthKeysConfig;
+  /** `local` keeps sessions in memory: only when this one process writes the auth store (embedded). */
+  sessionCache: 'local' | 'none';
   auth: Partial<Omit<AuthSettings, 'tokenSigningKey' | 'apiKeyEncryptionKey'>>;
   /** Order entry and cancels per user. */
   tradingRateLimit: RateLimitRule;
@@ -81,6 +83,7 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
     rateLimiter: redis ?? { kind: 'memory' },
     keys: authKeysFromEnv(env, { shared: distributed, because: 'EXCHANGE_MODE=distributed', file: resolve(dataDir, 'auth-keys.json') }),
     auth: {},
+    sessionCache: distributed ? 'none' : 'local',
     tradingRateLimit: { limit: positiveInteger('ORDERS_PER_SECOND_PER_USER', env.ORDERS_PER_SECOND_PER_USER ?? '50'), windowMs: 1000 },
     faucet: faucetOn ? { maxAmount: env.FAUCET_MAX_AMOUNT ?? '1000000' } : null,
     webRoot: resolve(env.WEB_ROOT ?? resolve(repoRoot, 'apps/web/dist')),

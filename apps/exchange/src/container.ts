@@ -164,16 +164,17 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
     reader = localEngineReader(host.engine);
     submitter = host;
   } else {
+    const log = new KafkaCommandJournal({ brokers: config.commandLog!.brokers, topic: topics.commands, clientId: 'exchange-api', mode: 'read', logger });
     const follower = new FollowerEngineReader(
       catalog,
-      new KafkaCommandJournal({ brokers: config.commandLog!.brokers, topic: topics.commands, clientId: 'exchange-api', mode: 'read', logger }),
+      log,
       (outcome) => void pushTo.server?.publish([outcome]),
       logger.child({ component: 'replica' }),
     );
     const remote = new MessageQueueCommandSubmitter(mq, randomUUID(), topics);
     await remote.start();
     follower.start();
-    closers.push(() => remote.close(), () => follower.close());
+    closers.push(() => log.close(), () => remote.close(), () => follower.close());
     reader = follower;
     submitter = remote;
   }
@@ -249,7 +250,7 @@ async function loadAuth(container: Container, config: ExchangeConfig, logger: Lo
   container.load(
     cacheModule(config.cache),
     rateLimitModule(config.rateLimiter),
-    authTypeormRepositoryModule(authDb.dataSource),
+    authTypeormRepositoryModule(authDb.dataSource, { sessionCache: config.sessionCache }),
     authModule(authSettings(keys, config.auth)),
   );
 }

@@ -9,6 +9,7 @@ import { Cache } from '@sd/domain/cache';
 import { Logger } from '@sd/domain/logger';
 import { RateLimiter } from '@sd/domain/rate-limit';
 import { createAuthRouter } from './delivery/http/auth.router';
+import { CachedSessionRepository } from './repository/cached/cached-session-repository';
 import { TypeormApiKeyRepository, TypeormSessionRepository, TypeormUserRepository } from './repository/typeorm/auth.typeorm-repo';
 import { AccessTokenCodec } from './usecase/access-token';
 import { AccountUseCase } from './usecase/account.usecase';
@@ -62,11 +63,15 @@ export function authModule(settings: AuthSettings, options: { clock?: Clock } = 
   });
 }
 
-/** The auth repositories on an open typeorm data source (see `authSqlSchema`). */
-export function authTypeormRepositoryModule(dataSource: DataSource): ContainerModule {
+/**
+ * The auth repositories on an open typeorm data source (see `authSqlSchema`). `sessionCache:
+ * 'local'` keeps sessions in process memory: only for a store this process alone writes.
+ */
+export function authTypeormRepositoryModule(dataSource: DataSource, options: { sessionCache?: 'local' | 'none' } = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    const sessions = new TypeormSessionRepository(dataSource);
     bind<UserRepository>(UserRepository).toConstantValue(new TypeormUserRepository(dataSource));
-    bind<SessionRepository>(SessionRepository).toConstantValue(new TypeormSessionRepository(dataSource));
+    bind<SessionRepository>(SessionRepository).toConstantValue(options.sessionCache === 'local' ? new CachedSessionRepository(sessions) : sessions);
     bind<ApiKeyRepository>(ApiKeyRepository).toConstantValue(new TypeormApiKeyRepository(dataSource));
   });
 }
