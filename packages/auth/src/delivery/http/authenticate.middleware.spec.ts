@@ -1,3 +1,4 @@
+import { Router } from 'express';
 import request from 'supertest';
 import { principalOf, authenticate, requirePermission, cookieValue } from './authenticate.middleware';
 import { createHttpApp } from '@sd/http/http-app';
@@ -20,6 +21,9 @@ describe('authenticate / requirePermission middleware', () => {
       routes: (app) => {
         app.get('/api/whoami', authenticate(fx.authenticator), (_req, res) => void res.json(principalOf(res)));
         app.post('/api/orders', authenticate(fx.authenticator), requirePermission('trade'), (req, res) => void res.status(201).json(req.body));
+        const mounted = Router();
+        mounted.get('/fills', authenticate(fx.authenticator), (_req, res) => void res.json(principalOf(res)));
+        app.use('/api', mounted);
       },
     });
   });
@@ -71,6 +75,14 @@ describe('authenticate / requirePermission middleware', () => {
       .get('/api/whoami?account=other')
       .set(signedHeaders(trader, { method: 'GET', requestPath: '/api/whoami?account=mine' }))
       .expect(401);
+  });
+
+  it('accepts a signature over the path a Coinbase client signs under its base URL, on mounted routers only', async () => {
+    const trader = await keyWith(['trade']);
+    await request(app).get('/api/fills?limit=5').set(signedHeaders(trader, { method: 'GET', requestPath: '/fills?limit=5' })).expect(200);
+    await request(app).get('/api/fills?limit=5').set(signedHeaders(trader, { method: 'GET', requestPath: '/api/fills?limit=5' })).expect(200);
+    await request(app).get('/api/fills?limit=5').set(signedHeaders(trader, { method: 'GET', requestPath: '/fills?limit=6' })).expect(401);
+    await request(app).get('/api/whoami').set(signedHeaders(trader, { method: 'GET', requestPath: '/whoami' })).expect(401);
   });
 
   it('reads cookies defensively', () => {

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Permission } from '@sd/domain/auth/api-key';
 import type { Authenticator, SignedRequest } from '@sd/domain/auth/authenticator';
 import { authErrors } from '@sd/domain/auth/errors';
+import { isDomainError } from '@sd/domain/errors';
 import type { Principal } from '@sd/domain/auth/principal';
 import { assertPermission } from '../../usecase/authenticator.usecase';
 
@@ -29,7 +30,7 @@ export function authenticate(authenticator: Authenticator): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const signed = signedRequestOf(req);
     let principal: Principal;
-    if (signed) principal = await authenticator.authenticateSignature(signed);
+    if (signed) principal = await authenticateSigned(authenticator, signed, req);
     else {
       const token = accessTokenOf(req.headers);
       if (token === undefined) throw authErrors.unauthenticated();
@@ -38,6 +39,21 @@ export function authenticate(authenticator: Authenticator): RequestHandler {
     (res.locals as AuthLocals).principal = principal;
     next();
   };
+}
+
+/**
+ * Coinbase clients sign the path after their base URL: one configured with
+ * `http://host/api` signs `/orders`, not `/api/orders`. Where the router is mounted under a
+ * prefix, a signature over the path without it is accepted too.
+ */
+async function authenticateSigned(authenticator: Authenticator, signed: SignedRequest, req: Request): Promise<Principal> {
+  try {
+    return await authenticator.authenticateSignature(signed);
+  } catch (error) {
+    const mounted = req.baseUrl !== '' && signed.requestPath.startsWith(req.baseUrl);
+    if (!mounted || !isDomainError(error) || error.code !== authErrors.invalidSignature().code) throw error;
+    return authenticator.authenticateSignature({ ...signed, requestPath: signed.requestPath.slice(req.baseUrl.length) });
+  }
 }
 
 /** Refuses (403) a principal without `permission`, e.g. a `view` API key on a trading route. */
