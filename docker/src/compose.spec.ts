@@ -1,0 +1,157 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { exchangeConfigFromEnv } from '@sd/app-exchange/config';
+import { chatConfigFromEnv } from '@sd/app-chat/dist/config';
+import { urlShortenerConfigFromEnv } from '@sd/app-urlshortener/dist/config';
+import { userConfigFromEnv } from '@sd/app-user/dist/config';
+
+// compose.yaml cannot run on a machine without Docker; this keeps it honest against the code.
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
+  environment?: Record<string, string | number | boolean>;
+  ports?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  volumes?: string[];
+}
+
+const dockerDir = resolve(__dirname, '..');
+const read = (file: string): string => readFileSync(resolve(dockerDir, file), 'utf8');
+const compose = parse(read('compose.yaml'), { merge: true }) as { services: Record<string, Service> };
+const services = compose.services;
+
+/** The config reader of each app, by the directory compose builds it from. */
+const readers: Record<string, (env: NodeJS.ProcessEnv) => { http: { host: string; port: number } }> = {
+  'apps/exchange': exchangeConfigFromEnv,
+  'apps/user': userConfigFromEnv,
+  'apps/chat': chatConfigFromEnv,
+  'apps/urlshortener': urlShortenerConfigFromEnv,
+};
+
+const appServices = Object.entries(services).filter(([, service]) => service.build !== undefined);
+
+/** `${NAME:-default}` as compose expands it with NAME unset; a variable without a default would be empty. */
+function interpolate(value: string): string {
+  return value.replace(/\$\{(\w+)(:-([^}]*))?\}/g, (_match, name: string, _fallback, fallback: string | undefined) => {
+    if (fallback === undefined) throw new Error(`\${${name}} has no default: compose would start with it empty`);
+    return fallback;
+  });
+}
+
+function environment(service: Service): Record<string, string> {
+  return Object.fromEntries(Object.entries(service.environment ?? {}).map(([name, value]) => [name, interpolate(String(value))]));
+}
+
+/** Runs the app's config reader on `env`, recording which variables it looked at. */
+function configOf(appDir: string, env: Record<string, string>): { config: { http: { host: string; port: number } }; looked: Set<string> } {
+  const looked = new Set<string>();
+  const recording = new Proxy(env, {
+    get: (target, name) => {
+      if (typeof name === 'string') looked.add(name);
+      return target[name as string];
+    },
+    has: (target, name) => {
+      if (typeof name === 'string') looked.add(name);
+      return name in target;
+    },
+  });
+  return { config: readers[appDir]!(recording), looked };
+}
+
+const healthPort = (service: Service): number => {
+  const url = /http:\/\/127\.0\.0\.1:(\d+)\/api\/health/.exec(service.healthcheck?.test.join(' ') ?? '');
+  if (url === null) throw new Error('no /api/health healthcheck');
+  return Number(url[1]);
+};
+
+describe('docker/compose.yaml', () => {
+  it('builds every app from the shared Dockerfile, from an app directory with a config reader', () => {
+    expect(appServices.map(([name]) => name).sort()).toEqual(['chat', 'exchange-api-1', 'exchange-api-2', 'exchange-engine', 'urlshortener', 'user']);
+    for (const [, service] of appServices) {
+      const { context, dockerfile, args } = service.build!;
+      expect(existsSync(resolve(dockerDir, context, dockerfile))).toBe(true);
+      expect(Object.keys(readers)).toContain(args?.APP_DIR);
+      const pkg = JSON.parse(readFileSync(resolve(dockerDir, context, args!.APP_DIR!, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+      expect(pkg.scripts.build).toBeDefined();
+    }
+    expect(read('Dockerfile')).toContain('CMD ["node", "--enable-source-maps", "dist/main.js"]');
+  });
+
+  it.each(appServices)('%s: its config reader accepts the environment and reads every variable set', (_name, service) => {
+    const env = environment(service);
+    const { config, looked } = configOf(service.build!.args!.APP_DIR!, env);
+    expect(Object.keys(env).filter((name) => !looked.has(name))).toEqual([]);
+    expect(config.http.host).toBe('0.0.0.0');
+    // The healthcheck and the published port are the port the app listens on.
+    expect(healthPort(service)).toBe(config.http.port);
+    for (const mapping of service.ports ?? []) expect(Number(mapping.split(':').at(-1))).toBe(config.http.port);
+  });
+
+  it('points every service URL at a compose service on its port, with a database created for it', () => {
+    const created = [...read('postgres/init.sql').matchAll(/CREATE DATABASE (\w+);/g)].map((match) => match[1]);
+    const advertised = String(services.kafka!.environment!.KAFKA_ADVERTISED_LISTENERS).replace(/^\w+:\/\//, '');
+    for (const [name, service] of appServices) {
+      const env = environment(service);
+      if (env.DATABASE_URL !== undefined) {
+        const url = new URL(env.DATABASE_URL);
+        expect([name, url.host]).toEqual([name, 'postgres:5432']);
+        expect(created).toContain(url.pathname.slice(1));
+        expect(url.username).toBe(services.postgres!.environment!.POSTGRES_USER);
+        expect(url.password).toBe(services.postgres!.environment!.POSTGRES_PASSWORD);
+      }
+      if (env.REDIS_URL !== undefined) expect([name, new URL(env.REDIS_URL).host]).toEqual([name, 'redis:6379']);
+      if (env.MONGO_URL !== undefined) expect([name, new URL(env.MONGO_URL).host]).toEqual([name, 'mongo:27017']);
+      if (env.KAFKA_BROKERS !== undefined) expect([name, env.KAFKA_BROKERS.split(',')]).toEqual([name, [advertised]]);
+    }
+  });
+
+  it('runs the exchange distributed: one engine, the history writer, two API replicas, all on one log and one key set', () => {
+    const exchange = appServices.filter(([, service]) => service.build!.args!.APP_DIR === 'apps/exchange');
+    const configs = exchange.map(([name, service]) => ({ name, config: exchangeConfigFromEnv(environment(service)), env: environment(service) }));
+    expect(configs.every(({ config }) => config.mode === 'distributed')).toBe(true);
+    expect(configs.filter(({ config }) => config.roles.has('engine')).map(({ name }) => name)).toEqual(['exchange-engine']);
+    expect(configs.filter(({ config }) => config.roles.has('history')).map(({ name }) => name)).toEqual(['exchange-engine']);
+    expect(configs.filter(({ config }) => config.roles.has('api')).map(({ name }) => name)).toEqual(['exchange-api-1', 'exchange-api-2']);
+    for (const { config, env } of configs) {
+      expect(config.topics).toEqual(configs[0]!.config.topics);
+      expect(config.commandLog).toEqual(configs[0]!.config.commandLog);
+      expect(config.keys).toEqual(configs[0]!.config.keys);
+      expect(env.DATABASE_URL).toBe(configs[0]!.env.DATABASE_URL);
+    }
+    // The engine keeps its snapshots on a volume, so a restarted container replays only the tail.
+    const engine = configs.find(({ name }) => name === 'exchange-engine')!;
+    expect(services['exchange-engine']!.volumes).toContain(`engine-data:${engine.config.dataDir}`);
+  });
+
+  it('waits only on services that have a healthcheck', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect([name, dependency, condition]).toEqual([name, dependency, 'service_healthy']);
+        expect([name, dependency, services[dependency]?.healthcheck !== undefined]).toEqual([name, dependency, true]);
+      }
+    }
+  });
+
+  it('has Prometheus scrape every app process on the port it listens on, and nothing else', () => {
+    const prometheus = parse(read('prometheus/prometheus.yml')) as { scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }> };
+    const targets = prometheus.scrape_configs.flatMap((job) => job.static_configs.flatMap((group) => group.targets)).sort();
+    const expected = appServices.map(([name, service]) => `${name}:${configOf(service.build!.args!.APP_DIR!, environment(service)).config.http.port}`).sort();
+    expect(targets).toEqual(expected);
+    expect(services.prometheus!.volumes).toContain('./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
+  });
+
+  it('provisions Grafana with the Prometheus service and the dashboard the home page names', () => {
+    const datasources = parse(read('grafana/provisioning/datasources/prometheus.yaml')) as { datasources: Array<{ uid: string; url: string }> };
+    expect(datasources.datasources[0]!.url).toBe(`http://prometheus:${services.prometheus!.ports![0]!.split(':')[1]}`);
+    const providers = parse(read('grafana/provisioning/dashboards/dashboards.yaml')) as { providers: Array<{ options: { path: string } }> };
+    const grafana = services.grafana!;
+    expect(grafana.volumes).toContain(`./grafana/dashboards:${providers.providers[0]!.options.path}:ro`);
+    expect(String(grafana.environment!.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH)).toBe(`${providers.providers[0]!.options.path}/exchange.json`);
+    const dashboard = JSON.parse(read('grafana/dashboards/exchange.json')) as { panels: Array<{ datasource: { uid: string }; targets: Array<{ expr: string }> }> };
+    expect(dashboard.panels.length).toBeGreaterThan(0);
+    for (const panel of dashboard.panels) expect(panel.datasource.uid).toBe(datasources.datasources[0]!.uid);
+  });
+});
