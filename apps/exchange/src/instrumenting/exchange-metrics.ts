@@ -1,0 +1,105 @@
+import type { CommandJournal } from '@sd/domain/exchange/command-journal';
+import type { ExchangeCommand, SequencedCommand } from '@sd/domain/exchange/command';
+import type { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
+import type { EngineOutput } from '@sd/domain/exchange/engine-output';
+import type { CommandOutcome } from '@sd/domain/exchange/event';
+import type { Metrics } from '@sd/metrics/metrics';
+import type { WebSocketServer } from 'ws';
+
+// Operational metrics as wrappers around the exchange's ports, so use cases stay free of them.
+// docker/grafana/dashboards/exchange.json queries these names.
+
+const APPLY_BUCKETS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25];
+
+/**
+ * Counts the commands this process submits (`exchange_engine_commands_total` by type and result)
+ * and how many are queued or in flight, not yet answered (`exchange_sequencer_queue_depth`).
+ */
+export function countedSubmitter(inner: CommandSubmitter, metrics: Metrics): CommandSubmitter {
+  const commands = metrics.counter('exchange_engine_commands_total', 'Commands submitted to the sequencer, by type and result', ['type', 'result']);
+  const depth = metrics.gauge('exchange_sequencer_queue_depth', 'Commands submitted and not yet answered (queued, journaling or applying)');
+  return {
+    submit: async (command: ExchangeCommand): Promise<CommandOutcome> => {
+      depth.inc();
+      try {
+        const outcome = await inner.submit(command);
+        commands.inc({ type: command.type, result: outcome.rejection === null ? 'accepted' : 'rejected' });
+        return outcome;
+      } catch (error) {
+        commands.inc({ type: command.type, result: 'failed' });
+        throw error;
+      } finally {
+        depth.dec();
+      }
+    },
+  };
+}
+
+/**
+ * Times the engine's work on each batch: from the batch being durable in the journal to its
+ * outcomes being handed to the output (matching, clearing and event building), observed per
+ * command in `exchange_engine_apply_seconds`. The sequencer appends and publishes batches in
+ * the same order, so the two wrappers pair them through a queue of append times.
+ */
+export function timedEngine(journal: CommandJournal, output: EngineOutput, metrics: Metrics): { journal: CommandJournal; output: EngineOutput } {
+  const apply = metrics.histogram('exchange_engine_apply_seconds', 'Engine time per command, from its batch being durable to its outcomes being published', [], APPLY_BUCKETS);
+  const durableAt: number[] = [];
+  return {
+    journal: {
+      open: () => journal.open(),
+      append: async (commands: readonly SequencedCommand[]): Promise<void> => {
+        await journal.append(commands);
+        durableAt.push(performance.now());
+      },
+      replay: (from, each) => journal.replay(from, each),
+      close: () => journal.close(),
+    },
+    output: {
+      publish: async (outcomes: readonly CommandOutcome[]): Promise<void> => {
+        // Outcomes republished at start follow no append: nothing to time.
+        const started = durableAt.shift();
+        if (started !== undefined && outcomes.length > 0) {
+          const perCommand = (performance.now() - started) / 1000 / outcomes.length;
+          for (let i = 0; i < outcomes.length; i++) apply.observe(perCommand);
+        }
+        await output.publish(outcomes);
+      },
+    },
+  };
+}
+
+/**
+ * `exchange_outcome_lag_commands`: engine sequence minus what the read side (order and fill
+ * history, candles) has stored, sampled every `everyMs`. Answers the closer of the sampler.
+ */
+export function watchOutcomeLag(
+  metrics: Metrics,
+  engineSequence: () => number,
+  readSideCheckpoint: () => Promise<number>,
+  onError: (error: unknown) => void,
+  everyMs = 1000,
+): () => Promise<void> {
+  const lag = metrics.gauge('exchange_outcome_lag_commands', 'Engine sequence minus the read side checkpoint (outcome topic consumer lag, in commands)');
+  let sampling: Promise<void> = Promise.resolve();
+  const sample = async (): Promise<void> => {
+    const checkpoint = await readSideCheckpoint();
+    lag.set(Math.max(0, engineSequence() - checkpoint));
+  };
+  const timer = setInterval(() => {
+    sampling = sample().catch(onError);
+  }, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await sampling;
+  };
+}
+
+/** `exchange_websocket_clients`: connected WebSocket clients of this process. */
+export function countWebSocketClients(wss: WebSocketServer, metrics: Metrics): void {
+  const clients = metrics.gauge('exchange_websocket_clients', 'Connected WebSocket clients');
+  wss.on('connection', (socket) => {
+    clients.inc();
+    socket.once('close', () => clients.dec());
+  });
+}
