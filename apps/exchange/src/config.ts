@@ -71,7 +71,8 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
     dataDir,
     journalFsync: oneOf('JOURNAL_FSYNC', env.JOURNAL_FSYNC ?? 'batch', ['batch', 'none'] as const),
     snapshotEvery: positiveInteger('SNAPSHOT_EVERY', env.SNAPSHOT_EVERY ?? '100000'),
-    mq: distributed ? { kind: 'kafka', brokers, clientId: 'exchange' } : { kind: 'memory' },
+    // The broker's smallest session timeout: a dead engine's request partition moves to a standby sooner.
+    mq: distributed ? { kind: 'kafka', brokers, clientId: 'exchange', sessionTimeoutMs: 6000 } : { kind: 'memory' },
     sql: distributed
       ? { auth: { kind: 'postgres', url: required(env, 'DATABASE_URL') }, history: { kind: 'postgres', url: required(env, 'DATABASE_URL') } }
       : {

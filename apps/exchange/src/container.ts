@@ -13,6 +13,7 @@ import { authSqlSchema } from '@sd/auth/repository/typeorm/auth-sql-schema';
 import { authSettings } from '@sd/auth/usecase/auth-settings';
 import { cacheModule } from '@sd/cache/cache.module';
 import { Authenticator } from '@sd/domain/auth/authenticator';
+import type { CommandJournal } from '@sd/domain/exchange/command-journal';
 import type { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import { OrderHistoryStore } from '@sd/domain/exchange/order-history';
@@ -50,6 +51,7 @@ import { mqModule } from '@sd/mq/mq.module';
 import { openSqlDatabase } from '@sd/orm/sql-database';
 import { rateLimitModule } from '@sd/ratelimit/ratelimit.module';
 import type { ExchangeConfig } from './config';
+import { countedSubmitter, countWebSocketClients, timedEngine, watchOutcomeLag } from './instrumenting/exchange-metrics';
 
 /** The express app this process serves. */
 export const HttpApp = Symbol.for('app.exchange.HttpApp');
@@ -118,29 +120,60 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
     closers.push(async () => clearInterval(timer));
   }
 
-  // Engine leader: file journal (embedded) or the Kafka command log (distributed).
+  // Engine leader. Embedded: the file journal, leader from the start. Distributed: every engine
+  // process is a hot standby following the Kafka log until the request group hands it the
+  // request partition; it then takes over, fencing the old leader through the journal.
   let host: EngineHost | null = null;
+  let standby: FollowerEngineReader | null = null;
   if (roles.has('engine')) {
-    const journal =
-      config.commandLog === null
-        ? new FileJournal({ dir: join(config.dataDir, 'journal'), fsync: config.journalFsync })
-        : new KafkaCommandJournal({ brokers: config.commandLog.brokers, topic: topics.commands, clientId: 'exchange-engine', logger });
-    host = await EngineHost.start({
-      catalog,
-      journal,
-      snapshots: new FileSnapshotStore({ dir: join(config.dataDir, 'snapshots'), keep: 3 }),
-      output: new MessageQueueEngineOutput(mq, topics.outcomes),
-      logger: logger.child({ component: 'engine' }),
-      publishedUpTo: await history.checkpoint(),
-      snapshotEvery: config.snapshotEvery,
-    });
-    const engineHost = host;
-    closers.push(() => engineHost.close());
-    container.bind(Engine).toConstantValue(host);
-    if (config.mode === 'distributed') {
-      const serving = await serveCommandRequests(mq, topics, host, (error) => logger.error({ err: error }, 'command request failed'));
+    const snapshots = new FileSnapshotStore({ dir: join(config.dataDir, 'snapshots'), keep: 3 });
+    const startLeader = async (journal: CommandJournal): Promise<EngineHost> => {
+      const timed = timedEngine(journal, new MessageQueueEngineOutput(mq, topics.outcomes), metrics);
+      const started = await EngineHost.start({
+        catalog,
+        journal: timed.journal,
+        snapshots,
+        output: timed.output,
+        logger: logger.child({ component: 'engine' }),
+        publishedUpTo: await history.checkpoint(),
+        snapshotEvery: config.snapshotEvery,
+      });
+      closers.push(() => started.close());
+      return started;
+    };
+    if (config.commandLog === null) {
+      host = await startLeader(new FileJournal({ dir: join(config.dataDir, 'journal'), fsync: config.journalFsync }));
+      container.bind(Engine).toConstantValue(host);
+    } else {
+      const { brokers } = config.commandLog;
+      const log = new KafkaCommandJournal({ brokers, topic: topics.commands, clientId: 'exchange-standby', mode: 'read', logger });
+      let snapshotAt = 0;
+      const follower: FollowerEngineReader = new FollowerEngineReader(catalog, log, () => {
+        // The standby snapshots as it follows, so a take-over replays only a short tail.
+        if (follower.engine.lastSequence - snapshotAt < config.snapshotEvery) return;
+        snapshotAt = follower.engine.lastSequence;
+        snapshots.save(follower.engine.snapshot()).catch((error: unknown) => logger.error({ err: error }, 'standby snapshot failed'));
+      }, logger.child({ component: 'standby' }));
+      follower.start();
+      standby = follower;
+      closers.push(() => log.close(), () => follower.close());
+      const becomeLeader = async (): Promise<CommandSubmitter> => {
+        logger.info({ sequence: follower.engine.lastSequence }, 'engine taking the lead: the request partition is ours');
+        // Stopping the replica's consumer takes seconds; the leader recovers on its own, and
+        // the request handler must return soon enough to keep this member in the group.
+        void follower.close();
+        const leader = await startLeader(new KafkaCommandJournal({ brokers, topic: topics.commands, clientId: 'exchange-engine', logger }));
+        host = leader;
+        return countedSubmitter(leader, metrics);
+      };
+      const serving = await serveCommandRequests(mq, topics, becomeLeader, (error) => logger.error({ err: error }, 'command request failed'));
       closers.push(() => serving.close());
     }
+  }
+  const engineSequence = (): number | null => host?.engine.lastSequence ?? standby?.engine.lastSequence ?? null;
+  if (roles.has('history')) {
+    const onError = (error: unknown): void => logger.warn({ err: error }, 'outcome lag sample failed');
+    closers.push(watchOutcomeLag(metrics, () => engineSequence() ?? 0, () => history.checkpoint(), onError));
   }
 
   if (!roles.has('api')) {
@@ -148,7 +181,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
     // Engine and history processes serve only their health and metrics.
     container.bind<Record<string, WebSocketServer>>(WebSockets).toConstantValue({});
     container.bind<Application>(HttpApp).toConstantValue(
-      createHttpApp({ logger, metrics, routes: (app) => serveOperations(app, metrics, () => host?.engine.lastSequence ?? null) }),
+      createHttpApp({ logger, metrics, routes: (app) => serveOperations(app, metrics, engineSequence) }),
     );
     return container;
   }
@@ -157,12 +190,13 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   await loadAuth(container, config, logger);
   const authenticator = container.get<Authenticator>(Authenticator);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
+  countWebSocketClients(wss, metrics);
   let reader: EngineReader;
   let submitter: CommandSubmitter;
   const pushTo: { server: PushServer | null } = { server: null };
   if (host !== null) {
     reader = localEngineReader(host.engine);
-    submitter = host;
+    submitter = countedSubmitter(host, metrics);
   } else {
     const log = new KafkaCommandJournal({ brokers: config.commandLog!.brokers, topic: topics.commands, clientId: 'exchange-api', mode: 'read', logger });
     const follower = new FollowerEngineReader(
@@ -176,7 +210,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
     follower.start();
     closers.push(() => log.close(), () => remote.close(), () => follower.close());
     reader = follower;
-    submitter = remote;
+    submitter = countedSubmitter(remote, metrics);
   }
   const push = new PushServer({
     wss,

@@ -85,6 +85,13 @@ describe('exchange app, embedded default, through HTTP and WebSocket', () => {
     expect(await alice.expectOk('GET', `/fills?order_id=${bid.id}`)).toEqual([]);
     expect(await bob.expectOk('GET', '/products/BTC-USDT/ticker')).toMatchObject({ price: '30000.100000', ask: '30000.100000', volume: '0.20000000' });
     expect((await bob.request('GET', '/products/BTC-USDT/candles?granularity=61')).status).toBe(400);
+
+    const metrics = await (await fetch(`${exchange.url}/metrics`)).text();
+    expect(metrics).toMatch(/exchange_engine_commands_total\{type="place",result="accepted"\} [1-9]/);
+    expect(metrics).toMatch(/exchange_engine_apply_seconds_count [1-9]/);
+    expect(metrics).toMatch(/exchange_websocket_clients 2/);
+    expect(metrics).toMatch(/exchange_sequencer_queue_depth 0/);
+    expect(metrics).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/api\/orders"\} [1-9]/);
     aliceFeed.close();
     bobFeed.close();
   });

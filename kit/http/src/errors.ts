@@ -37,5 +37,10 @@ export function errorToHttp(error: unknown): HttpError {
   if (parserError.type === 'encoding.unsupported' || parserError.type === 'charset.unsupported') {
     return { status: 415, body: { message: 'unsupported request encoding', code: 'HTTP.UNSUPPORTED_ENCODING' }, headers: {} };
   }
+  // Other client errors express and body-parser flag themselves (a bad percent-encoding in the
+  // path, a body that does not decompress): their status, a fixed message, no internals.
+  if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+    return { status: parserError.status, body: { message: 'the request is malformed', code: 'HTTP.BAD_REQUEST' }, headers: {} };
+  }
   return { status: 500, body: { message: 'internal error', code: 'INTERNAL' }, headers: {} };
 }

@@ -4,7 +4,9 @@ import { MessageQueue } from '@sd/domain/mq';
 import { KafkaMessageQueue } from './kafka/kafka-mq';
 import { MemoryBroker, MemoryMessageQueue } from './memory/memory-mq';
 
-export type MqConfig = { kind: 'memory'; partitionCapacity?: number } | { kind: 'kafka'; brokers: readonly string[]; clientId: string };
+export type MqConfig =
+  | { kind: 'memory'; partitionCapacity?: number }
+  | { kind: 'kafka'; brokers: readonly string[]; clientId: string; sessionTimeoutMs?: number; heartbeatIntervalMs?: number };
 
 /** Binds `MessageQueue` to the adapter the config names; the container closes it on unbind. */
 export function mqModule(config: MqConfig): ContainerModule {

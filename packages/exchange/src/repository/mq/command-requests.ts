@@ -83,34 +83,53 @@ export class MessageQueueCommandSubmitter implements CommandSubmitter {
 }
 
 /**
- * The leader side: takes requests in order, hands them to the local sequencer (one group
- * commit per delivered batch) and answers each API instance. Requests are committed after
- * their commands are journaled and answered.
+ * The leader side: takes requests in order and hands them to the sequencer (one group commit
+ * per delivered batch), then answers each API instance. Only the member of the group that
+ * owns the request partition gets batches, so the first batch is what makes a standby call
+ * `becomeLeader` (memoized). Requests are committed before they are sequenced: a leader that
+ * dies in between loses requests nobody was answered for (their callers get 503 and retry
+ * with their client_oid), but a new leader never applies a request twice.
  */
 export function serveCommandRequests(
   mq: MessageQueue,
   topics: RequestTopics,
-  leader: CommandSubmitter,
+  becomeLeader: () => Promise<CommandSubmitter>,
   onError: (error: unknown) => void,
 ): Promise<Subscription> {
+  let leader: Promise<CommandSubmitter> | null = null;
   return mq.subscribe({
     topic: topics.requests,
     groupId: `${topics.requests}.engine`,
     startFrom: 'earliest',
     maxBatchSize: 1024,
     onError,
+    // Whoever gets the partition next must take the lead afresh, fencing any other writer.
+    onAssigned: (partitions) => {
+      if (partitions.length === 0) leader = null;
+    },
     handler: async (batch) => {
+      leader ??= becomeLeader().catch((error: unknown) => {
+        leader = null; // the batch comes again and the take-over is retried
+        throw error;
+      });
+      const submitter = await leader;
+      await batch.commit();
       const requests = batch.messages.map((message) => JSON.parse(message.value.toString()) as CommandRequest);
-      const outcomes = await Promise.all(requests.map((request) => leader.submit(request.command)));
+      const answers = await Promise.allSettled(requests.map((request) => submitter.submit(request.command)));
+      // A leader fenced by a newer writer stops: the next batch makes this member take the lead again.
+      if (answers.some((answer) => answer.status === 'rejected')) leader = null;
+      const answered = requests.flatMap((request, i) => {
+        const answer = answers[i]!;
+        return answer.status === 'fulfilled' ? [{ request, outcome: answer.value }] : [];
+      });
       await mq.publish(
         topics.replies,
-        requests.map((request, i) => ({
+        answered.map(({ request, outcome }) => ({
           key: request.replyTo,
           headers: { to: request.replyTo },
-          value: Buffer.from(JSON.stringify({ requestId: request.requestId, outcome: outcomes[i]! } satisfies CommandReply)),
+          value: Buffer.from(JSON.stringify({ requestId: request.requestId, outcome } satisfies CommandReply)),
         })),
       );
-      await batch.commit();
     },
   });
 }
