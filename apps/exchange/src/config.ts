@@ -42,6 +42,8 @@ export interface ExchangeConfig {
   tradingRateLimit: RateLimitRule;
   /** The test-funds faucet: the largest deposit per call, or null when there is none. */
   faucet: { maxAmount: string } | null;
+  /** Where finished spans go: nowhere, the console, or memory (tests read them). */
+  tracing: 'none' | 'console' | 'memory';
   /** Static files of the web page served at `/`, when the directory exists. */
   webRoot: string;
 }
@@ -87,6 +89,7 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
     sessionCache: distributed ? 'none' : 'local',
     tradingRateLimit: { limit: positiveInteger('ORDERS_PER_SECOND_PER_USER', env.ORDERS_PER_SECOND_PER_USER ?? '50'), windowMs: 1000 },
     faucet: faucetOn ? { maxAmount: env.FAUCET_MAX_AMOUNT ?? '1000000' } : null,
+    tracing: oneOf('TRACING', env.TRACING ?? 'none', ['none', 'console', 'memory'] as const),
     webRoot: resolve(env.WEB_ROOT ?? resolve(repoRoot, 'apps/web/dist')),
   };
 }

@@ -45,6 +45,7 @@ import { FollowerEngineReader } from '@sd/exchange/usecase/trading/follower-engi
 import { TradingUseCase } from '@sd/exchange/usecase/trading/trading.usecase';
 import { createHttpApp } from '@sd/http/http-app';
 import { createLogger } from '@sd/logging/logger';
+import { createTracing } from '@sd/tracing/tracing';
 import { Metrics } from '@sd/metrics/metrics';
 import { openMongoDatabase } from '@sd/mongo/mongo-database';
 import { mqModule } from '@sd/mq/mq.module';
@@ -52,11 +53,14 @@ import { openSqlDatabase } from '@sd/orm/sql-database';
 import { rateLimitModule } from '@sd/ratelimit/ratelimit.module';
 import type { ExchangeConfig } from './config';
 import { countedSubmitter, countWebSocketClients, timedEngine, watchOutcomeLag } from './instrumenting/exchange-metrics';
+import { RequestTraces } from './instrumenting/exchange-tracing';
 
 /** The express app this process serves. */
 export const HttpApp = Symbol.for('app.exchange.HttpApp');
 /** WebSocket servers by upgrade path, for `listen`. */
 export const WebSockets = Symbol.for('app.exchange.WebSockets');
+/** The tracer provider of this process (`config.tracing` picks the exporter). */
+export const Tracing = Symbol.for('app.exchange.Tracing');
 /** Closes what the app opened, newest first, when the container is unbound. */
 export const Lifecycle = Symbol.for('app.exchange.Lifecycle');
 /** The engine leader of this process (embedded, or the engine role). */
@@ -81,6 +85,9 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   const closers: Array<() => Promise<void>> = [];
   container.bind(Logger).toConstantValue(logger);
   container.bind(Metrics).toConstantValue(metrics);
+  const tracing = createTracing({ serviceName: `exchange-${[...config.roles].join('-')}`, exporter: config.tracing });
+  const traces = new RequestTraces(tracing.tracer);
+  container.bind(Tracing).toConstantValue(tracing);
   container.load(mqModule(config.mq));
   container
     .bind(Lifecycle)
@@ -89,6 +96,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
       for (const close of closers.reverse()) await close();
     });
   container.get(Lifecycle);
+  closers.push(() => tracing.shutdown());
   const { roles } = config;
 
   // Read side: orders and fills in SQL; candles and trades in SQL or MongoDB.
@@ -128,7 +136,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   if (roles.has('engine')) {
     const snapshots = new FileSnapshotStore({ dir: join(config.dataDir, 'snapshots'), keep: 3 });
     const startLeader = async (journal: CommandJournal): Promise<EngineHost> => {
-      const timed = timedEngine(journal, new MessageQueueEngineOutput(mq, topics.outcomes), metrics);
+      const timed = timedEngine(journal, traces.output(new MessageQueueEngineOutput(mq, topics.outcomes)), metrics);
       const started = await EngineHost.start({
         catalog,
         journal: timed.journal,
@@ -196,7 +204,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   const pushTo: { server: PushServer | null } = { server: null };
   if (host !== null) {
     reader = localEngineReader(host.engine);
-    submitter = countedSubmitter(host, metrics);
+    submitter = traces.submitter(countedSubmitter(host, metrics));
   } else {
     const log = new KafkaCommandJournal({ brokers: config.commandLog!.brokers, topic: topics.commands, clientId: 'exchange-api', mode: 'read', logger });
     const follower = new FollowerEngineReader(
@@ -210,7 +218,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
     follower.start();
     closers.push(() => log.close(), () => remote.close(), () => follower.close());
     reader = follower;
-    submitter = countedSubmitter(remote, metrics);
+    submitter = traces.submitter(countedSubmitter(remote, metrics));
   }
   const push = new PushServer({
     wss,
@@ -257,6 +265,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
       metrics,
       bodyLimit: '16kb',
       routes: (app) => {
+        app.use(traces.middleware());
         serveOperations(app, metrics, () => reader.engine.lastSequence);
         app.use('/api', authRouter);
         app.use('/api', exchangeRouter);

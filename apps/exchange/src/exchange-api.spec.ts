@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Big from 'big.js';
 import { exchangeConfigFromEnv, type ExchangeConfig } from './config';
+import { Tracing as TracingToken } from './container';
 import { startExchange, type RunningExchange } from './server';
+import type { Tracing } from '@sd/tracing/tracing';
 import { ApiClient } from './testing/api-client';
 
 jest.setTimeout(30_000);
@@ -17,7 +19,7 @@ describe('exchange app, embedded default, through HTTP and WebSocket', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-'));
-    config = exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
+    config = exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', TRACING: 'memory' });
     exchange = await startExchange(config);
     alice = new ApiClient(exchange.url);
     bob = new ApiClient(exchange.url);
@@ -92,6 +94,15 @@ describe('exchange app, embedded default, through HTTP and WebSocket', () => {
     expect(metrics).toMatch(/exchange_websocket_clients 2/);
     expect(metrics).toMatch(/exchange_sequencer_queue_depth 0/);
     expect(metrics).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/api\/orders"\} [1-9]/);
+
+    // One trace from the HTTP request through the sequencer to the engine output.
+    const spans = exchange.container.get<Tracing>(TracingToken).finishedSpans();
+    const sequenced = spans.find((span) => span.name === 'exchange.sequence_and_apply' && span.attributes['exchange.sequence'] === Number(bid.id))!;
+    const request = spans.find((span) => span.spanContext().spanId === sequenced.parentSpanContext?.spanId)!;
+    expect(request.name).toBe('HTTP POST /api/orders');
+    expect(request.attributes['http.response.status_code']).toBe(200);
+    const published = spans.filter((span) => span.name === 'exchange.publish_outcomes' && span.spanContext().traceId === request.spanContext().traceId);
+    expect(published.some((span) => Number(span.attributes['exchange.last_sequence']) >= Number(bid.id))).toBe(true);
     aliceFeed.close();
     bobFeed.close();
   });
