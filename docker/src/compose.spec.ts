@@ -69,7 +69,7 @@ const healthPort = (service: Service): number => {
 
 describe('docker/compose.yaml', () => {
   it('builds every app from the shared Dockerfile, from an app directory with a config reader', () => {
-    expect(appServices.map(([name]) => name).sort()).toEqual(['chat', 'exchange-api-1', 'exchange-api-2', 'exchange-engine', 'urlshortener', 'user']);
+    expect(appServices.map(([name]) => name).sort()).toEqual(['chat', 'exchange-api-1', 'exchange-api-2', 'exchange-engine', 'exchange-engine-standby', 'urlshortener', 'user']);
     for (const [, service] of appServices) {
       const { context, dockerfile, args } = service.build!;
       expect(existsSync(resolve(dockerDir, context, dockerfile))).toBe(true);
@@ -108,12 +108,12 @@ describe('docker/compose.yaml', () => {
     }
   });
 
-  it('runs the exchange distributed: one engine, the history writer, two API replicas, all on one log and one key set', () => {
+  it('runs the exchange distributed: an engine and its hot standby (each with a history writer), two API replicas, all on one log and one key set', () => {
     const exchange = appServices.filter(([, service]) => service.build!.args!.APP_DIR === 'apps/exchange');
     const configs = exchange.map(([name, service]) => ({ name, config: exchangeConfigFromEnv(environment(service)), env: environment(service) }));
     expect(configs.every(({ config }) => config.mode === 'distributed')).toBe(true);
-    expect(configs.filter(({ config }) => config.roles.has('engine')).map(({ name }) => name)).toEqual(['exchange-engine']);
-    expect(configs.filter(({ config }) => config.roles.has('history')).map(({ name }) => name)).toEqual(['exchange-engine']);
+    expect(configs.filter(({ config }) => config.roles.has('engine')).map(({ name }) => name)).toEqual(['exchange-engine', 'exchange-engine-standby']);
+    expect(configs.filter(({ config }) => config.roles.has('history')).map(({ name }) => name)).toEqual(['exchange-engine', 'exchange-engine-standby']);
     expect(configs.filter(({ config }) => config.roles.has('api')).map(({ name }) => name)).toEqual(['exchange-api-1', 'exchange-api-2']);
     for (const { config, env } of configs) {
       expect(config.topics).toEqual(configs[0]!.config.topics);
