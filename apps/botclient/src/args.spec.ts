@@ -1,4 +1,4 @@
-import { parseBenchArgs, parseCommand, parseDuration, parseFund, parseMix, parsePick, UsageError } from './args';
+import { parseBenchArgs, parseCommand, parseDuration, parseFund, parseMix, parsePick, parseSoakArgs, UsageError } from './args';
 
 describe('parseCommand', () => {
   it('fills defaults for each command', () => {
@@ -106,5 +106,14 @@ describe('parseBenchArgs', () => {
     });
     expect(parseBenchArgs(['--rate', '2000', '--warmup', '0', '--transport', 'http'])).toMatchObject({ rate: 2000, warmupMs: 0, transport: 'http' });
     expect(() => parseBenchArgs(['--users', 'many'])).toThrow('--users must be a positive integer');
+  });
+});
+
+describe('parseSoakArgs', () => {
+  it('defaults to 300 orders/s for 180 s in 10 s windows; SOAK_SECONDS and --duration set the length', () => {
+    expect(parseSoakArgs([])).toEqual({ rate: 300, durationMs: 180_000, windowMs: 10_000, users: 10, connections: 16, productId: 'BTC-USDT', mid: '30000' });
+    expect(parseSoakArgs([], { SOAK_SECONDS: '60' }).durationMs).toBe(60_000);
+    expect(parseSoakArgs(['--duration', '2m'], { SOAK_SECONDS: '60' }).durationMs).toBe(120_000);
+    expect(() => parseSoakArgs(['--duration', '5s'])).toThrow('at least one --window');
   });
 });

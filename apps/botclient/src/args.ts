@@ -335,3 +335,42 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     mid: decimal('mid', v.mid ?? '30000'),
   };
 }
+
+export interface SoakOptions {
+  rate: number;
+  durationMs: number;
+  windowMs: number;
+  users: number;
+  connections: number;
+  productId: string;
+  mid: string;
+}
+
+export const SOAK_USAGE = `usage: pnpm soak [-- --flags]   (SOAK_SECONDS sets the default duration)
+  --rate 300 (orders/s, open loop)  --duration 180s  --window 10s  --users 10  --connections 16
+  --product BTC-USDT  --mid 30000`;
+
+/** soak's flags: a moderate open-loop rate for minutes, figures per window. */
+export function parseSoakArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): SoakOptions {
+  const v = flags([...argv], {
+    rate: { type: 'string' },
+    duration: { type: 'string' },
+    window: { type: 'string' },
+    users: { type: 'string' },
+    connections: { type: 'string' },
+    product: { type: 'string' },
+    mid: { type: 'string' },
+  });
+  const durationMs = parseDuration('duration', v.duration ?? `${env.SOAK_SECONDS ?? 180}s`);
+  const windowMs = parseDuration('window', v.window ?? '10s');
+  if (durationMs < windowMs) throw new UsageError(`--duration (${durationMs} ms) must cover at least one --window (${windowMs} ms)`);
+  return {
+    rate: positiveInt('rate', v.rate, 300),
+    durationMs,
+    windowMs,
+    users: positiveInt('users', v.users, 10),
+    connections: positiveInt('connections', v.connections, 16),
+    productId: v.product ?? 'BTC-USDT',
+    mid: decimal('mid', v.mid ?? '30000'),
+  };
+}

@@ -1,10 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
 import { BENCH_USAGE, parseBenchArgs, UsageError } from '../args';
 import { ExchangeClient } from '../client';
 import { DEFAULT_MIX } from '../load/order-mix';
@@ -12,6 +8,7 @@ import { runLoad } from '../load/load-test';
 import { formatTable, summaryLine } from '../load/report';
 import { findProduct, marketSpec } from '../market';
 import { freshIdentity, setUpUsers } from '../setup';
+import { EXCHANGE_MAIN, freePort, spawnExchange, stop, waitForHealth } from './exchange-process';
 
 /**
  * pnpm bench:api: the exchange app in its own process (embedded default, fresh data dir, on a
@@ -20,7 +17,6 @@ import { freshIdentity, setUpUsers } from '../setup';
  */
 async function main(): Promise<void> {
   const options = parseBenchArgs(process.argv.slice(2).filter((arg) => arg !== '--'));
-  const exchangeMain = resolve(__dirname, '../../../exchange/dist/main.js');
   const dataDir = await mkdtemp(join(tmpdir(), 'sd-bench-api-'));
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
@@ -29,20 +25,8 @@ async function main(): Promise<void> {
   // A few users carry the whole rate (each sign-up and log-in costs a memory-hard hash and is
   // rate-limited per IP), so the per-user order limit is raised to twice each user's share.
   const perUserLimit = String(Math.ceil((2 * options.rate) / options.users));
-  note(`starting the exchange (${exchangeMain}) on ${origin}, data in ${dataDir}, ORDERS_PER_SECOND_PER_USER=${perUserLimit}`);
-  const exchange = spawn(process.execPath, [exchangeMain], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      EXCHANGE_MODE: 'embedded',
-      ORDERS_PER_SECOND_PER_USER: perUserLimit,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  exchange.stdout?.pipe(process.stderr);
+  note(`starting the exchange (${EXCHANGE_MAIN}) on ${origin}, data in ${dataDir}, ORDERS_PER_SECOND_PER_USER=${perUserLimit}`);
+  const exchange = spawnExchange({ port, dataDir, ordersPerSecondPerUser: perUserLimit });
   const client = new ExchangeClient(origin);
   try {
     await waitForHealth(origin, exchange);
@@ -78,40 +62,6 @@ async function main(): Promise<void> {
     await stop(exchange);
     await rm(dataDir, { recursive: true, force: true });
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function waitForHealth(origin: string, exchange: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (exchange.exitCode !== null) throw new Error(`the exchange exited with code ${exchange.exitCode} before it was healthy`);
-    const healthy = await fetch(`${origin}/api/health`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (healthy) return;
-    await sleep(100);
-  }
-  throw new Error(`the exchange did not answer ${origin}/api/health within 60 s`);
-}
-
-/** SIGTERM, then SIGKILL if it has not exited within 15 s. */
-async function stop(exchange: ChildProcess): Promise<void> {
-  if (exchange.exitCode !== null || exchange.signalCode !== null) return;
-  const exited = once(exchange, 'exit');
-  exchange.kill('SIGTERM');
-  const timer = setTimeout(() => exchange.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { LatencyHistogram } from './histogram';
 import { type LoadAction, type MarketSpec, type MixOptions, OrderMix } from './order-mix';
-import { classify, Tally } from './outcomes';
+import { classify, type Outcome, Tally } from './outcomes';
 import { createTransport, type TransportKind } from './transport';
 
 export type LoadMode =
@@ -25,6 +25,8 @@ export interface LoadConfig {
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Answers still missing this long after the last send are counted as errors. */
   drainTimeoutMs?: number;
+  /** Called with every answer as it is counted (soak windows); latency as recorded in the histogram. */
+  onAnswer?: (latencyMs: number, outcome: Outcome['kind']) => void;
 }
 
 export interface LoadResult {
@@ -80,17 +82,19 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
           if (action.kind === 'place' && action.rests) mix.rested(action.user, action.clientOid);
         } else if (outcome.kind === 'rejected') rejected.add(outcome.code);
         else errors.add(outcome.label);
-        done(scheduledAt);
+        done(scheduledAt, outcome.kind);
       },
       (error: unknown) => {
         if (!counting) return;
         errors.add(`network ${(error as { code?: string }).code ?? (error as Error).message}`);
-        done(scheduledAt);
+        done(scheduledAt, 'error');
       },
     );
   };
-  const done = (scheduledAt: number): void => {
-    latency.recordMs(performance.now() - scheduledAt);
+  const done = (scheduledAt: number, outcome: Outcome['kind']): void => {
+    const ms = performance.now() - scheduledAt;
+    latency.recordMs(ms);
+    config.onAnswer?.(ms, outcome);
     inFlight -= 1;
     if (inFlight === 0) onIdle?.();
   };

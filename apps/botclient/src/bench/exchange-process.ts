@@ -1,0 +1,70 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** The built exchange app, spawned by bench:api and soak. */
+export const EXCHANGE_MAIN = resolve(__dirname, '../../../exchange/dist/main.js');
+
+export interface ExchangeProcessOptions {
+  port: number;
+  dataDir: string;
+  ordersPerSecondPerUser: string;
+  /** Extra node flags before the script (soak preloads its memory probe). */
+  nodeArgs?: string[];
+  /** Opens an IPC channel to the child (the soak memory probe answers on it). */
+  ipc?: boolean;
+}
+
+/** The embedded exchange on 127.0.0.1, warn-level logs, its stdout copied to our stderr. */
+export function spawnExchange(options: ExchangeProcessOptions): ChildProcess {
+  const exchange = spawn(process.execPath, [...(options.nodeArgs ?? []), EXCHANGE_MAIN], {
+    env: {
+      ...process.env,
+      PORT: String(options.port),
+      HOST: '127.0.0.1',
+      DATA_DIR: options.dataDir,
+      LOG_LEVEL: 'warn',
+      EXCHANGE_MODE: 'embedded',
+      ORDERS_PER_SECOND_PER_USER: options.ordersPerSecondPerUser,
+    },
+    stdio: options.ipc ? ['ignore', 'pipe', 'inherit', 'ipc'] : ['ignore', 'pipe', 'inherit'],
+  });
+  exchange.stdout?.pipe(process.stderr);
+  return exchange;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export async function waitForHealth(origin: string, exchange: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (exchange.exitCode !== null) throw new Error(`the exchange exited with code ${exchange.exitCode} before it was healthy`);
+    const healthy = await fetch(`${origin}/api/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (healthy) return;
+    await sleep(100);
+  }
+  throw new Error(`the exchange did not answer ${origin}/api/health within 60 s`);
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within 15 s. */
+export async function stop(exchange: ChildProcess): Promise<void> {
+  if (exchange.exitCode !== null || exchange.signalCode !== null) return;
+  const exited = once(exchange, 'exit');
+  exchange.kill('SIGTERM');
+  const timer = setTimeout(() => exchange.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
