@@ -23,8 +23,6 @@ export interface EngineHostOptions {
   snapshotEvery?: number;
 }
 
-const PUBLISH_BATCH = 1024;
-
 /**
  * The leader: recovers the engine (snapshot + journal tail), republishes what consumers
  * missed, then sequences new commands. Snapshots are taken between batches, off the answer
