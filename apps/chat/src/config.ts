@@ -1,3 +1,4 @@
+import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import { randomUUID } from 'node:crypto';
 import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
@@ -6,7 +7,6 @@ import type { MqConfig } from '@sd/mq/mq.module';
 import type { SqlConfig } from '@sd/orm/sql-database';
 import type { RateLimiterConfig } from '@sd/ratelimit/ratelimit.module';
 
-export type AuthKeysConfig = { kind: 'configured'; tokenSigningKey: Buffer; apiKeyEncryptionKey: Buffer } | { kind: 'ephemeral' };
 
 export interface ChatConfig {
   http: { host: string; port: number };
@@ -47,7 +47,7 @@ export function chatConfigFromEnv(env: NodeJS.ProcessEnv): ChatConfig {
         : { kind: 'memory' },
     cache: redis ?? { kind: 'memory' },
     rateLimiter: redis ?? { kind: 'memory' },
-    keys: authKeys(env, sqlKind),
+    keys: authKeysFromEnv(env, { shared: sqlKind === 'postgres', because: 'SQL=postgres' }),
     auth: {},
     chat: {
       channels,
@@ -58,22 +58,6 @@ export function chatConfigFromEnv(env: NodeJS.ProcessEnv): ChatConfig {
       presenceIntervalMs: 5_000,
     },
   };
-}
-
-function authKeys(env: NodeJS.ProcessEnv, sqlKind: 'embedded' | 'postgres'): AuthKeysConfig {
-  const signing = env.AUTH_TOKEN_SECRET;
-  const encryption = env.AUTH_ENCRYPTION_KEY;
-  if (!signing && !encryption) {
-    if (sqlKind === 'postgres') throw new Error('AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY are required with SQL=postgres (every instance must share them)');
-    return { kind: 'ephemeral' };
-  }
-  if (!signing || !encryption) throw new Error('set both AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY, or neither');
-  return { kind: 'configured', tokenSigningKey: base64Key('AUTH_TOKEN_SECRET', signing), apiKeyEncryptionKey: base64Key('AUTH_ENCRYPTION_KEY', encryption) };
-}
-
-function base64Key(name: string, value: string): Buffer {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw new Error(`${name} must be base64`);
-  return Buffer.from(value, 'base64');
 }
 
 function integer(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Application, Router } from 'express';
 import { Container } from 'inversify';
 import type { WebSocketServer } from 'ws';
 import { AuthRouter, authModule, authTypeormRepositoryModule } from '@sd/auth/auth.module';
+import { resolveAuthKeys } from '@sd/auth/auth-keys';
 import { authSqlSchema } from '@sd/auth/repository/typeorm/auth-sql-schema';
 import { authSettings, type Clock } from '@sd/auth/usecase/auth-settings';
 import { cacheModule } from '@sd/cache/cache.module';
@@ -41,8 +41,7 @@ export async function createChatContainer(config: ChatConfig, options: ChatConta
   container.bind(Logger).toConstantValue(logger);
   container.bind(Metrics).toConstantValue(new Metrics({ defaultMetrics: true }));
 
-  if (config.keys.kind === 'ephemeral') logger.warn({}, 'random auth keys for this process: tokens end with it; set AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY');
-  const keys = config.keys.kind === 'configured' ? config.keys : { tokenSigningKey: randomBytes(32), apiKeyEncryptionKey: randomBytes(32) };
+  const keys = await resolveAuthKeys(config.keys, logger);
   const database = await openSqlDatabase(config.sql, {
     entities: [...authSqlSchema.entities, ...(config.store.kind === 'sql' ? chatSqlSchema.entities : [])],
     migrations: [...authSqlSchema.migrations, ...(config.store.kind === 'sql' ? chatSqlSchema.migrations : [])],

@@ -1,3 +1,4 @@
+import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
 import type { RateLimitRule } from '@sd/domain/rate-limit';
@@ -5,7 +6,6 @@ import type { SqlConfig } from '@sd/orm/sql-database';
 import type { RateLimiterConfig } from '@sd/ratelimit/ratelimit.module';
 
 /** Signing and encryption keys of the auth domain: configured, or random per process (embedded only). */
-export type AuthKeysConfig = { kind: 'configured'; tokenSigningKey: Buffer; apiKeyEncryptionKey: Buffer } | { kind: 'ephemeral' };
 
 export interface UrlShortenerConfig {
   http: { host: string; port: number };
@@ -42,7 +42,7 @@ export function urlShortenerConfigFromEnv(env: NodeJS.ProcessEnv): UrlShortenerC
     sql: sqlKind === 'postgres' ? { kind: 'postgres', url: required(env, 'DATABASE_URL', 'SQL=postgres') } : { kind: 'embedded', ...(env.DATA_FILE && { file: env.DATA_FILE }) },
     cache: redis ?? { kind: 'memory' },
     rateLimiter: redis ?? { kind: 'memory' },
-    keys: authKeys(env, sqlKind),
+    keys: authKeysFromEnv(env, { shared: sqlKind === 'postgres', because: 'SQL=postgres' }),
     auth: {},
     links: {
       redirectStatus: Number(oneOf('REDIRECT_STATUS', env.REDIRECT_STATUS ?? '302', ['301', '302'] as const)) as 301 | 302,
@@ -53,22 +53,6 @@ export function urlShortenerConfigFromEnv(env: NodeJS.ProcessEnv): UrlShortenerC
       cacheTtlMs: integer('LINK_CACHE_TTL_MS', env.LINK_CACHE_TTL_MS ?? '300000', 1),
     },
   };
-}
-
-function authKeys(env: NodeJS.ProcessEnv, sqlKind: 'embedded' | 'postgres'): AuthKeysConfig {
-  const signing = env.AUTH_TOKEN_SECRET;
-  const encryption = env.AUTH_ENCRYPTION_KEY;
-  if (!signing && !encryption) {
-    if (sqlKind === 'postgres') throw new Error('AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY are required with SQL=postgres (every instance must share them)');
-    return { kind: 'ephemeral' };
-  }
-  if (!signing || !encryption) throw new Error('set both AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY, or neither');
-  return { kind: 'configured', tokenSigningKey: base64Key('AUTH_TOKEN_SECRET', signing), apiKeyEncryptionKey: base64Key('AUTH_ENCRYPTION_KEY', encryption) };
-}
-
-function base64Key(name: string, value: string): Buffer {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw new Error(`${name} must be base64`);
-  return Buffer.from(value, 'base64');
 }
 
 function httpUrl(name: string, value: string): string {

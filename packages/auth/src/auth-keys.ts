@@ -4,21 +4,26 @@ import { dirname } from 'node:path';
 import type { AuthKeys } from './usecase/auth-settings';
 import type { Logger } from '@sd/domain/logger';
 
-/** Signing and encryption keys: from the environment, or generated once into a file (embedded only). */
+/**
+ * Signing and encryption keys: from the environment, generated once into a file, or random
+ * for this process only (tokens end with it). The last two only where no other instance shares the stores.
+ */
 export type AuthKeysConfig =
   | { kind: 'configured'; tokenSigningKey: Buffer; apiKeyEncryptionKey: Buffer }
-  | { kind: 'generated'; file: string };
+  | { kind: 'generated'; file: string }
+  | { kind: 'ephemeral' };
 
 /**
  * AUTH_TOKEN_SECRET / AUTH_ENCRYPTION_KEY (base64) from the environment. Required when several
- * instances share the stores (`shared`); otherwise development keys are generated into `file`.
+ * instances share the stores (`shared`); otherwise development keys are generated into `file`,
+ * or are random per process without one.
  */
-export function authKeysFromEnv(env: NodeJS.ProcessEnv, options: { shared: boolean; because: string; file: string }): AuthKeysConfig {
+export function authKeysFromEnv(env: NodeJS.ProcessEnv, options: { shared: boolean; because: string; file?: string }): AuthKeysConfig {
   const signing = env.AUTH_TOKEN_SECRET;
   const encryption = env.AUTH_ENCRYPTION_KEY;
   if (!signing && !encryption) {
     if (options.shared) throw new Error(`AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY are required with ${options.because} (every instance must share them)`);
-    return { kind: 'generated', file: options.file };
+    return options.file === undefined ? { kind: 'ephemeral' } : { kind: 'generated', file: options.file };
   }
   if (!signing || !encryption) throw new Error('set both AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY, or neither');
   const tokenSigningKey = base64Key('AUTH_TOKEN_SECRET', signing);
@@ -39,6 +44,10 @@ function base64Key(name: string, value: string): Buffer {
  */
 export async function resolveAuthKeys(config: AuthKeysConfig, logger: Logger): Promise<AuthKeys> {
   if (config.kind === 'configured') return config;
+  if (config.kind === 'ephemeral') {
+    logger.warn({}, 'random auth keys for this process: tokens end with it; set AUTH_TOKEN_SECRET and AUTH_ENCRYPTION_KEY');
+    return { tokenSigningKey: randomBytes(32), apiKeyEncryptionKey: randomBytes(32) };
+  }
   const existing = await readKeys(config.file);
   if (existing) return existing;
   const generated = { token_signing_key: randomBytes(32).toString('base64'), api_key_encryption_key: randomBytes(32).toString('base64') };
