@@ -6,11 +6,12 @@ import { Container } from 'inversify';
 import { WebSocketServer } from 'ws';
 import { AuthRouter, authModule, authTypeormRepositoryModule } from '@sd/auth/auth.module';
 import { resolveAuthKeys } from '@sd/auth/auth-keys';
-import { authenticate, principalOf, requirePermission } from '@sd/auth/delivery/http/authenticate.middleware';
+import { authenticate, authenticateHttp, principalOf, requirePermission } from '@sd/auth/delivery/http/authenticate.middleware';
 import { limitPerUser } from '@sd/auth/delivery/http/rate-limits';
 import { authenticateWebSocket } from '@sd/auth/delivery/ws/websocket-auth';
 import { authSqlSchema } from '@sd/auth/repository/typeorm/auth-sql-schema';
 import { authSettings } from '@sd/auth/usecase/auth-settings';
+import { assertPermission } from '@sd/auth/usecase/authenticator.usecase';
 import { cacheModule } from '@sd/cache/cache.module';
 import { Authenticator } from '@sd/domain/auth/authenticator';
 import type { CommandJournal } from '@sd/domain/exchange/command-journal';
@@ -20,7 +21,7 @@ import { OrderHistoryStore } from '@sd/domain/exchange/order-history';
 import { Logger } from '@sd/domain/logger';
 import { MessageQueue, type Subscription } from '@sd/domain/mq';
 import { RateLimiter } from '@sd/domain/rate-limit';
-import { createExchangeRouter } from '@sd/exchange/delivery/http/exchange.router';
+import { createExchangeRouter, createOrderEntryRoutes } from '@sd/exchange/delivery/http/exchange.router';
 import { PushServer, type CandleFeed } from '@sd/exchange/delivery/ws/push-server';
 import { exchangeSqlRepositoryModule, marketDataModule, mongoMarketDataModule, openMongoMarketData } from '@sd/exchange/market-data.module';
 import { FileJournal } from '@sd/exchange/repository/file-journal/file-journal';
@@ -44,16 +45,18 @@ import { localEngineReader, type EngineReader } from '@sd/exchange/usecase/tradi
 import { FollowerEngineReader } from '@sd/exchange/usecase/trading/follower-engine-reader';
 import { TradingUseCase } from '@sd/exchange/usecase/trading/trading.usecase';
 import { createHttpApp } from '@sd/http/http-app';
+import type { LeanHeaders, LeanRequest } from '@sd/http/lean-routes';
 import { createLogger } from '@sd/logging/logger';
 import { createTracing } from '@sd/tracing/tracing';
 import { Metrics } from '@sd/metrics/metrics';
 import { openMongoDatabase } from '@sd/mongo/mongo-database';
 import { mqModule } from '@sd/mq/mq.module';
 import { openSqlDatabase } from '@sd/orm/sql-database';
+import { rateLimitCheck } from '@sd/ratelimit/rate-limit.middleware';
 import { rateLimitModule } from '@sd/ratelimit/ratelimit.module';
 import type { ExchangeConfig } from './config';
 import { countedSubmitter, countWebSocketClients, timedEngine, watchOutcomeLag } from './instrumenting/exchange-metrics';
-import { RequestTraces } from './instrumenting/exchange-tracing';
+import { RequestTraces, untraced, type RequestTracing } from './instrumenting/exchange-tracing';
 
 /** The express app this process serves. */
 export const HttpApp = Symbol.for('app.exchange.HttpApp');
@@ -86,7 +89,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   container.bind(Logger).toConstantValue(logger);
   container.bind(Metrics).toConstantValue(metrics);
   const tracing = createTracing({ serviceName: `exchange-${[...config.roles].join('-')}`, exporter: config.tracing });
-  const traces = new RequestTraces(tracing.tracer);
+  const traces: RequestTracing = config.tracing === 'none' ? untraced : new RequestTraces(tracing.tracer);
   container.bind(Tracing).toConstantValue(tracing);
   container.load(mqModule(config.mq));
   container
@@ -248,24 +251,36 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   container.bind<Record<string, WebSocketServer>>(WebSockets).toConstantValue({ '/ws': wss });
 
   const trading = new TradingUseCase(catalog, new ExchangeGateway(new RequestParser(catalog), submitter), reader, history);
+  const limiter = container.get<RateLimiter>(RateLimiter);
+  const ordersLimit = { name: 'orders', rule: config.tradingRateLimit, logger };
   const exchangeRouter = createExchangeRouter({
     trading,
     quotation,
     authenticate: authenticate(authenticator),
     requireTrade: requirePermission('trade'),
     userOf: (res) => principalOf(res).userId,
-    limitTrading: limitPerUser(container.get<RateLimiter>(RateLimiter), config.tradingRateLimit, { name: 'orders', logger }),
+    limitTrading: limitPerUser(limiter, ordersLimit.rule, ordersLimit),
     faucet: config.faucet ?? undefined,
   });
+  const limitOrders = rateLimitCheck(limiter, ordersLimit);
+  const authorizeTrade = async (request: LeanRequest, headers: LeanHeaders): Promise<string> => {
+    const credentials = { method: request.method, url: request.url, headers: request.headers, body: () => request.rawBody.toString('utf8'), mountPath: '/api' };
+    const principal = await authenticateHttp(authenticator, credentials);
+    assertPermission(principal, 'trade');
+    Object.assign(headers, await limitOrders(principal.userId));
+    return principal.userId;
+  };
   const authRouter = container.get<Router>(AuthRouter);
   const webRoot = existsSync(join(config.webRoot, 'index.html')) ? config.webRoot : null;
+  const traceRequests = traces.middleware();
   container.bind<Application>(HttpApp).toConstantValue(
     createHttpApp({
       logger,
       metrics,
       bodyLimit: '16kb',
+      before: traceRequests === null ? [] : [traceRequests],
+      leanRoutes: createOrderEntryRoutes({ trading, mountPath: '/api', authorizeTrade }),
       routes: (app) => {
-        app.use(traces.middleware());
         serveOperations(app, metrics, () => reader.engine.lastSequence);
         app.use('/api', authRouter);
         app.use('/api', exchangeRouter);

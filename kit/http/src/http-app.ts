@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Application, type NextFunction, type Request, type Response } from 'express';
+import express, { type Application, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from '@sd/domain/logger';
 import type { Metrics } from '@sd/metrics/metrics';
 import { errorToHttp } from './errors';
+import { decodeParams, leanRouteMatcher, parseUrlQuery, readJsonBody, writeJson, type LeanHeaders, type LeanRoute } from './lean-routes';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -11,6 +12,13 @@ export interface HttpAppOptions {
   bodyLimit?: string;
   /** Mounts the app's routers between the common middleware and the error handling. */
   routes: (app: Application) => void;
+  /**
+   * Hot routes served ahead of the middleware chain (same request ids, body limit, metrics
+   * and error table, none of the per-request express work); no express route may share them.
+   */
+  leanRoutes?: readonly LeanRoute[];
+  /** Middleware that must see every request, lean ones included (request tracing). */
+  before?: readonly RequestHandler[];
 }
 
 /** What the common middleware leaves on `res.locals` for handlers. */
@@ -20,6 +28,12 @@ export interface RequestContext {
 }
 
 export const requestContext = (res: Response): RequestContext => res.locals as RequestContext;
+
+/** The route template a request matched (`/api/orders/:orderId`), lean or express; else `unmatched`. */
+export function routeTemplate(req: Request, res: Response): string {
+  if (req.route) return `${req.baseUrl}${String(req.route.path)}`;
+  return (res.locals as { leanRoute?: string }).leanRoute ?? 'unmatched';
+}
 
 const requestIdPattern = /^[\w.-]{1,64}$/;
 
@@ -36,18 +50,20 @@ export function createHttpApp(options: HttpAppOptions): Application {
   const requests = options.metrics?.counter('http_requests_total', 'HTTP requests by route and status', ['method', 'route', 'status']);
   const latency = options.metrics?.histogram('http_request_duration_seconds', 'HTTP request latency by route', ['method', 'route']);
 
+  const record = (method: string, route: string, status: number, started: bigint): void => {
+    requests?.inc({ method, route, status: String(status) });
+    latency?.observe({ method, route }, Number(process.hrtime.bigint() - started) / 1e9);
+  };
+
+  for (const handler of options.before ?? []) app.use(handler);
+  if (options.leanRoutes?.length) app.use(leanLane(options.leanRoutes, bodyLimitBytes(options.bodyLimit), options.logger, record));
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const offered = req.get('x-request-id');
-    const requestId = offered && requestIdPattern.test(offered) ? offered : randomUUID();
+    const requestId = requestIdOf(req.headers['x-request-id']);
     Object.assign(res.locals, { requestId, logger: options.logger.child({ requestId }) } satisfies RequestContext);
     res.setHeader('x-request-id', requestId);
-    if (requests && latency) {
+    if (requests) {
       const started = process.hrtime.bigint();
-      res.on('finish', () => {
-        const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-        requests.inc({ method: req.method, route, status: String(res.statusCode) });
-        latency.observe({ method: req.method, route }, Number(process.hrtime.bigint() - started) / 1e9);
-      });
+      res.on('finish', () => record(req.method, routeTemplate(req, res), res.statusCode, started));
     }
     next();
   });
@@ -67,4 +83,54 @@ export function createHttpApp(options: HttpAppOptions): Application {
     res.status(mapped.status).set(mapped.headers).json(mapped.body);
   });
   return app;
+}
+
+function requestIdOf(offered: string | string[] | undefined): string {
+  return typeof offered === 'string' && requestIdPattern.test(offered) ? offered : randomUUID();
+}
+
+const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+/** `16kb`, `1mb` or bytes, as express.json's `limit` takes it. */
+function bodyLimitBytes(limit: string | undefined): number {
+  if (limit === undefined) return DEFAULT_BODY_LIMIT;
+  const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(limit.trim());
+  if (!match) throw new Error(`unsupported body limit ${limit}`);
+  const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[(match[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'];
+  return Number(match[1]) * unit;
+}
+
+/** Serves the lean routes: read the body, run the handler, answer JSON; anything else goes on to express. */
+function leanLane(
+  routes: readonly LeanRoute[],
+  bodyLimit: number,
+  logger: Logger,
+  record: (method: string, route: string, status: number, started: bigint) => void,
+): RequestHandler {
+  const match = leanRouteMatcher(routes);
+  return (req: Request, res: Response, next: NextFunction) => {
+    const url = req.url;
+    const matched = match(req.method, url);
+    if (matched === null) return next();
+    const { route, params } = matched;
+    const started = process.hrtime.bigint();
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    (res.locals as { leanRoute?: string }).leanRoute = route.path;
+    const headers: LeanHeaders = { 'x-request-id': requestId };
+    const answer = async (): Promise<void> => {
+      const { rawBody, body } = await readJsonBody(req, bodyLimit);
+      const result = await route.handle({ method: req.method, url, params: decodeParams(params), query: parseUrlQuery(url), headers: req.headers, rawBody, body }, headers);
+      writeJson(res, 200, result, headers);
+    };
+    answer()
+      .catch((error: unknown) => {
+        const mapped = errorToHttp(error);
+        if (mapped.status >= 500) logger.error({ err: error, requestId, method: req.method, path: url }, 'request failed');
+        if (res.headersSent) return void res.destroy();
+        // A body over the limit was not read to its end: close rather than reuse the connection.
+        if (mapped.status === 413) res.shouldKeepAlive = false;
+        writeJson(res, mapped.status, mapped.body, { ...headers, ...mapped.headers });
+      })
+      .finally(() => record(req.method, route.path, res.statusCode, started));
+  };
 }

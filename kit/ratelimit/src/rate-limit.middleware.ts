@@ -12,28 +12,41 @@ export interface RateLimitOptions {
   logger?: Logger;
 }
 
+/** Counts one request against a bucket: answers the RateLimit-* headers to send, throws when exhausted. */
+export type RateLimitCheck = (key: string) => Promise<Record<string, string>>;
+
 /**
- * Express middleware: counts the request against its bucket, sets `RateLimit-Limit`,
- * `RateLimit-Remaining` and `RateLimit-Reset`, and refuses an exhausted bucket with the
- * domain's `RATE_LIMIT.EXCEEDED`, which kit/http answers as 429 with Retry-After.
- * If the limiter itself fails (Redis down), the request is let through and the failure logged:
- * a rate limit protects capacity, it must not become the outage.
+ * Counts a request against `${name}:${key}` and answers `RateLimit-Limit`, `RateLimit-Remaining`
+ * and `RateLimit-Reset`; an exhausted bucket throws the domain's `RATE_LIMIT.EXCEEDED`, which
+ * kit/http answers as 429 with Retry-After. If the limiter itself fails (Redis down), the
+ * request is let through and the failure logged: a rate limit protects capacity, it must not
+ * become the outage.
  */
-export function rateLimit(limiter: RateLimiter, options: RateLimitOptions): RequestHandler {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const key = options.key(req, res);
-    if (key === undefined) return next();
+export function rateLimitCheck(limiter: RateLimiter, options: Omit<RateLimitOptions, 'key'>): RateLimitCheck {
+  return async (key): Promise<Record<string, string>> => {
     let decision;
     try {
       decision = await limiter.consume(`${options.name}:${key}`, options.rule);
     } catch (error) {
       options.logger?.error({ err: error, limit: options.name }, 'rate limiter unavailable; request let through');
-      return next();
+      return {};
     }
-    res.setHeader('RateLimit-Limit', String(decision.limit));
-    res.setHeader('RateLimit-Remaining', String(decision.remaining));
-    res.setHeader('RateLimit-Reset', String(Math.ceil(decision.resetMs / 1000)));
     if (!decision.allowed) throw rateLimitExceeded(decision);
+    return {
+      'RateLimit-Limit': String(decision.limit),
+      'RateLimit-Remaining': String(decision.remaining),
+      'RateLimit-Reset': String(Math.ceil(decision.resetMs / 1000)),
+    };
+  };
+}
+
+/** Express middleware over `rateLimitCheck`; a request whose `key` is undefined goes through uncounted. */
+export function rateLimit(limiter: RateLimiter, options: RateLimitOptions): RequestHandler {
+  const check = rateLimitCheck(limiter, options);
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const key = options.key(req, res);
+    if (key === undefined) return next();
+    res.set(await check(key));
     next();
   };
 }

@@ -3,13 +3,31 @@ import { SpanStatusCode, type Context, type Tracer } from '@opentelemetry/api';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
 import type { EngineOutput } from '@sd/domain/exchange/engine-output';
+import { routeTemplate } from '@sd/http/http-app';
 import { withSpan } from '@sd/tracing/tracing';
+
+/** Where the app weaves tracing in: the HTTP middleware, the sequencer and the engine output. */
+export interface RequestTracing {
+  middleware(): RequestHandler | null;
+  submitter(inner: CommandSubmitter): CommandSubmitter;
+  output(inner: EngineOutput): EngineOutput;
+}
+
+/**
+ * TRACING=none: nothing wrapped. The AsyncLocalStorage behind request traces turns on
+ * promise hooks that tax every await of the process, so an untraced app must not create one.
+ */
+export const untraced: RequestTracing = {
+  middleware: () => null,
+  submitter: (inner) => inner,
+  output: (inner) => inner,
+};
 
 /**
  * Request-scoped trace context: the HTTP middleware opens a span per request and the
  * wrappers below continue it, so use cases and the engine stay free of tracing.
  */
-export class RequestTraces {
+export class RequestTraces implements RequestTracing {
   private readonly current = new AsyncLocalStorage<Context>();
 
   constructor(private readonly tracer: Tracer) {}
@@ -21,7 +39,8 @@ export class RequestTraces {
         span.setAttribute('http.request.method', req.method);
         return new Promise<void>((done) => {
           res.once('close', () => {
-            if (req.route) span.updateName(`HTTP ${req.method} ${req.baseUrl}${String(req.route.path)}`);
+            const route = routeTemplate(req, res);
+            if (route !== 'unmatched') span.updateName(`HTTP ${req.method} ${route}`);
             span.setAttribute('http.response.status_code', res.statusCode);
             if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
             done();

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Permission } from '@sd/domain/auth/api-key';
 import type { Authenticator, SignedRequest } from '@sd/domain/auth/authenticator';
@@ -21,22 +22,35 @@ export function principalOf(res: Response): Principal {
   return principal;
 }
 
+/** What authentication reads of an HTTP request, whichever server parsed it. */
+export interface HttpCredentials {
+  method: string;
+  /** Path and query as received, mount prefix included. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** The body as sent (signatures cover it); '' for none. Read only for signed requests. */
+  body(): string;
+  /** Where the router serving the request is mounted (`/api`); '' at the root. */
+  mountPath: string;
+}
+
 /**
- * Express middleware for any app: accepts a Coinbase-Exchange signature (CB-ACCESS-* headers),
- * a bearer token (`Authorization: Bearer ...`) or the `accessToken` cookie, in that order, and
- * puts the principal where `principalOf(res)` reads it. Anything else is a 401.
+ * Accepts a Coinbase-Exchange signature (CB-ACCESS-* headers), a bearer token
+ * (`Authorization: Bearer ...`) or the `accessToken` cookie, in that order; anything else is a 401.
  */
+export async function authenticateHttp(authenticator: Authenticator, request: HttpCredentials): Promise<Principal> {
+  const signed = signedRequestOf(request);
+  if (signed) return authenticateSigned(authenticator, signed, request.mountPath);
+  const token = accessTokenOf(request.headers);
+  if (token === undefined) throw authErrors.unauthenticated();
+  return authenticator.authenticateToken(token);
+}
+
+/** Express middleware over `authenticateHttp`; puts the principal where `principalOf(res)` reads it. */
 export function authenticate(authenticator: Authenticator): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const signed = signedRequestOf(req);
-    let principal: Principal;
-    if (signed) principal = await authenticateSigned(authenticator, signed, req);
-    else {
-      const token = accessTokenOf(req.headers);
-      if (token === undefined) throw authErrors.unauthenticated();
-      principal = await authenticator.authenticateToken(token);
-    }
-    (res.locals as AuthLocals).principal = principal;
+    const request = { method: req.method, url: req.originalUrl, headers: req.headers, body: () => bodyAsSent(req), mountPath: req.baseUrl };
+    (res.locals as AuthLocals).principal = await authenticateHttp(authenticator, request);
     next();
   };
 }
@@ -46,13 +60,13 @@ export function authenticate(authenticator: Authenticator): RequestHandler {
  * `http://host/api` signs `/orders`, not `/api/orders`. Where the router is mounted under a
  * prefix, a signature over the path without it is accepted too.
  */
-async function authenticateSigned(authenticator: Authenticator, signed: SignedRequest, req: Request): Promise<Principal> {
+async function authenticateSigned(authenticator: Authenticator, signed: SignedRequest, mountPath: string): Promise<Principal> {
   try {
     return await authenticator.authenticateSignature(signed);
   } catch (error) {
-    const mounted = req.baseUrl !== '' && signed.requestPath.startsWith(req.baseUrl);
+    const mounted = mountPath !== '' && signed.requestPath.startsWith(mountPath);
     if (!mounted || !isDomainError(error) || error.code !== authErrors.invalidSignature().code) throw error;
-    return authenticator.authenticateSignature({ ...signed, requestPath: signed.requestPath.slice(req.baseUrl.length) });
+    return authenticator.authenticateSignature({ ...signed, requestPath: signed.requestPath.slice(mountPath.length) });
   }
 }
 
@@ -75,17 +89,12 @@ export function accessTokenOf(headers: { authorization?: string | undefined; coo
   return cookieValue(headers.cookie, ACCESS_TOKEN_COOKIE);
 }
 
-/**
- * The signed-request view of an express request, or undefined without CB-ACCESS-KEY. The
- * body is the raw body when the app's JSON parser kept it as `req.rawBody`, otherwise the
- * parsed body serialized compactly (what JSON clients send): a body that differs in meaning
- * from what was signed fails either way.
- */
-export function signedRequestOf(req: Request): SignedRequest | undefined {
-  const key = req.get('cb-access-key');
+/** The signed-request view of a request, or undefined without CB-ACCESS-KEY. */
+function signedRequestOf(request: HttpCredentials): SignedRequest | undefined {
+  const key = headerValue(request.headers, 'cb-access-key');
   if (key === undefined) return undefined;
   const header = (name: string): string => {
-    const value = req.get(name);
+    const value = headerValue(request.headers, name);
     if (value === undefined || value === '') throw authErrors.invalidSignature();
     return value;
   };
@@ -94,12 +103,22 @@ export function signedRequestOf(req: Request): SignedRequest | undefined {
     signature: header('cb-access-sign'),
     timestamp: header('cb-access-timestamp'),
     passphrase: header('cb-access-passphrase'),
-    method: req.method,
-    requestPath: req.originalUrl,
-    body: bodyAsSent(req),
+    method: request.method,
+    requestPath: request.url,
+    body: request.body(),
   };
 }
 
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The body as the client sent it: the raw body when the app's JSON parser kept it as
+ * `req.rawBody`, otherwise the parsed body serialized compactly (what JSON clients send): a
+ * body that differs in meaning from what was signed fails either way.
+ */
 function bodyAsSent(req: Request): string {
   const raw = (req as Request & { rawBody?: unknown }).rawBody;
   if (Buffer.isBuffer(raw)) return raw.toString('utf8');

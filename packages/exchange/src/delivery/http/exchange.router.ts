@@ -1,4 +1,5 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
+import type { LeanHeaders, LeanRequest, LeanRoute } from '@sd/http/lean-routes';
 import Big from 'big.js';
 import { invalidInput } from '@sd/domain/errors';
 import type { QuotationQueries } from '../../usecase/quotation/quotation-queries';
@@ -21,7 +22,67 @@ export interface ExchangeRouterOptions {
 
 const CLIENT_PREFIX = 'client:';
 
-/** The exchange's REST API under `/api` (products, books, accounts, orders, faucet). */
+export interface OrderEntryOptions {
+  trading: TradingUseCase;
+  /** Where the API is mounted (`/api`). */
+  mountPath: string;
+  /**
+   * Authenticates the caller, checks the `trade` permission and counts the request against
+   * the per-user order limit (adding its headers); answers the user id.
+   */
+  authorizeTrade: (request: LeanRequest, headers: LeanHeaders) => Promise<string>;
+}
+
+/**
+ * Order entry and cancels, the hot path of the API: lean routes served ahead of express
+ * (see `createHttpApp`), same errors and Coinbase shapes as the router below.
+ */
+export function createOrderEntryRoutes({ trading, mountPath, authorizeTrade }: OrderEntryOptions): LeanRoute[] {
+  return [
+    {
+      method: 'POST',
+      path: `${mountPath}/orders`,
+      handle: async (request, headers) => {
+        const userId = await authorizeTrade(request, headers);
+        const body = objectBody(request.body);
+        const order = await trading.placeOrder(userId, {
+          productId: body.product_id,
+          side: body.side,
+          type: body.type ?? 'limit',
+          price: body.price,
+          size: body.size,
+          funds: body.funds,
+          timeInForce: body.time_in_force,
+          postOnly: body.post_only,
+          stp: body.stp,
+          clientOid: body.client_oid,
+        });
+        return orderJson(order);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: `${mountPath}/orders/:orderId`,
+      handle: async (request, headers) => {
+        const userId = await authorizeTrade(request, headers);
+        const orderId = request.params.orderId!;
+        return orderId.startsWith(CLIENT_PREFIX)
+          ? trading.cancelByClientOid(userId, orderId.slice(CLIENT_PREFIX.length))
+          : trading.cancelOrder(userId, orderId);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: `${mountPath}/orders`,
+      handle: async (request, headers) => {
+        const userId = await authorizeTrade(request, headers);
+        return trading.cancelAll(userId, optionalString('product_id', request.query.product_id));
+      },
+    },
+  ];
+}
+
+/** The exchange's REST API under `/api` (products, books, accounts, order queries, faucet); order entry is `createOrderEntryRoutes`. */
 export function createExchangeRouter(options: ExchangeRouterOptions): Router {
   const { trading, quotation, authenticate, requireTrade, userOf, limitTrading } = options;
   const trade = [authenticate, requireTrade, limitTrading];
@@ -76,22 +137,6 @@ export function createExchangeRouter(options: ExchangeRouterOptions): Router {
     res.json(accountJson(account));
   });
 
-  router.post('/orders', ...trade, async (req, res) => {
-    const body = objectBody(req);
-    const order = await trading.placeOrder(userOf(res), {
-      productId: body.product_id,
-      side: body.side,
-      type: body.type ?? 'limit',
-      price: body.price,
-      size: body.size,
-      funds: body.funds,
-      timeInForce: body.time_in_force,
-      postOnly: body.post_only,
-      stp: body.stp,
-      clientOid: body.client_oid,
-    });
-    res.json(orderJson(order));
-  });
   router.get('/orders', authenticate, async (req, res) => {
     const orders = await trading.listOrders(userOf(res), {
       status: oneOf('status', req.query.status ?? 'all', ['open', 'done', 'all'] as const),
@@ -115,23 +160,10 @@ export function createExchangeRouter(options: ExchangeRouterOptions): Router {
     });
     res.json(fills.map(fillJson));
   });
-  router.delete('/orders/:orderId', ...trade, async (req, res) => {
-    const userId = userOf(res);
-    const orderId = String(req.params.orderId);
-    res.json(
-      orderId.startsWith(CLIENT_PREFIX)
-        ? await trading.cancelByClientOid(userId, orderId.slice(CLIENT_PREFIX.length))
-        : await trading.cancelOrder(userId, orderId),
-    );
-  });
-  router.delete('/orders', ...trade, async (req, res) => {
-    res.json(await trading.cancelAll(userOf(res), optionalString('product_id', req.query.product_id)));
-  });
-
   if (options.faucet) {
     const max = new Big(options.faucet.maxAmount);
     router.post('/faucet', ...trade, async (req, res) => {
-      const { currency, amount } = objectBody(req);
+      const { currency, amount } = objectBody(req.body);
       if (typeof amount === 'string' && /^\d+(\.\d+)?$/.test(amount) && new Big(amount).gt(max)) {
         throw invalidInput(`the faucet gives at most ${max.toFixed()} per call`);
       }
@@ -141,8 +173,7 @@ export function createExchangeRouter(options: ExchangeRouterOptions): Router {
   return router;
 }
 
-function objectBody(req: Request): Record<string, unknown> {
-  const body: unknown = req.body;
+function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidInput('the body must be a JSON object');
   return body as Record<string, unknown>;
 }
