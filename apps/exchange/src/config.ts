@@ -21,6 +21,12 @@ export interface ExchangeConfig {
   topics: { commands: string; outcomes: string; requests: string; replies: string };
   /** Where candles and public trades live: the history SQL database, or MongoDB. */
   marketData: { kind: 'sql' } | { kind: 'mongo'; url: string };
+  /**
+   * Where the read side (projection into the history database, and its queries) runs: a
+   * worker thread owning that database (`worker`, embedded default: SQL work and the embedded
+   * database's exports stay off the request thread) or the request thread (`inline`).
+   */
+  readSide: 'worker' | 'inline';
   http: { host: string; port: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Embedded: the journal and snapshots live here. */
@@ -62,12 +68,16 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
   const redis = distributed ? { kind: 'redis' as const, url: required(env, 'REDIS_URL'), keyPrefix: env.REDIS_KEY_PREFIX ?? 'sd:exchange:' } : undefined;
   const faucetOn = oneOf('FAUCET', env.FAUCET ?? (distributed ? 'off' : 'on'), ['on', 'off'] as const) === 'on';
   const brokers = distributed ? required(env, 'KAFKA_BROKERS').split(',') : [];
+  const marketDataKind = oneOf('MARKET_DATA', env.MARKET_DATA ?? 'sql', ['sql', 'mongo'] as const);
+  const readSide = oneOf('READ_SIDE', env.READ_SIDE ?? (distributed || marketDataKind === 'mongo' ? 'inline' : 'worker'), ['worker', 'inline'] as const);
+  if (readSide === 'worker' && marketDataKind === 'mongo') throw new Error('READ_SIDE=worker keeps candles in the SQL history database; use READ_SIDE=inline with MARKET_DATA=mongo');
   return {
     mode,
     roles: new Set(distributed ? roles(env.ROLES ?? 'engine,api,history') : ['engine', 'api', 'history']),
     commandLog: distributed ? { brokers } : null,
     topics: topicsNamed(env.TOPIC_PREFIX ?? 'exchange'),
-    marketData: oneOf('MARKET_DATA', env.MARKET_DATA ?? 'sql', ['sql', 'mongo'] as const) === 'mongo' ? { kind: 'mongo', url: required(env, 'MONGO_URL') } : { kind: 'sql' },
+    marketData: marketDataKind === 'mongo' ? { kind: 'mongo', url: required(env, 'MONGO_URL') } : { kind: 'sql' },
+    readSide,
     http: { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? '8080') },
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
     dataDir,

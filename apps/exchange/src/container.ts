@@ -23,7 +23,8 @@ import { MessageQueue, type Subscription } from '@sd/domain/mq';
 import { RateLimiter } from '@sd/domain/rate-limit';
 import { createExchangeRouter, createOrderEntryRoutes } from '@sd/exchange/delivery/http/exchange.router';
 import { PushServer, type CandleFeed } from '@sd/exchange/delivery/ws/push-server';
-import { exchangeSqlRepositoryModule, marketDataModule, mongoMarketDataModule, openMongoMarketData } from '@sd/exchange/market-data.module';
+import { exchangeSqlRepositoryModule, marketDataModule, mongoMarketDataModule, openMongoMarketData, workerReadSideModule } from '@sd/exchange/market-data.module';
+import { WorkerReadSide } from '@sd/exchange/read-side/worker-read-side';
 import { FileJournal } from '@sd/exchange/repository/file-journal/file-journal';
 import { FileSnapshotStore } from '@sd/exchange/repository/file-snapshot/file-snapshot-store';
 import { KafkaCommandJournal } from '@sd/exchange/repository/kafka-journal/kafka-journal';
@@ -104,32 +105,12 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
 
   // Read side: orders and fills in SQL; candles and trades in SQL or MongoDB.
   const catalog = new ProductCatalog(DEFAULT_CURRENCIES, DEFAULT_PRODUCTS);
-  const historyDb = await openSqlDatabase(config.sql.history, { ...exchangeSqlSchema, migrationsTableName: 'exchange_migrations' });
-  closers.push(() => historyDb.close());
-  if (config.marketData.kind === 'mongo') {
-    const mongo = await openMongoDatabase({ url: config.marketData.url });
-    closers.push(() => mongo.close());
-    container.bind(OrderHistoryStore).toConstantValue(new TypeormOrderHistoryStore(historyDb.dataSource));
-    container.load(mongoMarketDataModule(await openMongoMarketData(mongo.db)));
-  } else {
-    container.load(exchangeSqlRepositoryModule(historyDb.dataSource));
-  }
-  container.load(marketDataModule(catalog));
-  const quotation = container.get(QuotationQueries);
-  const history = container.get(HistoryQueries);
   const mq = container.get<MessageQueue>(MessageQueue);
   const { topics } = config;
   for (const topic of [topics.outcomes, topics.requests, topics.replies]) await mq.ensureTopic(topic, { partitions: 1 });
-
-  const readSide = async (outcomes: readonly CommandOutcome[]): Promise<void> => {
-    await container.get(QuotationProjector).project(outcomes);
-    await container.get(HistoryProjector).project(outcomes);
-  };
-  if (historyDb.kind === 'embedded') {
-    // What a crash loses here the engine republishes from the journal at start.
-    const timer = setInterval(() => void historyDb.persist().catch((error: unknown) => logger.error({ err: error }, 'history persist failed')), PERSIST_EVERY_MS);
-    closers.push(async () => clearInterval(timer));
-  }
+  const readSide = await openReadSide(container, config, catalog, logger);
+  const quotation = container.get(QuotationQueries);
+  const history = container.get(HistoryQueries);
 
   // Engine leader. Embedded: the file journal, leader from the start. Distributed: every engine
   // process is a hot standby following the Kafka log until the request group hands it the
@@ -242,8 +223,8 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   } else {
     // With the leader here, push follows the read side so a pushed candle is already stored.
     const withReadSide = roles.has('history');
-    const handle = async (outcomes: readonly CommandOutcome[]): Promise<void> => {
-      if (withReadSide) await readSide(outcomes);
+    const handle: OutcomeHandler = async (outcomes, messages) => {
+      if (withReadSide) await readSide(outcomes, messages);
       await push.publish(outcomes);
     };
     closers.push(...(await consumeOutcomes(mq, topics.outcomes, withReadSide ? `${topics.outcomes}.read-side` : `${topics.outcomes}.push.${randomUUID()}`, handle, logger)));
@@ -291,6 +272,54 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   return container;
 }
 
+/** What consumes engine outcomes: decoded, and as the messages that carried them. */
+type OutcomeHandler = (outcomes: readonly CommandOutcome[], messages: readonly Buffer[]) => Promise<void>;
+
+/**
+ * The history database, its stores bound in the container, and the projection of engine
+ * outcomes into it: in a worker thread that owns the database, or on this thread.
+ */
+async function openReadSide(
+  container: Container,
+  config: ExchangeConfig,
+  catalog: ProductCatalog,
+  logger: Logger,
+): Promise<OutcomeHandler> {
+  const closers = container.get<Array<() => Promise<void>>>(Lifecycle);
+  container.load(marketDataModule(catalog));
+  if (config.readSide === 'worker') {
+    const worker = await WorkerReadSide.open({
+      sql: config.sql.history,
+      persistEveryMs: PERSIST_EVERY_MS,
+      currencies: DEFAULT_CURRENCIES,
+      products: DEFAULT_PRODUCTS,
+      onPersistError: (error) => logger.error({ err: error }, 'history persist failed'),
+    });
+    closers.push(() => worker.close());
+    container.load(workerReadSideModule(worker));
+    return (_outcomes, messages) => worker.projectMessages(messages);
+  }
+  const historyDb = await openSqlDatabase(config.sql.history, exchangeSqlSchema);
+  closers.push(() => historyDb.close());
+  if (config.marketData.kind === 'mongo') {
+    const mongo = await openMongoDatabase({ url: config.marketData.url });
+    closers.push(() => mongo.close());
+    container.bind(OrderHistoryStore).toConstantValue(new TypeormOrderHistoryStore(historyDb.dataSource));
+    container.load(mongoMarketDataModule(await openMongoMarketData(mongo.db)));
+  } else {
+    container.load(exchangeSqlRepositoryModule(historyDb.dataSource));
+  }
+  if (historyDb.kind === 'embedded') {
+    // What a crash loses here the engine republishes from the journal at start.
+    const timer = setInterval(() => void historyDb.persist().catch((error: unknown) => logger.error({ err: error }, 'history persist failed')), PERSIST_EVERY_MS);
+    closers.push(async () => clearInterval(timer));
+  }
+  return async (outcomes) => {
+    await container.get(QuotationProjector).project(outcomes);
+    await container.get(HistoryProjector).project(outcomes);
+  };
+}
+
 /** `/api/health` (with the engine sequence this process has applied) and `/metrics`. */
 function serveOperations(app: Application, metrics: Metrics, sequence: () => number | null): void {
   app.get('/api/health', (_req, res) => void res.json({ status: 'ok', sequence: sequence() }));
@@ -318,12 +347,12 @@ async function consumeOutcomes(
   mq: MessageQueue,
   topic: string,
   groupId: string,
-  handle: (outcomes: readonly CommandOutcome[]) => Promise<unknown>,
+  handle: OutcomeHandler,
   logger: Logger,
 ): Promise<Array<() => Promise<void>>> {
   const subscription: Subscription = await subscribeOutcomes(mq, topic, {
     groupId,
-    handle: async (outcomes) => void (await handle(outcomes)),
+    handle,
     onError: (error) => logger.error({ err: error, groupId }, 'outcome consumer failed; the batch will be delivered again'),
   });
   return [() => subscription.close()];

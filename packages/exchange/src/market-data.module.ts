@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import type { DataSource } from 'typeorm';
 import { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
 import { OrderHistoryStore } from '@sd/domain/exchange/order-history';
+import type { WorkerReadSide } from './read-side/worker-read-side';
 import { MongoCandleStore, MongoTradeStore } from './repository/mongo/market-data.mongo-repo';
 import { TypeormCandleStore, TypeormTradeStore } from './repository/typeorm/market-data.typeorm-repo';
 import { TypeormOrderHistoryStore } from './repository/typeorm/order-history.typeorm-repo';
@@ -39,6 +40,15 @@ export function exchangeSqlRepositoryModule(dataSource: DataSource): ContainerMo
     bind<CandleStore>(CandleStore).toConstantValue(new TypeormCandleStore(dataSource));
     bind<TradeStore>(TradeStore).toConstantValue(new TypeormTradeStore(dataSource));
     bind<OrderHistoryStore>(OrderHistoryStore).toConstantValue(new TypeormOrderHistoryStore(dataSource));
+  });
+}
+
+/** Every read-side store forwarded to the worker thread that owns the history database. */
+export function workerReadSideModule(readSide: WorkerReadSide): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<CandleStore>(CandleStore).toConstantValue(readSide.candles);
+    bind<TradeStore>(TradeStore).toConstantValue(readSide.trades);
+    bind<OrderHistoryStore>(OrderHistoryStore).toConstantValue(readSide.orders);
   });
 }
 

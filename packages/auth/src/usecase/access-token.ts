@@ -11,6 +11,8 @@ export interface AccessTokenClaims {
 const HEADER = b64url(Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })));
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 const MAX_TOKEN_LENGTH = 1024;
+/** Bound of the verified-token memo; it starts over when full. */
+const MAX_VERIFIED_TOKENS = 10_000;
 
 /**
  * Access tokens are compact JWTs signed with HMAC-SHA256 (`alg` is fixed to HS256; the header
@@ -19,6 +21,9 @@ const MAX_TOKEN_LENGTH = 1024;
  * on every request by the authenticator.
  */
 export class AccessTokenCodec {
+  /** Tokens whose signature already checked out: a client sends the same one for its whole life. */
+  private readonly verified = new Map<string, Readonly<AccessTokenClaims>>();
+
   constructor(private readonly key: Uint8Array) {}
 
   issue(claims: { userId: string; sessionId: string; issuedAtMs: number; ttlSeconds: number }): { token: string; expiresAt: number } {
@@ -29,7 +34,19 @@ export class AccessTokenCodec {
   }
 
   /** The claims of a genuine, unexpired token; otherwise throws AUTH.INVALID_TOKEN or AUTH.TOKEN_EXPIRED. */
-  verify(token: string, nowMs: number): AccessTokenClaims {
+  verify(token: string, nowMs: number): Readonly<AccessTokenClaims> {
+    let claims = this.verified.get(token);
+    if (claims === undefined) {
+      claims = Object.freeze(this.check(token));
+      if (this.verified.size >= MAX_VERIFIED_TOKENS) this.verified.clear();
+      this.verified.set(token, claims);
+    }
+    if (claims.expiresAt * 1000 <= nowMs) throw authErrors.tokenExpired();
+    return claims;
+  }
+
+  /** Signature and claim shapes, not expiry. */
+  private check(token: string): AccessTokenClaims {
     if (token.length > MAX_TOKEN_LENGTH) throw authErrors.invalidToken();
     const parts = token.split('.');
     if (parts.length !== 3 || !parts.every((part) => SEGMENT.test(part))) throw authErrors.invalidToken();
@@ -44,7 +61,6 @@ export class AccessTokenCodec {
       throw authErrors.invalidToken();
     }
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.exp !== 'number') throw authErrors.invalidToken();
-    if (claims.exp * 1000 <= nowMs) throw authErrors.tokenExpired();
     return { userId: claims.sub, sessionId: claims.sid, expiresAt: claims.exp };
   }
 

@@ -28,8 +28,11 @@ export class MessageQueueEngineOutput implements EngineOutput {
 export interface OutcomeConsumer {
   /** Consumer group: each group gets every outcome once per commit (at least once). */
   groupId: string;
-  /** Called in sequence order; the batch is committed when it resolves, retried when it throws. */
-  handle(outcomes: readonly CommandOutcome[]): Promise<void>;
+  /**
+   * Called in sequence order with the decoded outcomes and the messages they came from; the
+   * batch is committed when it resolves, retried when it throws.
+   */
+  handle(outcomes: readonly CommandOutcome[], messages: readonly Buffer[]): Promise<void>;
   onError(error: unknown): void;
   /** A new group starts from the beginning of what the queue retains, or from now. */
   startFrom?: 'earliest' | 'latest';
@@ -44,10 +47,16 @@ export async function subscribeOutcomes(mq: MessageQueue, topic: string, consume
     maxBatchSize: 64,
     onError: consumer.onError,
     handler: async (batch) => {
-      const outcomes: CommandOutcome[] = [];
-      for (const message of batch.messages) for (const outcome of JSON.parse(message.value.toString()) as CommandOutcome[]) outcomes.push(outcome);
-      await consumer.handle(outcomes);
+      const messages = batch.messages.map((message) => message.value);
+      await consumer.handle(decodeOutcomes(messages), messages);
       await batch.commit();
     },
   });
+}
+
+/** The outcomes of engine-output messages, in order. */
+export function decodeOutcomes(messages: readonly Uint8Array[]): CommandOutcome[] {
+  const outcomes: CommandOutcome[] = [];
+  for (const message of messages) for (const outcome of JSON.parse(Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString()) as CommandOutcome[]) outcomes.push(outcome);
+  return outcomes;
 }

@@ -10,4 +10,6 @@ import { CreateMarketDataTables1764000000000 } from './migrations/1764000000000-
 export const exchangeSqlSchema = {
   entities: [TradeEntity, CandleEntity, OrderEntity, FillEntity, CheckpointEntity],
   migrations: [CreateMarketDataTables1764000000000],
+  // Its own table, so the history can share a PostgreSQL database with the auth domain.
+  migrationsTableName: 'exchange_migrations',
 } satisfies SqlSchema;

@@ -1,7 +1,15 @@
 import { Between, LessThan, LessThanOrEqual, MoreThanOrEqual, type DataSource, type FindOperator, type Repository } from 'typeorm';
 import type { Candle, CandleGranularity, CandleKey, CandleRange, CandleStore, Trade, TradePage, TradeStore } from '@sd/domain/exchange/market-data';
 import { chunks, exclusive } from '@sd/orm/embedded-lock';
+import { insertRows } from '@sd/orm/insert-rows';
 import { CandleEntity, TradeEntity } from './market-data.entities';
+
+const TRADE_COLUMNS = ['product_id', 'trade_id', 'price', 'size', 'side', 'time', 'sequence'];
+const CANDLE_COLUMNS = ['product_id', 'granularity', 'time', 'low', 'high', 'open', 'close', 'volume', 'last_sequence'];
+const CANDLE_UPSERT = `ON CONFLICT ("product_id", "granularity", "time") DO UPDATE SET
+  "low" = excluded."low", "high" = excluded."high", "open" = excluded."open", "close" = excluded."close",
+  "volume" = excluded."volume", "last_sequence" = excluded."last_sequence"
+  WHERE "exchange_candles"."last_sequence" < excluded."last_sequence"`;
 
 export class TypeormTradeStore implements TradeStore {
   private readonly trades: Repository<TradeEntity>;
@@ -11,11 +19,8 @@ export class TypeormTradeStore implements TradeStore {
   }
 
   async insert(trades: readonly Trade[]): Promise<void> {
-    await exclusive(this.dataSource, async () => {
-      for (const chunk of chunks(trades, 500)) {
-        await this.trades.createQueryBuilder().insert().values(chunk).orIgnore().execute();
-      }
-    });
+    const rows = trades.map((t) => [t.productId, t.tradeId, t.price, t.size, t.side, t.time, t.sequence]);
+    await exclusive(this.dataSource, () => insertRows(this.dataSource, { table: 'exchange_trades', columns: TRADE_COLUMNS, rows, onConflict: 'ON CONFLICT DO NOTHING' }));
   }
 
   async list(productId: string, page: TradePage): Promise<Trade[]> {
@@ -51,26 +56,8 @@ export class TypeormCandleStore implements CandleStore {
   async save(candles: readonly Candle[]): Promise<void> {
     // Raw SQL: typeorm drops an upsert's WHERE on SQLite, and that WHERE is what keeps a
     // replayed save from moving a candle backwards.
-    const placeholder = this.dataSource.options.type === 'postgres' ? (i: number) => `$${i}` : () => '?';
-    await exclusive(this.dataSource, async () => {
-      for (const chunk of chunks(candles, 500)) {
-        const params: unknown[] = [];
-        const rows = chunk.map((c) => {
-          const values = [c.productId, c.granularity, c.time, c.low, c.high, c.open, c.close, c.volume, c.lastSequence];
-          const marks = values.map((value) => placeholder(params.push(value)));
-          return `(${marks.join(', ')})`;
-        });
-        await this.dataSource.query(
-          `INSERT INTO "exchange_candles" ("product_id", "granularity", "time", "low", "high", "open", "close", "volume", "last_sequence")
-           VALUES ${rows.join(', ')}
-           ON CONFLICT ("product_id", "granularity", "time") DO UPDATE SET
-             "low" = excluded."low", "high" = excluded."high", "open" = excluded."open", "close" = excluded."close",
-             "volume" = excluded."volume", "last_sequence" = excluded."last_sequence"
-           WHERE "exchange_candles"."last_sequence" < excluded."last_sequence"`,
-          params,
-        );
-      }
-    });
+    const rows = candles.map((c) => [c.productId, c.granularity, c.time, c.low, c.high, c.open, c.close, c.volume, c.lastSequence]);
+    await exclusive(this.dataSource, () => insertRows(this.dataSource, { table: 'exchange_candles', columns: CANDLE_COLUMNS, rows, onConflict: CANDLE_UPSERT }));
   }
 
   async list(productId: string, granularity: CandleGranularity, range: CandleRange): Promise<Candle[]> {

@@ -1,6 +1,7 @@
 import { In, LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import type { FillQuery, FillRecord, HistoryChanges, OrderHistoryStore, OrderQuery, OrderRecord } from '@sd/domain/exchange/order-history';
 import { chunks, exclusive } from '@sd/orm/embedded-lock';
+import { insertRows } from '@sd/orm/insert-rows';
 import { CheckpointEntity, FillEntity, OrderEntity } from './market-data.entities';
 
 const CHECKPOINT = 'order-history';
@@ -35,10 +36,8 @@ export class TypeormOrderHistoryStore implements OrderHistoryStore {
     return exclusive(this.dataSource, () =>
       this.dataSource.transaction(async (manager) => {
         if ((await this.lockCheckpoint(manager)) !== expectedCheckpoint) return false;
-        for (const chunk of chunks(changes.orders, 400)) await manager.upsert(OrderEntity, chunk, ['id']);
-        for (const chunk of chunks(changes.fills, 500)) {
-          await manager.createQueryBuilder().insert().into(FillEntity).values(chunk).orIgnore().execute();
-        }
+        await insertRows(manager, { table: 'exchange_orders', columns: ORDER_COLUMNS, rows: changes.orders.map(orderRow), onConflict: ORDER_UPSERT });
+        await insertRows(manager, { table: 'exchange_fills', columns: FILL_COLUMNS, rows: changes.fills.map(fillRow), onConflict: 'ON CONFLICT DO NOTHING' });
         await manager.update(CheckpointEntity, { name: CHECKPOINT }, { sequence: changes.checkpoint });
         return true;
       }),
@@ -94,6 +93,27 @@ export class TypeormOrderHistoryStore implements OrderHistoryStore {
     );
     return rows.map((row) => ({ ...row }));
   }
+}
+
+const ORDER_COLUMNS = [
+  'id', 'user_id', 'client_oid', 'product_id', 'side', 'type', 'price', 'size', 'funds', 'time_in_force', 'post_only', 'stp', 'status',
+  'filled_size', 'executed_value', 'fill_fees', 'done_reason', 'cancel_reason', 'created_at', 'done_at', 'last_sequence',
+];
+const ORDER_UPSERT = `ON CONFLICT ("id") DO UPDATE SET ${ORDER_COLUMNS.slice(1)
+  .map((column) => `"${column}" = excluded."${column}"`)
+  .join(', ')}`;
+
+function orderRow(o: OrderRecord): unknown[] {
+  return [
+    o.id, o.userId, o.clientOid, o.productId, o.side, o.type, o.price, o.size, o.funds, o.timeInForce, o.postOnly, o.stp, o.status,
+    o.filledSize, o.executedValue, o.fillFees, o.doneReason, o.cancelReason, o.createdAt, o.doneAt, o.lastSequence,
+  ];
+}
+
+const FILL_COLUMNS = ['trade_id', 'liquidity', 'user_id', 'order_id', 'product_id', 'price', 'size', 'fee', 'side', 'created_at', 'sequence'];
+
+function fillRow(f: FillRecord): unknown[] {
+  return [f.tradeId, f.liquidity, f.userId, f.orderId, f.productId, f.price, f.size, f.fee, f.side, f.createdAt, f.sequence];
 }
 
 function toOrder(row: OrderEntity): OrderRecord {

@@ -3,6 +3,8 @@ import type { RejectionCode } from '@sd/domain/exchange/rejection';
 import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '../catalog/default-products';
 import { ProductCatalog } from '../catalog/product-catalog';
 import { RequestParser } from './request-parser';
+import { Prng } from '../../testing/prng';
+import Big from 'big.js';
 
 const parser = new RequestParser(new ProductCatalog(DEFAULT_CURRENCIES, DEFAULT_PRODUCTS));
 const limit = (fields: Partial<PlaceOrderRequest> = {}): PlaceOrderRequest => ({
@@ -58,4 +60,29 @@ describe('RequestParser', () => {
     expect(result.rejection?.code).toBe(code);
     expect(result.rejection?.message.length).toBeGreaterThan(10);
   });
+
+  it('turns decimals into steps exactly as big.js arithmetic does, on every power-of-ten and other increment', () => {
+    const prng = new Prng(7);
+    const digits = (n: number): string => Array.from({ length: n }, () => String(prng.int(0, 9))).join('');
+    const catalog = (priceIncrement: string): RequestParser =>
+      new RequestParser(new ProductCatalog(DEFAULT_CURRENCIES, DEFAULT_PRODUCTS.map((p) => (p.id === 'BTC-USDT' ? { ...p, priceIncrement } : p))));
+    for (const increment of ['0.01', '1', '100', '0.05', '2.5']) {
+      const parserFor = catalog(increment);
+      const step = new Big(increment);
+      for (let i = 0; i < 2000; i++) {
+        const price = `${digits(prng.int(1, 17))}${prng.int(0, 2) === 0 ? '' : `.${digits(prng.int(1, 10))}`}`;
+        const value = new Big(price);
+        const expected = value.lte(0)
+          ? 'INVALID_PRICE'
+          : !value.mod(step).eq(0)
+            ? 'INVALID_PRICE_INCREMENT'
+            : value.div(step).gt(Number.MAX_SAFE_INTEGER)
+              ? 'ORDER_TOO_LARGE'
+              : value.div(step).toNumber();
+        const result = parserFor.parse(limit({ price, size: '0.0001' }));
+        expect([price, result.command === null ? result.rejection?.code : (result.command as { price: number }).price]).toEqual([price, expected]);
+      }
+    }
+  });
 });
+

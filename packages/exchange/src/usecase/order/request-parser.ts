@@ -133,11 +133,29 @@ export class RequestParser {
 /** How many `step`s a positive decimal string is, exactly. */
 function toSteps(text: unknown, step: Big): number | 'malformed' | 'off_step' | 'too_large' {
   if (typeof text !== 'string' || text.length > 40 || !DECIMAL.test(text)) return 'malformed';
+  const scale = decimalPlaces(step);
+  if (scale !== null) {
+    // The usual increment, 10^-scale: shifting the decimal point is exact and skips big.js.
+    const dot = text.indexOf('.');
+    const fraction = dot < 0 ? '' : text.slice(dot + 1);
+    if (fraction.length > scale && !ZEROS.test(fraction.slice(scale))) return 'off_step';
+    const digits = ((dot < 0 ? text : text.slice(0, dot)) + fraction.slice(0, scale).padEnd(scale, '0')).replace(LEADING_ZEROS, '');
+    if (digits === '') return 'malformed';
+    if (digits.length < 16) return Number(digits);
+  }
   const value = new Big(text);
   if (value.lte(0)) return 'malformed';
   if (!value.mod(step).eq(0)) return 'off_step';
   const steps = value.div(step);
   return steps.gt(MAX_SAFE) ? 'too_large' : steps.toNumber();
+}
+
+const ZEROS = /^0*$/;
+const LEADING_ZEROS = /^0+/;
+
+/** `k` when `step` is 10^-k (0.01 → 2, 1 → 0); null for any other increment. */
+function decimalPlaces(step: Big): number | null {
+  return step.c.length === 1 && step.c[0] === 1 && step.e <= 0 ? -step.e : null;
 }
 
 function isId(value: unknown): value is string {

@@ -1,0 +1,36 @@
+import type { CommandOutcome } from '@sd/domain/exchange/event';
+import type { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
+import type { OrderHistoryStore } from '@sd/domain/exchange/order-history';
+import type { Currency, Product } from '@sd/domain/exchange/product';
+import type { SqlConfig } from '@sd/orm/sql-database';
+
+/** What the read-side worker starts from; plain data, as `workerData` must be. */
+export interface ReadSideWorkerData {
+  sql: SqlConfig;
+  /** How often the worker writes an embedded database to its file; 0: only on close. */
+  persistEveryMs: number;
+  currencies: readonly Currency[];
+  products: readonly Product[];
+}
+
+type Prefixed<Prefix extends string, Port> = { [M in keyof Port & string as `${Prefix}.${M}`]: Port[M] };
+
+/** Every method of the three stores, named `store.method`, plus the worker's own. */
+export type ReadSideApi = Prefixed<'orders', OrderHistoryStore> &
+  Prefixed<'candles', CandleStore> &
+  Prefixed<'trades', TradeStore> & {
+    /** Answers once the database is open, or with the error that kept it from opening. */
+    ready(): Promise<void>;
+    /** Quotation projector, then history projector. */
+    project(outcomes: readonly CommandOutcome[]): Promise<void>;
+    /** The same, from engine-output messages as the outcome topic carries them (decoded here, not on the caller's thread). */
+    projectMessages(values: readonly Uint8Array[]): Promise<void>;
+    /** Persists and closes the database. */
+    close(): Promise<void>;
+  };
+
+/** A timed persist failed; the next one tries again. */
+export interface PersistFailed {
+  type: 'persist-failed';
+  message: string;
+}

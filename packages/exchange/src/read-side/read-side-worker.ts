@@ -1,0 +1,69 @@
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { exclusive } from '@sd/orm/embedded-lock';
+import { openSqlDatabase } from '@sd/orm/sql-database';
+import { exchangeSqlSchema } from '../repository/typeorm/exchange-sql-schema';
+import { TypeormCandleStore, TypeormTradeStore } from '../repository/typeorm/market-data.typeorm-repo';
+import { TypeormOrderHistoryStore } from '../repository/typeorm/order-history.typeorm-repo';
+import { ProductCatalog } from '../usecase/catalog/product-catalog';
+import { HistoryProjector } from '../usecase/history/history-projector';
+import { QuotationProjector } from '../usecase/quotation/quotation-projector';
+import type { CommandOutcome } from '@sd/domain/exchange/event';
+import { decodeOutcomes } from '../repository/mq/outcome-topic';
+import type { PersistFailed, ReadSideApi, ReadSideWorkerData } from './read-side-protocol';
+import { notify, serveRpc } from './worker-rpc';
+
+// Entry of the read-side worker thread (see WorkerReadSide): it owns the SQL database, so the
+// queries, the projection and the whole-file export run off the request thread.
+
+if (parentPort === null) throw new Error('read-side-worker runs in a worker thread: start it through WorkerReadSide.open');
+const port = parentPort;
+serveRpc<ReadSideApi>(port, openReadSide(workerData as ReadSideWorkerData, port));
+
+async function openReadSide({ sql, persistEveryMs, currencies, products }: ReadSideWorkerData, port: MessagePort): Promise<ReadSideApi> {
+  const catalog = new ProductCatalog(currencies, products);
+  const db = await openSqlDatabase(sql, exchangeSqlSchema);
+  const orders = new TypeormOrderHistoryStore(db.dataSource);
+  const candles = new TypeormCandleStore(db.dataSource);
+  const trades = new TypeormTradeStore(db.dataSource);
+  const quotation = new QuotationProjector(catalog, candles, trades);
+  const history = new HistoryProjector(catalog, orders);
+
+  // Under the stores' lock: an export between two statements of a commit would write half
+  // of it, and two overlapping writes would share the temp file.
+  const persist = (): Promise<void> => exclusive(db.dataSource, () => db.persist());
+  let persisting: Promise<void> | undefined;
+  const timer =
+    persistEveryMs > 0 && db.kind === 'embedded'
+      ? setInterval(() => {
+          persisting ??= persist()
+            .catch((error: unknown) => notify<PersistFailed>(port, { type: 'persist-failed', message: error instanceof Error ? error.message : String(error) }))
+            .finally(() => (persisting = undefined));
+        }, persistEveryMs)
+      : undefined;
+
+  const project = async (outcomes: readonly CommandOutcome[]): Promise<void> => {
+    await quotation.project(outcomes);
+    await history.project(outcomes);
+  };
+  return {
+    ready: async () => undefined,
+    'orders.checkpoint': () => orders.checkpoint(),
+    'orders.findOrders': (ids) => orders.findOrders(ids),
+    'orders.commit': (expectedCheckpoint, changes) => orders.commit(expectedCheckpoint, changes),
+    'orders.listOrders': (userId, query) => orders.listOrders(userId, query),
+    'orders.getOrder': (userId, orderId) => orders.getOrder(userId, orderId),
+    'orders.getOrderByClientOid': (userId, clientOid) => orders.getOrderByClientOid(userId, clientOid),
+    'orders.listFills': (userId, query) => orders.listFills(userId, query),
+    'candles.find': (keys) => candles.find(keys),
+    'candles.save': (rows) => candles.save(rows),
+    'candles.list': (productId, granularity, range) => candles.list(productId, granularity, range),
+    'trades.insert': (rows) => trades.insert(rows),
+    'trades.list': (productId, page) => trades.list(productId, page),
+    project,
+    projectMessages: (values) => project(decodeOutcomes(values)),
+    close: async () => {
+      clearInterval(timer);
+      await exclusive(db.dataSource, () => db.close());
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import { existsSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CommandOutcome } from '@sd/domain/exchange/event';
+import type { Candle, CandleGranularity, CandleKey, CandleRange, CandleStore, Trade, TradePage, TradeStore } from '@sd/domain/exchange/market-data';
+import type { FillQuery, FillRecord, HistoryChanges, OrderHistoryStore, OrderQuery, OrderRecord } from '@sd/domain/exchange/order-history';
+import type { PersistFailed, ReadSideApi, ReadSideWorkerData } from './read-side-protocol';
+import { RpcClient } from './worker-rpc';
+
+export interface WorkerReadSideOptions extends ReadSideWorkerData {
+  /** Told when a timed persist fails (the next one tries again); `close` rejects on its own. */
+  onPersistError?: (error: Error) => void;
+}
+
+type ReadSideRpc = RpcClient<ReadSideApi, PersistFailed>;
+
+/**
+ * The exchange read side (orders, fills, trades, candles and their projectors) on an SQL
+ * database owned by a worker thread, so its queries and the embedded database's periodic
+ * export do not take the request thread's time. The stores forward each call to the worker.
+ */
+export class WorkerReadSide {
+  readonly orders: OrderHistoryStore;
+  readonly candles: CandleStore;
+  readonly trades: TradeStore;
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly rpc: ReadSideRpc) {
+    this.orders = new WorkerOrderHistoryStore(rpc);
+    this.candles = new WorkerCandleStore(rpc);
+    this.trades = new WorkerTradeStore(rpc);
+  }
+
+  /** Resolves once the worker has opened the database; rejects with its error if it could not. */
+  static async open(options: WorkerReadSideOptions): Promise<WorkerReadSide> {
+    const { sql, persistEveryMs, currencies, products, onPersistError } = options;
+    // Beyond 2^31 - 1, Node would fire the timer every millisecond instead.
+    if (!(Number.isInteger(persistEveryMs) && persistEveryMs >= 0 && persistEveryMs < 2 ** 31)) {
+      throw new Error(`persistEveryMs must be a whole number of milliseconds in 0..2^31-1, not ${persistEveryMs}`);
+    }
+    const workerData: ReadSideWorkerData = { sql, persistEveryMs, currencies, products };
+    const rpc: ReadSideRpc = new RpcClient(new Worker(workerScript(), { workerData }), 'read-side worker', (notice) =>
+      onPersistError?.(new Error(`read-side persist failed: ${notice.message}`)),
+    );
+    try {
+      await rpc.call('ready');
+    } catch (error) {
+      await rpc.terminate();
+      throw error;
+    }
+    return new WorkerReadSide(rpc);
+  }
+
+  /** Quotation, then order history, as one batch. */
+  project(outcomes: readonly CommandOutcome[]): Promise<void> {
+    return this.rpc.call('project', outcomes);
+  }
+
+  /**
+   * `project` for engine-output messages as the outcome topic delivered them: bytes copy to
+   * the worker far cheaper than the decoded outcomes would, and the worker decodes them.
+   */
+  projectMessages(values: readonly Uint8Array[]): Promise<void> {
+    return this.rpc.call('projectMessages', values);
+  }
+
+  /**
+   * Lets pending calls finish, has the worker persist and close the database, then ends the
+   * worker. Rejects when that persist could not happen (the worker failed or had died).
+   */
+  close(): Promise<void> {
+    return (this.closing ??= this.rpc.finish('close'));
+  }
+
+  /** Ends the worker now without persisting, as a crash would: pending and later calls reject. */
+  terminate(): Promise<void> {
+    return this.rpc.terminate();
+  }
+}
+
+class WorkerOrderHistoryStore implements OrderHistoryStore {
+  constructor(private readonly rpc: ReadSideRpc) {}
+
+  checkpoint(): Promise<number> {
+    return this.rpc.call('orders.checkpoint');
+  }
+
+  findOrders(ids: readonly number[]): Promise<OrderRecord[]> {
+    return this.rpc.call('orders.findOrders', ids);
+  }
+
+  commit(expectedCheckpoint: number, changes: HistoryChanges): Promise<boolean> {
+    return this.rpc.call('orders.commit', expectedCheckpoint, changes);
+  }
+
+  listOrders(userId: string, query: OrderQuery): Promise<OrderRecord[]> {
+    return this.rpc.call('orders.listOrders', userId, query);
+  }
+
+  getOrder(userId: string, orderId: number): Promise<OrderRecord | null> {
+    return this.rpc.call('orders.getOrder', userId, orderId);
+  }
+
+  getOrderByClientOid(userId: string, clientOid: string): Promise<OrderRecord | null> {
+    return this.rpc.call('orders.getOrderByClientOid', userId, clientOid);
+  }
+
+  listFills(userId: string, query: FillQuery): Promise<FillRecord[]> {
+    return this.rpc.call('orders.listFills', userId, query);
+  }
+}
+
+class WorkerCandleStore implements CandleStore {
+  constructor(private readonly rpc: ReadSideRpc) {}
+
+  find(keys: readonly CandleKey[]): Promise<Candle[]> {
+    return this.rpc.call('candles.find', keys);
+  }
+
+  save(candles: readonly Candle[]): Promise<void> {
+    return this.rpc.call('candles.save', candles);
+  }
+
+  list(productId: string, granularity: CandleGranularity, range: CandleRange): Promise<Candle[]> {
+    return this.rpc.call('candles.list', productId, granularity, range);
+  }
+}
+
+class WorkerTradeStore implements TradeStore {
+  constructor(private readonly rpc: ReadSideRpc) {}
+
+  insert(trades: readonly Trade[]): Promise<void> {
+    return this.rpc.call('trades.insert', trades);
+  }
+
+  list(productId: string, page: TradePage): Promise<Trade[]> {
+    return this.rpc.call('trades.list', productId, page);
+  }
+}
+
+/** The compiled worker next to this module; from TypeScript sources (jest), the built one under dist. */
+function workerScript(): string {
+  const script = join(__dirname, 'read-side-worker.js');
+  const source = `${sep}src${sep}`;
+  const at = script.lastIndexOf(source);
+  if (!__filename.endsWith('.ts') || at < 0) return script;
+  // A worker thread runs plain JavaScript: it cannot load the TypeScript this module came from.
+  const built = `${script.slice(0, at)}${sep}dist${sep}${script.slice(at + source.length)}`;
+  if (!existsSync(built)) throw new Error(`${built} does not exist: build @sd/exchange first (pnpm --filter @sd/exchange build)`);
+  return built;
+}
