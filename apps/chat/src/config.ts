@@ -1,3 +1,4 @@
+import { integer, logLevel, oneOf, port, required } from '@sd/app/env';
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import { randomUUID } from 'node:crypto';
 import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
@@ -37,8 +38,8 @@ export function chatConfigFromEnv(env: NodeJS.ProcessEnv): ChatConfig {
   const channels = (env.CHAT_CHANNELS ?? 'general,random').split(',').map((name) => name.trim());
   for (const name of channels) if (!/^[a-z0-9][a-z0-9_-]{0,31}$/.test(name)) throw new Error(`CHAT_CHANNELS: ${JSON.stringify(name)} is not a channel name (a-z, 0-9, - and _, at most 32)`);
   return {
-    http: { host: env.HOST ?? '127.0.0.1', port: integer('PORT', env.PORT ?? '8082', 0, 65535) },
-    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
+    http: { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? '8082') },
+    logLevel: logLevel(env),
     sql: sqlKind === 'postgres' ? { kind: 'postgres', url: required(env, 'DATABASE_URL', 'SQL=postgres') } : { kind: 'embedded', ...(env.DATA_FILE && { file: env.DATA_FILE }) },
     store: oneOf('CHAT_STORE', env.CHAT_STORE ?? 'sql', ['sql', 'mongo'] as const) === 'mongo' ? { kind: 'mongo', url: required(env, 'MONGO_URL', 'CHAT_STORE=mongo') } : { kind: 'sql' },
     mq:
@@ -58,21 +59,4 @@ export function chatConfigFromEnv(env: NodeJS.ProcessEnv): ChatConfig {
       presenceIntervalMs: 5_000,
     },
   };
-}
-
-function integer(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const parsed = Number(value);
-  if (!/^\d+$/.test(value) || parsed < min || parsed > max) throw new Error(`${name} must be an integer in ${min}..${max}, not ${value}`);
-  return parsed;
-}
-
-function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')}, not ${value}`);
-  return value as T;
-}
-
-function required(env: NodeJS.ProcessEnv, name: string, because: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`${name} is required with ${because}`);
-  return value;
 }

@@ -1,3 +1,4 @@
+import { logLevel, oneOf, port, positiveInteger, required } from '@sd/app/env';
 import { resolve } from 'node:path';
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
@@ -55,6 +56,7 @@ export interface ExchangeConfig {
 }
 
 const repoRoot = resolve(__dirname, '../../..');
+const DISTRIBUTED = 'EXCHANGE_MODE=distributed';
 
 /**
  * Reads the config once at start-up and refuses bad values with a message naming them.
@@ -65,9 +67,9 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
   const mode = oneOf('EXCHANGE_MODE', env.EXCHANGE_MODE ?? 'embedded', ['embedded', 'distributed'] as const);
   const dataDir = resolve(env.DATA_DIR ?? resolve(repoRoot, 'var/exchange'));
   const distributed = mode === 'distributed';
-  const redis = distributed ? { kind: 'redis' as const, url: required(env, 'REDIS_URL'), keyPrefix: env.REDIS_KEY_PREFIX ?? 'sd:exchange:' } : undefined;
+  const redis = distributed ? { kind: 'redis' as const, url: required(env, 'REDIS_URL', DISTRIBUTED), keyPrefix: env.REDIS_KEY_PREFIX ?? 'sd:exchange:' } : undefined;
   const faucetOn = oneOf('FAUCET', env.FAUCET ?? (distributed ? 'off' : 'on'), ['on', 'off'] as const) === 'on';
-  const brokers = distributed ? required(env, 'KAFKA_BROKERS').split(',') : [];
+  const brokers = distributed ? required(env, 'KAFKA_BROKERS', DISTRIBUTED).split(',') : [];
   const marketDataKind = oneOf('MARKET_DATA', env.MARKET_DATA ?? 'sql', ['sql', 'mongo'] as const);
   const readSide = oneOf('READ_SIDE', env.READ_SIDE ?? (distributed || marketDataKind === 'mongo' ? 'inline' : 'worker'), ['worker', 'inline'] as const);
   if (readSide === 'worker' && marketDataKind === 'mongo') throw new Error('READ_SIDE=worker keeps candles in the SQL history database; use READ_SIDE=inline with MARKET_DATA=mongo');
@@ -76,17 +78,17 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
     roles: new Set(distributed ? roles(env.ROLES ?? 'engine,api,history') : ['engine', 'api', 'history']),
     commandLog: distributed ? { brokers } : null,
     topics: topicsNamed(env.TOPIC_PREFIX ?? 'exchange'),
-    marketData: marketDataKind === 'mongo' ? { kind: 'mongo', url: required(env, 'MONGO_URL') } : { kind: 'sql' },
+    marketData: marketDataKind === 'mongo' ? { kind: 'mongo', url: required(env, 'MONGO_URL', 'MARKET_DATA=mongo') } : { kind: 'sql' },
     readSide,
     http: { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? '8080') },
-    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
+    logLevel: logLevel(env),
     dataDir,
     journalFsync: oneOf('JOURNAL_FSYNC', env.JOURNAL_FSYNC ?? 'batch', ['batch', 'none'] as const),
     snapshotEvery: positiveInteger('SNAPSHOT_EVERY', env.SNAPSHOT_EVERY ?? '100000'),
     // The broker's smallest session timeout: a dead engine's request partition moves to a standby sooner.
     mq: distributed ? { kind: 'kafka', brokers, clientId: 'exchange', sessionTimeoutMs: 6000 } : { kind: 'memory' },
     sql: distributed
-      ? { auth: { kind: 'postgres', url: required(env, 'DATABASE_URL') }, history: { kind: 'postgres', url: required(env, 'DATABASE_URL') } }
+      ? { auth: { kind: 'postgres', url: required(env, 'DATABASE_URL', DISTRIBUTED) }, history: { kind: 'postgres', url: required(env, 'DATABASE_URL', DISTRIBUTED) } }
       : {
           auth: { kind: 'embedded', file: resolve(dataDir, 'auth.sqlite'), persist: 'every-write' },
           // Persisted periodically: what a crash loses is rebuilt from the journal at start.
@@ -115,27 +117,4 @@ function roles(value: string): ExchangeRole[] {
   const unknown = listed.find((role) => !allowed.includes(role));
   if (unknown !== undefined || listed.length === 0) throw new Error(`ROLES must list engine, api and/or history, not ${value}`);
   return listed as ExchangeRole[];
-}
-
-function port(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new Error(`PORT must be an integer in 0..65535, not ${value}`);
-  return parsed;
-}
-
-function positiveInteger(name: string, value: string): number {
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, not ${value}`);
-  return parsed;
-}
-
-function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')}, not ${value}`);
-  return value as T;
-}
-
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`${name} is required in distributed mode`);
-  return value;
 }

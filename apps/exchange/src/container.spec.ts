@@ -20,6 +20,6 @@ describe('exchange app', () => {
 
   it('refuses a bad config before starting', () => {
     expect(() => exchangeConfigFromEnv({ PORT: 'eighty' })).toThrow('PORT must be an integer');
-    expect(() => exchangeConfigFromEnv({ EXCHANGE_MODE: 'distributed' })).toThrow('is required in distributed mode');
+    expect(() => exchangeConfigFromEnv({ EXCHANGE_MODE: 'distributed' })).toThrow('is required with EXCHANGE_MODE=distributed');
   });
 });

@@ -1,27 +1,13 @@
 import 'reflect-metadata';
+import { runMain } from '@sd/app/main';
 import { Logger } from '@sd/domain/logger';
 import { exchangeConfigFromEnv } from './config';
 import { startExchange } from './server';
 
-async function main(): Promise<void> {
+runMain(async () => {
   const config = exchangeConfigFromEnv(process.env);
   const exchange = await startExchange(config);
   const logger = exchange.container.get<Logger>(Logger);
-  logger.info({ url: exchange.url, mode: config.mode, dataDir: config.dataDir, faucet: config.faucet !== null }, 'exchange listening');
-
-  let stopping = false;
-  const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    await exchange.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', (signal) => void shutdown(signal));
-  process.on('SIGTERM', (signal) => void shutdown(signal));
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+  logger.info({ url: exchange.url, mode: config.mode, dataDir: config.dataDir, faucet: config.faucet !== null, readSide: config.readSide }, 'exchange listening');
+  return { logger, close: () => exchange.close() };
 });

@@ -1,3 +1,4 @@
+import { integer, logLevel, oneOf, port, required } from '@sd/app/env';
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
@@ -37,8 +38,8 @@ export function urlShortenerConfigFromEnv(env: NodeJS.ProcessEnv): UrlShortenerC
   const redis = cacheKind === 'redis' ? { kind: 'redis' as const, url: required(env, 'REDIS_URL', 'CACHE=redis'), keyPrefix: env.REDIS_KEY_PREFIX ?? 'sd:url:' } : undefined;
   const publicUrl = env.PUBLIC_URL ? httpUrl('PUBLIC_URL', env.PUBLIC_URL) : undefined;
   return {
-    http: { host: env.HOST ?? '127.0.0.1', port: integer('PORT', env.PORT ?? '8083', 0, 65535) },
-    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
+    http: { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? '8083') },
+    logLevel: logLevel(env),
     sql: sqlKind === 'postgres' ? { kind: 'postgres', url: required(env, 'DATABASE_URL', 'SQL=postgres') } : { kind: 'embedded', ...(env.DATA_FILE && { file: env.DATA_FILE }) },
     cache: redis ?? { kind: 'memory' },
     rateLimiter: redis ?? { kind: 'memory' },
@@ -57,22 +58,5 @@ export function urlShortenerConfigFromEnv(env: NodeJS.ProcessEnv): UrlShortenerC
 
 function httpUrl(name: string, value: string): string {
   if (!/^https?:\/\/[^/\s]+$/.test(value)) throw new Error(`${name} must be a scheme and host without a path, like https://sho.rt, not ${value}`);
-  return value;
-}
-
-function integer(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const parsed = Number(value);
-  if (!/^\d+$/.test(value) || parsed < min || parsed > max) throw new Error(`${name} must be an integer in ${min}..${max}, not ${value}`);
-  return parsed;
-}
-
-function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')}, not ${value}`);
-  return value as T;
-}
-
-function required(env: NodeJS.ProcessEnv, name: string, because: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`${name} is required with ${because}`);
   return value;
 }

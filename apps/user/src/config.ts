@@ -1,3 +1,4 @@
+import { logLevel, oneOf, port, positiveInteger, required } from '@sd/app/env';
 import { resolve } from 'node:path';
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
@@ -31,7 +32,7 @@ export function userConfigFromEnv(env: NodeJS.ProcessEnv): UserConfig {
   const redis = cacheKind === 'redis' ? { kind: 'redis' as const, url: required(env, 'REDIS_URL', 'CACHE=redis'), keyPrefix } : undefined;
   return {
     http: { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? '8081') },
-    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
+    logLevel: logLevel(env),
     sql: sqlKind === 'postgres' ? { kind: 'postgres', url: required(env, 'DATABASE_URL', 'SQL=postgres') } : { kind: 'embedded', file: resolve(dataDir, 'user.sqlite') },
     cache: redis ?? { kind: 'memory' },
     rateLimiter: redis ?? { kind: 'memory' },
@@ -42,27 +43,4 @@ export function userConfigFromEnv(env: NodeJS.ProcessEnv): UserConfig {
       ...(env.COOKIE_SECURE && { cookieSecure: oneOf('COOKIE_SECURE', env.COOKIE_SECURE, ['true', 'false'] as const) === 'true' }),
     },
   };
-}
-
-function port(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new Error(`PORT must be an integer in 0..65535, not ${value}`);
-  return parsed;
-}
-
-function positiveInteger(name: string, value: string): number {
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, not ${value}`);
-  return parsed;
-}
-
-function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')}, not ${value}`);
-  return value as T;
-}
-
-function required(env: NodeJS.ProcessEnv, name: string, because: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`${name} is required with ${because}`);
-  return value;
 }
