@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Big from 'big.js';
 import { ApiClient } from './testing/api-client';
 import { ExchangeProcess } from './testing/exchange-process';
-import { SeededRandom, seedFrom } from './testing/seeded-random';
+import { Prng, seedFrom } from '@sd/exchange/testing/prng';
 
 jest.setTimeout(600_000);
 
@@ -40,7 +40,7 @@ const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(do
  *   app reported just before the kill.
  */
 describe(`embedded exchange killed with SIGKILL under load and restarted (seed ${SEED})`, () => {
-  const random = new SeededRandom(SEED);
+  const random = new Prng(SEED);
   let dataDir: string;
   let env: Record<string, string>;
   let exchange: ExchangeProcess | null = null;

@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { exchangeConfigFromEnv } from './config';
 import { startExchange, type RunningExchange } from './server';
 import { ApiClient } from './testing/api-client';
-import { SeededRandom, seedFrom } from './testing/seeded-random';
+import { Prng, seedFrom } from '@sd/exchange/testing/prng';
 
 jest.setTimeout(180_000);
 
@@ -120,7 +120,7 @@ const BASES: Array<{ fields: Record<string, unknown>; corruptible: string[] }> =
 HOSTILE.funds = BAD_AMOUNTS;
 
 /** Fields a careless parser might trust: who the order is for, its fee, its state. */
-function noiseFields(random: SeededRandom, otherUserId: string): Record<string, unknown> {
+function noiseFields(random: Prng, otherUserId: string): Record<string, unknown> {
   const noise: Record<string, unknown> = { user_id: otherUserId, userId: otherUserId, fee: '0', fill_fees: '-100', status: 'done', id: '1', filled_size: '1', maker_fee_rate: '-1' };
   return Object.fromEntries(random.sample(Object.entries(noise), random.int(1, 4)));
 }
@@ -134,7 +134,7 @@ describe(`hostile input against the embedded exchange (seed ${SEED})`, () => {
   let otherOrder: { id: string; client_oid: string };
   let victimOrder: { id: string };
   let before: { victim: unknown; other: unknown; victimOpen: unknown; otherOpen: unknown; books: unknown[] };
-  const random = new SeededRandom(SEED);
+  const random = new Prng(SEED);
 
   async function raw(method: string, path: string, init: { body?: string | Buffer; headers?: Record<string, string>; token?: string | null } = {}): Promise<RawAnswer> {
     const token = init.token === undefined ? victim.token : init.token;

@@ -26,4 +26,23 @@ export class Prng {
   chance(probability: number): boolean {
     return this.next() < probability;
   }
+
+  /** `count` distinct items, in random order. */
+  sample<T>(items: readonly T[], count: number): T[] {
+    const copy = [...items];
+    for (let i = copy.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+    }
+    return copy.slice(0, count);
+  }
+}
+
+/** The seed from `name` in the environment (to replay a failure), or `fallback`. */
+export function seedFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined) return fallback;
+  const seed = Number(value);
+  if (!Number.isSafeInteger(seed)) throw new Error(`${name} must be an integer, not ${value}`);
+  return seed;
 }
