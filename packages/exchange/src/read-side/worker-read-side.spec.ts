@@ -6,6 +6,7 @@ import type { CommandOutcome } from '@sd/domain/exchange/event';
 import { CANDLE_GRANULARITIES, type CandleStore, type TradeStore } from '@sd/domain/exchange/market-data';
 import type { OrderHistoryStore } from '@sd/domain/exchange/order-history';
 import { openSqlDatabase } from '@sd/orm/sql-database';
+import { encodeOutcomes } from '../repository/mq/outcome-topic';
 import { exchangeSqlSchema } from '../repository/typeorm/exchange-sql-schema';
 import { TypeormCandleStore, TypeormTradeStore } from '../repository/typeorm/market-data.typeorm-repo';
 import { TypeormOrderHistoryStore } from '../repository/typeorm/order-history.typeorm-repo';
@@ -45,7 +46,7 @@ describe('WorkerReadSide', () => {
   beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'worker-read-side-'))));
   afterEach(async () => rm(dir, { recursive: true, force: true }));
 
-  it('projects the same orders, fills, trades and candles as the projectors in process', async () => {
+  it('projects the same orders, fills, trades and candles as the projectors in process, from outcomes or outcome messages', async () => {
     const batches = randomBatches(1_500, 250);
     const db = await openSqlDatabase({ kind: 'embedded' }, exchangeSqlSchema);
     try {
@@ -54,10 +55,11 @@ describe('WorkerReadSide', () => {
       const quotation = new QuotationProjector(catalog, local.candles, local.trades);
       const history = new HistoryProjector(catalog, local.orders);
       readSide = await WorkerReadSide.open(inMemory);
-      for (const batch of batches) {
+      for (const [index, batch] of batches.entries()) {
         await quotation.project(batch);
         await history.project(batch);
-        await readSide.project(batch);
+        if (index % 2 === 0) await readSide.project(batch);
+        else await readSide.projectMessages([encodeOutcomes(batch.slice(0, 100)), encodeOutcomes(batch.slice(100))]);
       }
       const expected = await everything(local);
       expect(expected.fills.length).toBeGreaterThan(100);
@@ -67,7 +69,7 @@ describe('WorkerReadSide', () => {
     } finally {
       await db.close();
     }
-  });
+  }, 30_000);
 
   it('answers an error thrown in the worker as an Error with its message', async () => {
     readSide = await WorkerReadSide.open(inMemory);

@@ -18,7 +18,7 @@ export class MessageQueueEngineOutput implements EngineOutput {
     await this.mq.publish(this.topic, [
       {
         key: 'engine',
-        value: Buffer.from(JSON.stringify(outcomes)),
+        value: encodeOutcomes(outcomes),
         headers: { first: String(outcomes[0]!.sequence), last: String(outcomes[outcomes.length - 1]!.sequence) },
       },
     ]);
@@ -52,6 +52,11 @@ export async function subscribeOutcomes(mq: MessageQueue, topic: string, consume
       await batch.commit();
     },
   });
+}
+
+/** One engine-output message: JSON, exact because every amount is an integer in minor units. */
+export function encodeOutcomes(outcomes: readonly CommandOutcome[]): Buffer {
+  return Buffer.from(JSON.stringify(outcomes));
 }
 
 /** The outcomes of engine-output messages, in order. */
