@@ -41,7 +41,7 @@ describe('exchange migrations', () => {
   it('create the same tables and indexes the entities describe, once', async () => {
     const { dataSource } = await open();
     await (await open()).dataSource.query('SELECT 1'); // a second open runs no migration again
-    expect(await dataSource.query('SELECT name FROM migrations')).toEqual([{ name: 'CreateMarketDataTables1764000000000' }]);
+    expect(await dataSource.query('SELECT name FROM exchange_migrations')).toEqual([{ name: 'CreateMarketDataTables1764000000000' }]);
     // typeorm compares the live schema with the entities: an empty diff means they agree.
     const diff = await dataSource.driver.createSchemaBuilder().log();
     expect(diff.upQueries.map((query) => query.query)).toEqual([]);
