@@ -10,7 +10,8 @@ import { ApiClient } from './testing/api-client';
 
 jest.setTimeout(30_000);
 
-describe('exchange app, embedded default, through HTTP and WebSocket', () => {
+// The embedded default keeps its read side in a worker thread; READ_SIDE=inline runs it on the request thread.
+describe.each(['worker', 'inline'])('exchange app, embedded, read side %s, through HTTP and WebSocket', (readSide) => {
   let dataDir: string;
   let config: ExchangeConfig;
   let exchange: RunningExchange;
@@ -19,7 +20,7 @@ describe('exchange app, embedded default, through HTTP and WebSocket', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-'));
-    config = exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', TRACING: 'memory' });
+    config = exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', TRACING: 'memory', READ_SIDE: readSide });
     exchange = await startExchange(config);
     alice = new ApiClient(exchange.url);
     bob = new ApiClient(exchange.url);

@@ -1,14 +1,14 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { CommandOutcome } from '@sd/domain/exchange/event';
 import { exclusive } from '@sd/orm/embedded-lock';
 import { openSqlDatabase } from '@sd/orm/sql-database';
+import { decodeOutcomes } from '../repository/mq/outcome-topic';
 import { exchangeSqlSchema } from '../repository/typeorm/exchange-sql-schema';
 import { TypeormCandleStore, TypeormTradeStore } from '../repository/typeorm/market-data.typeorm-repo';
 import { TypeormOrderHistoryStore } from '../repository/typeorm/order-history.typeorm-repo';
 import { ProductCatalog } from '../usecase/catalog/product-catalog';
 import { HistoryProjector } from '../usecase/history/history-projector';
 import { QuotationProjector } from '../usecase/quotation/quotation-projector';
-import type { CommandOutcome } from '@sd/domain/exchange/event';
-import { decodeOutcomes } from '../repository/mq/outcome-topic';
 import type { PersistFailed, ReadSideApi, ReadSideWorkerData } from './read-side-protocol';
 import { notify, serveRpc } from './worker-rpc';
 
