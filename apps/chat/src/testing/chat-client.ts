@@ -1,5 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { testAuthKeys, testAuthSettings } from '@sd/auth/testing/test-auth-config';
 import { WebSocket } from 'ws';
 import type { ChatConfig } from '../config';
 
@@ -14,11 +15,8 @@ export function testConfig(overrides: Partial<Omit<ChatConfig, 'chat'>> & { chat
     mq: { kind: 'memory' },
     cache: { kind: 'memory' },
     rateLimiter: { kind: 'memory' },
-    keys: { kind: 'configured', tokenSigningKey: randomBytes(32), apiKeyEncryptionKey: randomBytes(32) },
-    auth: {
-      scrypt: { cost: 2 ** 10, blockSize: 8, parallelization: 1 },
-      rateLimits: { perIp: { limit: 10_000, windowMs: 60_000 }, credentialsPerIp: { limit: 10_000, windowMs: 60_000 }, perUser: { limit: 10_000, windowMs: 60_000 } },
-    },
+    keys: testAuthKeys(),
+    auth: testAuthSettings(),
     ...rest,
     chat: { channels: ['general', 'random'], topic: 'chat.events', instanceId: randomUUID(), maxTextLength: 200, framesPerUser: { limit: 1_000, windowMs: 10_000 }, presenceIntervalMs: 5_000, ...chat },
   };

@@ -1,6 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Application } from 'express';
 import request from 'supertest';
+import { testAuthKeys, testAuthSettings } from '@sd/auth/testing/test-auth-config';
 import type { UrlShortenerConfig } from '../config';
 
 /** A config for tests: embedded SQL, memory cache, fresh keys, cheap scrypt, generous limits. */
@@ -12,11 +13,8 @@ export function testConfig(overrides: Partial<Omit<UrlShortenerConfig, 'links'>>
     sql: { kind: 'embedded' },
     cache: { kind: 'memory' },
     rateLimiter: { kind: 'memory' },
-    keys: { kind: 'configured', tokenSigningKey: randomBytes(32), apiKeyEncryptionKey: randomBytes(32) },
-    auth: {
-      scrypt: { cost: 2 ** 10, blockSize: 8, parallelization: 1 },
-      rateLimits: { perIp: { limit: 10_000, windowMs: 60_000 }, credentialsPerIp: { limit: 10_000, windowMs: 60_000 }, perUser: { limit: 10_000, windowMs: 60_000 } },
-    },
+    keys: testAuthKeys(),
+    auth: testAuthSettings(),
     ...rest,
     links: {
       redirectStatus: 302,

@@ -1,6 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Application } from 'express';
 import request from 'supertest';
+import { testAuthKeys, testAuthSettings } from '@sd/auth/testing/test-auth-config';
 import { signedHeaders, type ApiCredentials } from '@sd/auth/testing/coinbase-client';
 import type { UserConfig } from '../config';
 
@@ -13,17 +14,9 @@ export function testConfig(overrides: Partial<Omit<UserConfig, 'auth'>> & { auth
     sql: { kind: 'embedded' },
     cache: { kind: 'memory' },
     rateLimiter: { kind: 'memory' },
-    keys: { kind: 'configured', tokenSigningKey: randomBytes(32), apiKeyEncryptionKey: randomBytes(32) },
+    keys: testAuthKeys(),
     ...rest,
-    auth: {
-      scrypt: { cost: 2 ** 10, blockSize: 8, parallelization: 1 },
-      rateLimits: {
-        perIp: { limit: 10_000, windowMs: 60_000 },
-        credentialsPerIp: { limit: 10_000, windowMs: 60_000 },
-        perUser: { limit: 10_000, windowMs: 60_000 },
-      },
-      ...auth,
-    },
+    auth: testAuthSettings(auth),
   };
 }
 

@@ -11,6 +11,7 @@ import { authSettings, type AuthSettings } from '../usecase/auth-settings';
 import { CredentialAuthenticator } from '../usecase/authenticator.usecase';
 import { PasswordHasher } from '../usecase/password-hasher';
 import { SecretBox } from '../usecase/secret-box';
+import { TEST_SCRYPT } from './test-auth-config';
 
 /** A controllable clock for tests, in epoch ms. */
 export class TestClock {
@@ -39,7 +40,7 @@ export interface AuthFixture {
 export async function createAuthFixture(overrides: Partial<Omit<AuthSettings, 'tokenSigningKey' | 'apiKeyEncryptionKey'>> = {}): Promise<AuthFixture> {
   const settings = authSettings(
     { tokenSigningKey: randomBytes(32), apiKeyEncryptionKey: randomBytes(32) },
-    { scrypt: { cost: 2 ** 10, blockSize: 8, parallelization: 1 }, ...overrides },
+    { scrypt: TEST_SCRYPT, ...overrides },
   );
   const clock = new TestClock();
   const db = await openSqlDatabase({ kind: 'embedded' }, authSqlSchema);

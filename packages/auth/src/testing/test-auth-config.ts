@@ -1,0 +1,17 @@
+import { randomBytes } from 'node:crypto';
+import type { AuthKeysConfig } from '../auth-keys';
+import type { AuthSettings } from '../usecase/auth-settings';
+
+/** Cheap scrypt, so a suite that signs up many users stays fast; never for production. */
+export const TEST_SCRYPT: AuthSettings['scrypt'] = { cost: 2 ** 10, blockSize: 8, parallelization: 1 };
+
+/** Fresh random keys per test app, configured rather than generated. */
+export function testAuthKeys(): AuthKeysConfig {
+  return { kind: 'configured', tokenSigningKey: randomBytes(32), apiKeyEncryptionKey: randomBytes(32) };
+}
+
+/** The auth part of an app's test config: cheap scrypt, limits no test reaches unless it sets its own. */
+export function testAuthSettings(overrides: Partial<Omit<AuthSettings, 'tokenSigningKey' | 'apiKeyEncryptionKey'>> = {}): Partial<Omit<AuthSettings, 'tokenSigningKey' | 'apiKeyEncryptionKey'>> {
+  const generous = { limit: 10_000, windowMs: 60_000 };
+  return { scrypt: TEST_SCRYPT, rateLimits: { perIp: generous, credentialsPerIp: generous, perUser: generous }, ...overrides };
+}
