@@ -103,8 +103,10 @@ describe('parseBenchArgs', () => {
       transport: 'raw',
       productId: 'BTC-USDT',
       mid: '30000',
+      baseline: false,
     });
     expect(parseBenchArgs(['--rate', '2000', '--warmup', '0', '--transport', 'http'])).toMatchObject({ rate: 2000, warmupMs: 0, transport: 'http' });
+    expect(parseBenchArgs(['--baseline']).baseline).toBe(true);
     expect(() => parseBenchArgs(['--users', 'many'])).toThrow('--users must be a positive integer');
   });
 });

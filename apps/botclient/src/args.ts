@@ -303,11 +303,14 @@ export interface BenchOptions {
   transport: TransportKind;
   productId: string;
   mid: string;
+  /** The same load against a bare node:http JSON server instead of the exchange: the machine's ceiling. */
+  baseline: boolean;
 }
 
 export const BENCH_USAGE = `usage: pnpm bench:api [-- --flags]
   --rate 15000 (orders/s, open loop)  --duration 20s  --warmup 5s  --users 10
-  --connections 64  --pipelining 1  --transport raw|undici|http  --product BTC-USDT  --mid 30000`;
+  --connections 64  --pipelining 1  --transport raw|undici|http  --product BTC-USDT  --mid 30000
+  --baseline (a bare node:http JSON server instead of the exchange: what the machine allows)`;
 
 /** bench:api's flags: the load test's, with the number of users to set up instead of a users file. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
@@ -321,9 +324,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     transport: { type: 'string' },
     product: { type: 'string' },
     mid: { type: 'string' },
+    baseline: { type: 'boolean' },
   });
   const transport = transportKind(v.transport);
   return {
+    baseline: v.baseline === true,
     rate: positiveInt('rate', v.rate, 15_000),
     durationMs: parseDuration('duration', v.duration ?? '20s'),
     warmupMs: parseDuration('warmup', v.warmup ?? '5s', { allowZero: true }),

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { BENCH_USAGE, parseBenchArgs, UsageError } from '../args';
 import { ExchangeClient } from '../client';
 import { DEFAULT_MIX } from '../load/order-mix';
@@ -25,22 +26,23 @@ async function main(): Promise<void> {
   // A few users carry the whole rate (each sign-up and log-in costs a memory-hard hash and is
   // rate-limited per IP), so the per-user order limit is raised to twice each user's share.
   const perUserLimit = String(Math.ceil((2 * options.rate) / options.users));
-  note(`starting the exchange (${EXCHANGE_MAIN}) on ${origin}, data in ${dataDir}, ORDERS_PER_SECOND_PER_USER=${perUserLimit}`);
-  const exchange = spawnExchange({ port, dataDir, ordersPerSecondPerUser: perUserLimit });
+  const exchange = options.baseline ? spawnBaseline(port) : spawnExchange({ port, dataDir, ordersPerSecondPerUser: perUserLimit });
+  note(
+    options.baseline
+      ? `baseline: a bare node:http JSON server (${BASELINE_SERVER}) on ${origin}, no exchange behind it`
+      : `starting the exchange (${EXCHANGE_MAIN}) on ${origin}, data in ${dataDir}, ORDERS_PER_SECOND_PER_USER=${perUserLimit}`,
+  );
   const client = new ExchangeClient(origin);
   try {
     await waitForHealth(origin, exchange);
     const product = await findProduct(client, options.productId);
     const market = marketSpec(product, options.mid, DEFAULT_MIX.spreadSteps);
     const fund = { [product.quote_currency]: '1000000', [product.base_currency]: '1000' };
-    const setupStart = Date.now();
-    const identity = freshIdentity();
-    const users = await setUpUsers(client, { count: options.users, ...identity, apiKeys: false, fund, concurrency: 4 });
-    note(`${users.length} users signed up, logged in and funded with ${JSON.stringify(fund)} in ${((Date.now() - setupStart) / 1000).toFixed(1)} s`);
+    const tokens = options.baseline ? Array.from({ length: options.users }, () => 'baseline') : await signUpUsers(client, options.users, fund, note);
 
     const base = {
       origin,
-      tokens: users.map((user) => user.access_token),
+      tokens,
       market,
       mode: { kind: 'open', rate: options.rate } as const,
       connections: options.connections,
@@ -62,6 +64,19 @@ async function main(): Promise<void> {
     await stop(exchange);
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+async function signUpUsers(client: ExchangeClient, count: number, fund: Record<string, string>, note: (line: string) => void): Promise<string[]> {
+  const setupStart = Date.now();
+  const users = await setUpUsers(client, { count, ...freshIdentity(), apiKeys: false, fund, concurrency: 4 });
+  note(`${users.length} users signed up, logged in and funded with ${JSON.stringify(fund)} in ${((Date.now() - setupStart) / 1000).toFixed(1)} s`);
+  return users.map((user) => user.access_token);
+}
+
+const BASELINE_SERVER = resolve(__dirname, 'baseline-server.js');
+
+function spawnBaseline(port: number): ChildProcess {
+  return spawn(process.execPath, [BASELINE_SERVER], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 main().catch((error: unknown) => {
