@@ -1,12 +1,4 @@
-import {
-  Kafka,
-  logLevel,
-  Partitioners,
-  type Consumer,
-  type KafkaMessage,
-  type LogEntry,
-  type Producer,
-} from 'kafkajs';
+import { Partitioners, type Consumer, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from '@sd/domain/logger';
 import type {
   IncomingMessage,
@@ -15,6 +7,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '@sd/domain/mq';
+import { kafkaClient } from './kafka-client';
 
 export interface KafkaMqConfig {
   brokers: readonly string[];
@@ -39,12 +32,7 @@ export class KafkaMessageQueue implements MessageQueue {
   private readonly consumers = new Set<Consumer>();
 
   constructor(private readonly config: KafkaMqConfig) {
-    this.kafka = new Kafka({
-      clientId: config.clientId,
-      brokers: [...config.brokers],
-      logLevel: logLevel.WARN,
-      logCreator: () => (entry) => this.log(entry),
-    });
+    this.kafka = kafkaClient(config);
   }
 
   async ensureTopic(topic: string, options?: { partitions?: number }): Promise<void> {
@@ -143,14 +131,6 @@ export class KafkaMessageQueue implements MessageQueue {
       return producer;
     })();
     return this.producer;
-  }
-
-  private log({ level, log }: LogEntry): void {
-    const logger = this.config.logger;
-    if (!logger) return;
-    const { message, ...fields } = log;
-    if (level === logLevel.ERROR) logger.error({ kafka: fields }, message);
-    else logger.warn({ kafka: fields }, message);
   }
 }
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Admin, type LogEntry, type Message, type Producer, type Transaction } from 'kafkajs';
+import type { Admin, Kafka, Message, Producer, Transaction } from 'kafkajs';
 import type { CommandJournal } from '@sd/domain/exchange/command-journal';
 import type { CommandLogFollower, FollowOptions } from '@sd/domain/exchange/command-log-follower';
 import type { SequencedCommand } from '@sd/domain/exchange/command';
 import type { Logger } from '@sd/domain/logger';
+import { kafkaClient } from '@sd/mq/kafka/kafka-client';
 import { BinaryReader, BinaryWriter } from '../../usecase/codec/binary-buffer';
 import { decodeCommand, encodeCommand } from '../../usecase/codec/command-codec';
 
@@ -88,12 +89,7 @@ export class KafkaCommandJournal implements CommandJournal, CommandLogFollower {
     this.topic = config.topic;
     this.mode = config.mode ?? 'write';
     this.maxMessageBytes = config.maxMessageBytes ?? 512 << 10;
-    this.kafka = new Kafka({
-      clientId: config.clientId,
-      brokers: [...config.brokers],
-      logLevel: logLevel.WARN,
-      logCreator: () => (entry) => this.log(entry),
-    });
+    this.kafka = kafkaClient(config);
   }
 
   async open(): Promise<number> {
@@ -400,13 +396,5 @@ export class KafkaCommandJournal implements CommandJournal, CommandLogFollower {
       throw error;
     });
     return this.adminClient;
-  }
-
-  private log({ level, log }: LogEntry): void {
-    const logger = this.config.logger;
-    if (!logger) return;
-    const { message, ...fields } = log;
-    if (level === logLevel.ERROR) logger.error({ kafka: fields }, message);
-    else logger.warn({ kafka: fields }, message);
   }
 }
