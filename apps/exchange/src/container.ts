@@ -52,8 +52,7 @@ import { createTracing } from '@sd/tracing/tracing';
 import { Metrics } from '@sd/metrics/metrics';
 import { openMongoDatabase } from '@sd/mongo/mongo-database';
 import { mqModule } from '@sd/mq/mq.module';
-import { exclusive } from '@sd/orm/embedded-lock';
-import { openSqlDatabase } from '@sd/orm/sql-database';
+import { openSqlDatabase, persistPeriodically } from '@sd/orm/sql-database';
 import { rateLimitCheck } from '@sd/ratelimit/rate-limit.middleware';
 import { rateLimitModule } from '@sd/ratelimit/ratelimit.module';
 import type { ExchangeConfig } from './config';
@@ -310,14 +309,9 @@ async function openReadSide(
   } else {
     container.load(exchangeSqlRepositoryModule(historyDb.dataSource));
   }
-  if (historyDb.kind === 'embedded') {
-    // What a crash loses here the engine republishes from the journal at start.
-    // Under the stores' lock: an export between two statements of a projector's transaction
-    // would copy half of it.
-    const persist = (): Promise<void> => exclusive(historyDb.dataSource, () => historyDb.persist());
-    const timer = setInterval(() => void persist().catch((error: unknown) => logger.error({ err: error }, 'history persist failed')), PERSIST_EVERY_MS);
-    closers.push(async () => clearInterval(timer));
-  }
+  // What a crash loses here the engine republishes from the journal at start.
+  const stopPersisting = persistPeriodically(historyDb, PERSIST_EVERY_MS, (error) => logger.error({ err: error }, 'history persist failed'));
+  closers.push(async () => stopPersisting());
   return async (outcomes) => {
     await container.get(QuotationProjector).project(outcomes);
     await container.get(HistoryProjector).project(outcomes);

@@ -2,6 +2,7 @@ import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import type { SqljsDriver } from 'typeorm/driver/sqljs/SqljsDriver';
+import { exclusive } from './embedded-lock';
 
 /**
  * Where SQL data lives. `embedded` is SQLite compiled to WebAssembly (sql.js): no server and
@@ -64,13 +65,31 @@ export async function openSqlDatabase(config: SqlConfig, schema: SqlSchema): Pro
         dataSource,
         kind: 'embedded',
         persist,
-        close: async () => {
-          await persist();
-          await dataSource.destroy();
-        },
+        // After the stores' pending work (they run under the same lock), never beside a timed persist.
+        close: () =>
+          exclusive(dataSource, async () => {
+            await persist();
+            await dataSource.destroy();
+          }),
       };
     }
   }
+}
+
+/**
+ * Writes an embedded database to its file every `everyMs`, never two writes at once, each
+ * under the stores' lock: an export between two statements of a transaction would copy half
+ * of it. A no-op for PostgreSQL. Answers the function that stops it.
+ */
+export function persistPeriodically(db: SqlDatabase, everyMs: number, onError: (error: unknown) => void): () => void {
+  if (db.kind !== 'embedded') return () => undefined;
+  let persisting: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    persisting ??= exclusive(db.dataSource, () => db.persist())
+      .catch(onError)
+      .finally(() => (persisting = undefined));
+  }, everyMs);
+  return () => clearInterval(timer);
 }
 
 async function readIfExists(file: string): Promise<Uint8Array | undefined> {

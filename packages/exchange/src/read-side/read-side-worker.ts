@@ -1,7 +1,6 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
-import { exclusive } from '@sd/orm/embedded-lock';
-import { openSqlDatabase } from '@sd/orm/sql-database';
+import { openSqlDatabase, persistPeriodically } from '@sd/orm/sql-database';
 import { decodeOutcomes } from '../repository/mq/outcome-topic';
 import { exchangeSqlSchema } from '../repository/typeorm/exchange-sql-schema';
 import { TypeormCandleStore, TypeormTradeStore } from '../repository/typeorm/market-data.typeorm-repo';
@@ -28,18 +27,10 @@ async function openReadSide({ sql, persistEveryMs, currencies, products }: ReadS
   const quotation = new QuotationProjector(catalog, candles, trades);
   const history = new HistoryProjector(catalog, orders);
 
-  // Under the stores' lock: an export between two statements of a commit would write half
-  // of it, and two overlapping writes would share the temp file.
-  const persist = (): Promise<void> => exclusive(db.dataSource, () => db.persist());
-  let persisting: Promise<void> | undefined;
-  const timer =
-    persistEveryMs > 0 && db.kind === 'embedded'
-      ? setInterval(() => {
-          persisting ??= persist()
-            .catch((error: unknown) => notify<PersistFailed>(port, { type: 'persist-failed', message: error instanceof Error ? error.message : String(error) }))
-            .finally(() => (persisting = undefined));
-        }, persistEveryMs)
-      : undefined;
+  const stopPersisting =
+    persistEveryMs > 0
+      ? persistPeriodically(db, persistEveryMs, (error) => notify<PersistFailed>(port, { type: 'persist-failed', message: error instanceof Error ? error.message : String(error) }))
+      : () => undefined;
 
   const project = async (outcomes: readonly CommandOutcome[]): Promise<void> => {
     await quotation.project(outcomes);
@@ -62,8 +53,8 @@ async function openReadSide({ sql, persistEveryMs, currencies, products }: ReadS
     project,
     projectMessages: (values) => project(decodeOutcomes(values)),
     close: async () => {
-      clearInterval(timer);
-      await exclusive(db.dataSource, () => db.close());
+      stopPersisting();
+      await db.close();
     },
   };
 }
