@@ -1,15 +1,23 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { BENCH_USAGE, parseBenchArgs, UsageError } from '../args';
 import { ExchangeClient } from '../client';
 import { DEFAULT_MIX } from '../load/order-mix';
 import { runLoad } from '../load/load-test';
 import { formatTable, summaryLine } from '../load/report';
-import { findProduct, marketSpec } from '../market';
-import { freshIdentity, setUpUsers } from '../setup';
-import { EXCHANGE_MAIN, freePort, spawnExchange, stop, waitForHealth } from './exchange-process';
+import {
+  BASELINE_SERVER,
+  benchMarket,
+  EXCHANGE_MAIN,
+  freePort,
+  perUserOrderLimit,
+  signUpBenchUsers,
+  spawnBaseline,
+  spawnExchange,
+  stop,
+  waitForHealth,
+} from './exchange-process';
 
 /**
  * pnpm bench:api: the exchange app in its own process (embedded default, fresh data dir, on a
@@ -23,9 +31,7 @@ async function main(): Promise<void> {
   const origin = `http://127.0.0.1:${port}`;
   const note = (line: string): void => void process.stderr.write(`${line}\n`);
 
-  // A few users carry the whole rate (each sign-up and log-in costs a memory-hard hash and is
-  // rate-limited per IP), so the per-user order limit is raised to twice each user's share.
-  const perUserLimit = String(Math.ceil((2 * options.rate) / options.users));
+  const perUserLimit = perUserOrderLimit(options.rate, options.users);
   const exchange = options.baseline ? spawnBaseline(port) : spawnExchange({ port, dataDir, ordersPerSecondPerUser: perUserLimit });
   note(
     options.baseline
@@ -35,10 +41,10 @@ async function main(): Promise<void> {
   const client = new ExchangeClient(origin);
   try {
     await waitForHealth(origin, exchange);
-    const product = await findProduct(client, options.productId);
-    const market = marketSpec(product, options.mid, DEFAULT_MIX.spreadSteps);
-    const fund = { [product.quote_currency]: '1000000', [product.base_currency]: '1000' };
-    const tokens = options.baseline ? Array.from({ length: options.users }, () => 'baseline') : await signUpUsers(client, options.users, fund, note);
+    const { market, fund } = await benchMarket(client, options.productId, options.mid);
+    const setupStart = Date.now();
+    const tokens = options.baseline ? Array.from({ length: options.users }, () => 'baseline') : await signUpBenchUsers(client, options.users, fund);
+    if (!options.baseline) note(`${tokens.length} users signed up, logged in and funded with ${JSON.stringify(fund)} in ${((Date.now() - setupStart) / 1000).toFixed(1)} s`);
 
     const base = {
       origin,
@@ -64,19 +70,6 @@ async function main(): Promise<void> {
     await stop(exchange);
     await rm(dataDir, { recursive: true, force: true });
   }
-}
-
-async function signUpUsers(client: ExchangeClient, count: number, fund: Record<string, string>, note: (line: string) => void): Promise<string[]> {
-  const setupStart = Date.now();
-  const users = await setUpUsers(client, { count, ...freshIdentity(), apiKeys: false, fund, concurrency: 4 });
-  note(`${users.length} users signed up, logged in and funded with ${JSON.stringify(fund)} in ${((Date.now() - setupStart) / 1000).toFixed(1)} s`);
-  return users.map((user) => user.access_token);
-}
-
-const BASELINE_SERVER = resolve(__dirname, 'baseline-server.js');
-
-function spawnBaseline(port: number): ChildProcess {
-  return spawn(process.execPath, [BASELINE_SERVER], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 main().catch((error: unknown) => {

@@ -3,9 +3,24 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ExchangeClient } from '../client';
+import { DEFAULT_MIX, type MarketSpec } from '../load/order-mix';
+import { findProduct, marketSpec } from '../market';
+import { freshIdentity, setUpUsers } from '../setup';
 
 /** The built exchange app, spawned by bench:api and soak. */
 export const EXCHANGE_MAIN = resolve(__dirname, '../../../exchange/dist/main.js');
+
+/** `pnpm bench:api -- --baseline`: a bare node:http JSON server in place of the exchange. */
+export const BASELINE_SERVER = resolve(__dirname, 'baseline-server.js');
+
+/**
+ * A few users carry the whole rate (each sign-up and log-in costs a memory-hard hash and is
+ * rate-limited per IP), so the per-user order limit is twice each user's share.
+ */
+export function perUserOrderLimit(rate: number, users: number): string {
+  return String(Math.ceil((2 * rate) / users));
+}
 
 export interface ExchangeProcessOptions {
   port: number;
@@ -67,4 +82,23 @@ export async function stop(exchange: ChildProcess): Promise<void> {
   const timer = setTimeout(() => exchange.kill('SIGKILL'), 15_000);
   await exited;
   clearTimeout(timer);
+}
+
+export function spawnBaseline(port: number): ChildProcess {
+  return spawn(process.execPath, [BASELINE_SERVER], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+/** The load's product around `mid`, and what each bench user is funded with to trade it. */
+export async function benchMarket(client: ExchangeClient, productId: string, mid: string): Promise<{ market: MarketSpec; fund: Record<string, string> }> {
+  const product = await findProduct(client, productId);
+  return {
+    market: marketSpec(product, mid, DEFAULT_MIX.spreadSteps),
+    fund: { [product.quote_currency]: '1000000', [product.base_currency]: '1000' },
+  };
+}
+
+/** Signs up, logs in and funds `count` fresh users; answers their access tokens. */
+export async function signUpBenchUsers(client: ExchangeClient, count: number, fund: Record<string, string>): Promise<string[]> {
+  const users = await setUpUsers(client, { count, ...freshIdentity(), apiKeys: false, fund, concurrency: 4 });
+  return users.map((user) => user.access_token);
 }

@@ -7,9 +7,7 @@ import { ExchangeClient } from '../client';
 import { runLoad } from '../load/load-test';
 import { DEFAULT_MIX } from '../load/order-mix';
 import { summaryLine } from '../load/report';
-import { findProduct, marketSpec } from '../market';
-import { freshIdentity, setUpUsers } from '../setup';
-import { EXCHANGE_MAIN, freePort, spawnExchange, stop, waitForHealth } from './exchange-process';
+import { benchMarket, EXCHANGE_MAIN, freePort, perUserOrderLimit, signUpBenchUsers, spawnExchange, stop, waitForHealth } from './exchange-process';
 import { formatWindows, rssMbFromStatus, summarizeSoak, WindowCounter, type WindowRow } from './soak-stats';
 
 /**
@@ -28,17 +26,15 @@ async function main(): Promise<void> {
   const origin = `http://127.0.0.1:${port}`;
   const note = (line: string): void => void process.stderr.write(`${line}\n`);
 
-  const perUserLimit = String(Math.ceil((2 * options.rate) / options.users));
+  const perUserLimit = perUserOrderLimit(options.rate, options.users);
   note(`starting the exchange (${EXCHANGE_MAIN}) on ${origin}, data in ${dataDir}, ORDERS_PER_SECOND_PER_USER=${perUserLimit}`);
   const exchange = spawnExchange({ port, dataDir, ordersPerSecondPerUser: perUserLimit, nodeArgs: ['-r', join(__dirname, 'soak-probe.js')], ipc: true });
   const client = new ExchangeClient(origin);
   try {
     await waitForHealth(origin, exchange);
-    const product = await findProduct(client, options.productId);
-    const market = marketSpec(product, options.mid, DEFAULT_MIX.spreadSteps);
-    const fund = { [product.quote_currency]: '1000000', [product.base_currency]: '1000' };
-    const users = await setUpUsers(client, { count: options.users, ...freshIdentity(), apiKeys: false, fund, concurrency: 4 });
-    note(`${users.length} users set up; soak: ${options.durationMs / 1000} s at ${options.rate} orders/s, windows of ${options.windowMs / 1000} s`);
+    const { market, fund } = await benchMarket(client, options.productId, options.mid);
+    const tokens = await signUpBenchUsers(client, options.users, fund);
+    note(`${tokens.length} users set up; soak: ${options.durationMs / 1000} s at ${options.rate} orders/s, windows of ${options.windowMs / 1000} s`);
 
     const counter = new WindowCounter();
     const rows: WindowRow[] = [];
@@ -67,7 +63,7 @@ async function main(): Promise<void> {
     try {
       result = await runLoad({
         origin,
-        tokens: users.map((user) => user.access_token),
+        tokens,
         market,
         mix: { ...DEFAULT_MIX, seed: 1 },
         mode: { kind: 'open', rate: options.rate },
