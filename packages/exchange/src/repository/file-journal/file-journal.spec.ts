@@ -1,24 +1,14 @@
 import { mkdtemp, readdir, rm, stat, truncate, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExchangeCommand, SequencedCommand } from '@sd/domain/exchange/command';
+import type { SequencedCommand } from '@sd/domain/exchange/command';
+import { everyCommandKind } from '../../testing/journal-contract';
 import { MemoryJournal } from '../memory/memory-journal';
 import { FileJournal } from './file-journal';
 
-const commands: ExchangeCommand[] = [
-  { type: 'place', userId: 'alice', productId: 'BTC-USDT', side: 'sell', orderType: 'limit', price: 2_000_000, size: 5, funds: 0, timeInForce: 'GTC', postOnly: true, stp: 'co', clientOid: 'ü-oid' },
-  { type: 'place', userId: 'bob', productId: 'BTC-USDT', side: 'buy', orderType: 'market', price: 0, size: 0, funds: 123_456_789, timeInForce: 'IOC', postOnly: false, stp: 'cb', clientOid: null },
-  { type: 'cancel', userId: 'alice', orderId: 9_007_199_254_740_991 },
-  { type: 'cancel_client_oid', userId: 'alice', clientOid: 'x' },
-  { type: 'cancel_all', userId: 'bob', productId: null },
-  { type: 'cancel_all', userId: 'bob', productId: 'ETH-BTC' },
-  { type: 'deposit', userId: 'carol', currency: 'USDT', amount: 1 },
-  { type: 'withdraw', userId: 'carol', currency: 'USDT', amount: 2 ** 52 },
-  { type: 'transfer', fromUserId: 'carol', toUserId: 'dave', currency: 'BTC', amount: 77 },
-];
 
 function entries(first: number, count: number): SequencedCommand[] {
-  return Array.from({ length: count }, (_, i) => ({ sequence: first + i, timestamp: 1_700_000_000_000 + first + i, command: commands[(first + i) % commands.length]! }));
+  return Array.from({ length: count }, (_, i) => ({ sequence: first + i, timestamp: 1_700_000_000_000 + first + i, command: everyCommandKind[(first + i) % everyCommandKind.length]! }));
 }
 
 async function readAll(journal: FileJournal | MemoryJournal, from = 1): Promise<SequencedCommand[]> {
