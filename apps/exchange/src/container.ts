@@ -109,6 +109,8 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   const { topics } = config;
   for (const topic of [topics.outcomes, topics.requests, topics.replies]) await mq.ensureTopic(topic, { partitions: 1 });
   const readSide = await openReadSide(container, config, catalog, logger);
+  // One consumer group: every process that writes the read side shares its progress.
+  const readSideGroup = `${topics.outcomes}.read-side`;
   const quotation = container.get(QuotationQueries);
   const history = container.get(HistoryQueries);
 
@@ -169,7 +171,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   }
 
   if (!roles.has('api')) {
-    if (roles.has('history')) closers.push(...(await consumeOutcomes(mq, topics.outcomes, `${topics.outcomes}.read-side`, readSide, logger)));
+    if (roles.has('history')) closers.push(await consumeOutcomes(mq, topics.outcomes, readSideGroup, readSide, logger));
     // Engine and history processes serve only their health and metrics.
     container.bind<Record<string, WebSocketServer>>(WebSockets).toConstantValue({});
     container.bind<Application>(HttpApp).toConstantValue(
@@ -219,7 +221,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   closers.push(async () => push.close());
   if (host === null) {
     pushTo.server = push;
-    if (roles.has('history')) closers.push(...(await consumeOutcomes(mq, topics.outcomes, `${topics.outcomes}.read-side`, readSide, logger)));
+    if (roles.has('history')) closers.push(await consumeOutcomes(mq, topics.outcomes, readSideGroup, readSide, logger));
   } else {
     // With the leader here, push follows the read side so a pushed candle is already stored.
     const withReadSide = roles.has('history');
@@ -227,7 +229,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
       if (withReadSide) await readSide(outcomes, messages);
       await push.publish(outcomes);
     };
-    closers.push(...(await consumeOutcomes(mq, topics.outcomes, withReadSide ? `${topics.outcomes}.read-side` : `${topics.outcomes}.push.${randomUUID()}`, handle, logger)));
+    closers.push(await consumeOutcomes(mq, topics.outcomes, withReadSide ? readSideGroup : `${topics.outcomes}.push.${randomUUID()}`, handle, logger));
   }
   container.bind<Record<string, WebSocketServer>>(WebSockets).toConstantValue({ '/ws': wss });
 
@@ -347,13 +349,13 @@ async function consumeOutcomes(
   groupId: string,
   handle: OutcomeHandler,
   logger: Logger,
-): Promise<Array<() => Promise<void>>> {
+): Promise<() => Promise<void>> {
   const subscription: Subscription = await subscribeOutcomes(mq, topic, {
     groupId,
     handle,
     onError: (error) => logger.error({ err: error, groupId }, 'outcome consumer failed; the batch will be delivered again'),
   });
-  return [() => subscription.close()];
+  return () => subscription.close();
 }
 
 /** The 60 s candle of every product that traded in a batch, as stored by the quotation projector. */
