@@ -35,11 +35,10 @@ import { TypeormOrderHistoryStore } from '@sd/exchange/repository/typeorm/order-
 import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '@sd/exchange/usecase/catalog/default-products';
 import { ProductCatalog } from '@sd/exchange/usecase/catalog/product-catalog';
 import { EventFormatter } from '@sd/exchange/usecase/engine/event-format';
-import { HistoryProjector } from '@sd/exchange/usecase/history/history-projector';
 import { HistoryQueries } from '@sd/exchange/usecase/history/history-queries';
 import { RequestParser } from '@sd/exchange/usecase/order/request-parser';
-import { QuotationProjector } from '@sd/exchange/usecase/quotation/quotation-projector';
 import { QuotationQueries } from '@sd/exchange/usecase/quotation/quotation-queries';
+import { ReadSideProjector } from '@sd/exchange/usecase/read-side/read-side-projector';
 import { EngineHost } from '@sd/exchange/usecase/sequencer/engine-host';
 import { ExchangeGateway } from '@sd/exchange/usecase/sequencer/exchange-gateway';
 import { localEngineReader, type EngineReader } from '@sd/exchange/usecase/trading/engine-reader';
@@ -314,10 +313,8 @@ async function openReadSide(
   // What a crash loses here the engine republishes from the journal at start.
   const stopPersisting = persistPeriodically(historyDb, PERSIST_EVERY_MS, (error) => logger.error({ err: error }, 'history persist failed'));
   closers.push(async () => stopPersisting());
-  return async (outcomes) => {
-    await container.get(QuotationProjector).project(outcomes);
-    await container.get(HistoryProjector).project(outcomes);
-  };
+  const projector = container.get(ReadSideProjector);
+  return (outcomes) => projector.project(outcomes);
 }
 
 /** `/api/health` (with the engine sequence this process has applied) and `/metrics`. */

@@ -12,6 +12,7 @@ import { HistoryProjector } from './usecase/history/history-projector';
 import { HistoryQueries } from './usecase/history/history-queries';
 import { QuotationProjector } from './usecase/quotation/quotation-projector';
 import { QuotationQueries } from './usecase/quotation/quotation-queries';
+import { ReadSideProjector } from './usecase/read-side/read-side-projector';
 
 /**
  * The read-side use cases: quotation (trades, candles, stats) and order history. Needs
@@ -27,6 +28,9 @@ export function marketDataModule(catalog: ProductCatalog, options: { clock?: () 
       .inSingletonScope();
     bind(HistoryProjector)
       .toResolvedValue((store: OrderHistoryStore) => new HistoryProjector(catalog, store), [OrderHistoryStore])
+      .inSingletonScope();
+    bind(ReadSideProjector)
+      .toResolvedValue((quotation: QuotationProjector, history: HistoryProjector) => new ReadSideProjector(quotation, history), [QuotationProjector, HistoryProjector])
       .inSingletonScope();
     bind(HistoryQueries)
       .toResolvedValue((store: OrderHistoryStore) => new HistoryQueries(store), [OrderHistoryStore])

@@ -1,5 +1,4 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { CommandOutcome } from '@sd/domain/exchange/event';
 import { openSqlDatabase, persistPeriodically } from '@sd/orm/sql-database';
 import { decodeOutcomes } from '../repository/mq/outcome-topic';
 import { exchangeSqlSchema } from '../repository/typeorm/exchange-sql-schema';
@@ -8,6 +7,7 @@ import { TypeormOrderHistoryStore } from '../repository/typeorm/order-history.ty
 import { ProductCatalog } from '../usecase/catalog/product-catalog';
 import { HistoryProjector } from '../usecase/history/history-projector';
 import { QuotationProjector } from '../usecase/quotation/quotation-projector';
+import { ReadSideProjector } from '../usecase/read-side/read-side-projector';
 import type { PersistFailed, ReadSideApi, ReadSideWorkerData } from './read-side-protocol';
 import { notify, serveRpc } from './worker-rpc';
 
@@ -24,18 +24,13 @@ async function openReadSide({ sql, persistEveryMs, currencies, products }: ReadS
   const orders = new TypeormOrderHistoryStore(db.dataSource);
   const candles = new TypeormCandleStore(db.dataSource);
   const trades = new TypeormTradeStore(db.dataSource);
-  const quotation = new QuotationProjector(catalog, candles, trades);
-  const history = new HistoryProjector(catalog, orders);
+  const readSide = new ReadSideProjector(new QuotationProjector(catalog, candles, trades), new HistoryProjector(catalog, orders));
 
   const stopPersisting =
     persistEveryMs > 0
       ? persistPeriodically(db, persistEveryMs, (error) => notify<PersistFailed>(port, { type: 'persist-failed', message: error instanceof Error ? error.message : String(error) }))
       : () => undefined;
 
-  const project = async (outcomes: readonly CommandOutcome[]): Promise<void> => {
-    await quotation.project(outcomes);
-    await history.project(outcomes);
-  };
   return {
     ready: async () => undefined,
     'orders.checkpoint': () => orders.checkpoint(),
@@ -50,8 +45,8 @@ async function openReadSide({ sql, persistEveryMs, currencies, products }: ReadS
     'candles.list': (productId, granularity, range) => candles.list(productId, granularity, range),
     'trades.insert': (rows) => trades.insert(rows),
     'trades.list': (productId, page) => trades.list(productId, page),
-    project,
-    projectMessages: (values) => project(decodeOutcomes(values)),
+    project: (outcomes) => readSide.project(outcomes),
+    projectMessages: (values) => readSide.project(decodeOutcomes(values)),
     close: async () => {
       stopPersisting();
       await db.close();
