@@ -249,7 +249,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
     const credentials = { method: request.method, url: request.url, headers: request.headers, body: () => request.rawBody.toString('utf8'), mountPath: '/api' };
     const principal = await authenticateHttp(authenticator, credentials);
     assertPermission(principal, 'trade');
-    Object.assign(headers, await limitOrders(principal.userId));
+    await limitOrders(principal.userId, headers);
     return principal.userId;
   };
   const authRouter = container.get<Router>(AuthRouter);

@@ -28,6 +28,7 @@ describe('rateLimit middleware', () => {
     const refused = await request(app).get('/limited').set('x-client', 'a').expect(429);
     expect(refused.body).toEqual({ message: 'too many requests, slow down', code: 'RATE_LIMIT.EXCEEDED' });
     expect(Number(refused.headers['retry-after'])).toBe(5);
+    expect(refused.headers['ratelimit-remaining']).toBe('0');
     await request(app).get('/limited').set('x-client', 'b').expect(200);
     await request(app).get('/limited').expect(200); // no key: not counted
   });

@@ -12,31 +12,32 @@ export interface RateLimitOptions {
   logger?: Logger;
 }
 
-/** Counts one request against a bucket: answers the RateLimit-* headers to send, throws when exhausted. */
-export type RateLimitCheck = (key: string) => Promise<Record<string, string>>;
+/**
+ * Counts one request against a bucket and writes the RateLimit-* headers into `headers`, also
+ * when it then throws because the bucket is exhausted (a 429 shows them too).
+ */
+export type RateLimitCheck = (key: string, headers: Record<string, string>) => Promise<void>;
 
 /**
- * Counts a request against `${name}:${key}` and answers `RateLimit-Limit`, `RateLimit-Remaining`
+ * Counts a request against `${name}:${key}` and sets `RateLimit-Limit`, `RateLimit-Remaining`
  * and `RateLimit-Reset`; an exhausted bucket throws the domain's `RATE_LIMIT.EXCEEDED`, which
  * kit/http answers as 429 with Retry-After. If the limiter itself fails (Redis down), the
  * request is let through and the failure logged: a rate limit protects capacity, it must not
  * become the outage.
  */
 export function rateLimitCheck(limiter: RateLimiter, options: Omit<RateLimitOptions, 'key'>): RateLimitCheck {
-  return async (key): Promise<Record<string, string>> => {
+  return async (key, headers) => {
     let decision;
     try {
       decision = await limiter.consume(`${options.name}:${key}`, options.rule);
     } catch (error) {
       options.logger?.error({ err: error, limit: options.name }, 'rate limiter unavailable; request let through');
-      return {};
+      return;
     }
+    headers['RateLimit-Limit'] = String(decision.limit);
+    headers['RateLimit-Remaining'] = String(decision.remaining);
+    headers['RateLimit-Reset'] = String(Math.ceil(decision.resetMs / 1000));
     if (!decision.allowed) throw rateLimitExceeded(decision);
-    return {
-      'RateLimit-Limit': String(decision.limit),
-      'RateLimit-Remaining': String(decision.remaining),
-      'RateLimit-Reset': String(Math.ceil(decision.resetMs / 1000)),
-    };
   };
 }
 
@@ -46,7 +47,12 @@ export function rateLimit(limiter: RateLimiter, options: RateLimitOptions): Requ
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const key = options.key(req, res);
     if (key === undefined) return next();
-    res.set(await check(key));
+    const headers: Record<string, string> = {};
+    try {
+      await check(key, headers);
+    } finally {
+      res.set(headers);
+    }
     next();
   };
 }
