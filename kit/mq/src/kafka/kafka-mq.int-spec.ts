@@ -7,3 +7,16 @@ describeMessageQueueContract(
   async () => new KafkaMessageQueue({ brokers: serviceUrl('kafka').split(','), clientId: 'mq-contract' }),
   { timeoutMs: 60_000 },
 );
+
+describe('KafkaMessageQueue after close', () => {
+  // A late publish used to connect a fresh producer that nothing closed, keeping the process alive.
+  it('refuses to publish or subscribe instead of opening a client nothing would close', async () => {
+    const mq = new KafkaMessageQueue({ brokers: serviceUrl('kafka').split(','), clientId: 'mq-closed' });
+    const topic = `mq-closed-${Date.now()}`;
+    await mq.ensureTopic(topic);
+    await mq.publish(topic, [{ value: Buffer.from('before') }]);
+    await mq.close();
+    await expect(mq.publish(topic, [{ value: Buffer.from('after') }])).rejects.toThrow('kafka mq: closed');
+    await expect(mq.subscribe({ topic, groupId: 'late', handler: async () => undefined })).rejects.toThrow('kafka mq: closed');
+  }, 60_000);
+});

@@ -30,6 +30,8 @@ export class KafkaMessageQueue implements MessageQueue {
   private readonly kafka: Kafka;
   private producer: Promise<Producer> | undefined;
   private readonly consumers = new Set<Consumer>();
+  /** Set by `close`: a publish or subscribe after it would connect a client nothing closes. */
+  private closed = false;
 
   constructor(private readonly config: KafkaMqConfig) {
     this.kafka = kafkaClient(config);
@@ -47,6 +49,7 @@ export class KafkaMessageQueue implements MessageQueue {
 
   async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    this.refuseWhenClosed();
     const producer = await this.connectedProducer();
     await producer.send({
       topic,
@@ -60,6 +63,7 @@ export class KafkaMessageQueue implements MessageQueue {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    this.refuseWhenClosed();
     const { topic, handler } = options;
     const maxBatchSize = options.maxBatchSize ?? 500;
     const consumer = this.kafka.consumer({
@@ -112,11 +116,16 @@ export class KafkaMessageQueue implements MessageQueue {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
     this.consumers.clear();
     const producer = this.producer;
     this.producer = undefined;
     if (producer) await (await producer).disconnect();
+  }
+
+  private refuseWhenClosed(): void {
+    if (this.closed) throw new Error('kafka mq: closed');
   }
 
   private connectedProducer(): Promise<Producer> {
