@@ -15,7 +15,13 @@ const swcTransform = [
   },
 ];
 
-function project(rootDir, displayName, testMatch, extra) {
+// CI runs the suites of every package side by side on two cores, so a test may take several
+// times as long as it does alone; the timeouts still catch a hang.
+const UNIT_TIMEOUT_MS = Number(process.env.UNIT_TIMEOUT_MS ?? 20_000);
+// Integration suites wait on real services (group joins, consumer rebalances).
+const INTEGRATION_TIMEOUT_MS = Number(process.env.INTEGRATION_TIMEOUT_MS ?? 60_000);
+
+function project(rootDir, displayName, testMatch, testTimeoutMs, extra) {
   return {
     displayName,
     rootDir,
@@ -25,7 +31,9 @@ function project(rootDir, displayName, testMatch, extra) {
     // inversify 8 ships ESM only; Jest on Node 20 must transform it to CommonJS.
     transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(inversify|@inversifyjs))'],
     setupFiles: [path.join(__dirname, 'jest.setup.js')],
+    setupFilesAfterEnv: [path.join(__dirname, 'jest.timeout-setup.js')],
     ...extra,
+    globals: { testTimeoutMs, ...extra?.globals },
   };
 }
 
@@ -37,9 +45,8 @@ module.exports = function jestConfig(rootDir, { services = [] } = {}) {
   const resolveTesting = (file) => require.resolve(`@sd/testing/${file}`, { paths: [rootDir] });
   return {
     projects: [
-      project(rootDir, 'unit', ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts']),
-      project(rootDir, 'integration', ['<rootDir>/src/**/*.int-spec.ts', '<rootDir>/test/**/*.int-spec.ts'], {
-        setupFilesAfterEnv: [path.join(__dirname, 'jest.integration-setup.js')],
+      project(rootDir, 'unit', ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'], UNIT_TIMEOUT_MS, {}),
+      project(rootDir, 'integration', ['<rootDir>/src/**/*.int-spec.ts', '<rootDir>/test/**/*.int-spec.ts'], INTEGRATION_TIMEOUT_MS, {
         globals: { services },
         ...(services.length > 0 && {
           globalSetup: resolveTesting('global-setup'),
