@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,10 +26,11 @@ const inMemory: WorkerReadSideOptions = { sql: { kind: 'embedded' }, persistEver
 
 // One worker (one database) per test, shared by the stores a test opens.
 let readSide: WorkerReadSide | undefined;
-afterEach(async () => {
+async function closeReadSide(): Promise<void> {
   await readSide?.close();
   readSide = undefined;
-});
+}
+afterEach(closeReadSide);
 
 describeOrderHistoryContract('worker thread over embedded sql.js', async () => {
   readSide ??= await WorkerReadSide.open(inMemory);
@@ -44,7 +45,11 @@ describeMarketDataContract('worker thread over embedded sql.js', async () => {
 describe('WorkerReadSide', () => {
   let dir: string;
   beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'worker-read-side-'))));
-  afterEach(async () => rm(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    // Jest runs this before the outer afterEach: a worker still persisting into dir races rm.
+    await closeReadSide();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('projects the same orders, fills, trades and candles as the projectors in process, from outcomes or outcome messages', async () => {
     const batches = randomBatches(1_500, 250);
@@ -103,8 +108,7 @@ describe('WorkerReadSide', () => {
     const first = await WorkerReadSide.open(options);
     const outcomes = tradedOutcomes();
     await first.project(outcomes);
-    await until(() => existsSync(file));
-    await new Promise((resolve) => setTimeout(resolve, 200)); // timed persists after the projection after the projection
+    await twoPersistsOf(file);
     await first.terminate();
     readSide = await WorkerReadSide.open(options);
     expect(await readSide.orders.checkpoint()).toBe(outcomes.at(-1)!.sequence);
@@ -174,8 +178,27 @@ async function everything(stores: { orders: OrderHistoryStore; candles: CandleSt
   return { orders: orders.flat(), fills: fills.flat(), trades: trades.flat(), candles: candles.flat() };
 }
 
+/**
+ * Resolves once two timed persists of `file` have finished since the call. Persists never
+ * overlap, so the second began after the call and holds everything projected before it.
+ */
+async function twoPersistsOf(file: string): Promise<void> {
+  const before = modifiedAt(file);
+  const since = new Set<bigint>();
+  await until(() => {
+    const stamp = modifiedAt(file);
+    if (stamp !== undefined && stamp !== before) since.add(stamp);
+    return since.size >= 2;
+  });
+}
+
+/** Each persist renames a freshly written file over `file`, so its mtime (in ns) tells persists apart. */
+function modifiedAt(file: string): bigint | undefined {
+  return statSync(file, { bigint: true, throwIfNoEntry: false })?.mtimeNs;
+}
+
 async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 15_000;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((resolve) => setTimeout(resolve, 10));
