@@ -1,6 +1,6 @@
-import { integer, logLevel, oneOf, port, required } from '@sd/app/env';
-import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import { randomUUID } from 'node:crypto';
+import { integer, logLevel, oneOf, port, required, type LogLevel } from '@sd/app/env';
+import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
 import type { RateLimitRule } from '@sd/domain/rate-limit';
@@ -8,10 +8,9 @@ import type { MqConfig } from '@sd/mq/mq.module';
 import type { SqlConfig } from '@sd/orm/sql-database';
 import type { RateLimiterConfig } from '@sd/ratelimit/ratelimit.module';
 
-
 export interface ChatConfig {
   http: { host: string; port: number };
-  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  logLevel: LogLevel;
   sql: SqlConfig;
   /** Where messages live: the SQL database, or MongoDB (FerretDB). */
   store: { kind: 'sql' } | { kind: 'mongo'; url: string };

@@ -1,5 +1,5 @@
-import { logLevel, oneOf, port, positiveInteger, required } from '@sd/app/env';
 import { resolve } from 'node:path';
+import { logLevel, oneOf, port, positiveInteger, required, type LogLevel } from '@sd/app/env';
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
@@ -29,7 +29,7 @@ export interface ExchangeConfig {
    */
   readSide: 'worker' | 'inline';
   http: { host: string; port: number };
-  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  logLevel: LogLevel;
   /** Embedded: the journal and snapshots live here. */
   dataDir: string;
   /** `batch`: fdatasync once per group commit before answering; `none`: the OS flushes (survives a crash of the process, not of the machine). */

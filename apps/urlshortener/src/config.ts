@@ -1,4 +1,4 @@
-import { integer, logLevel, oneOf, port, required } from '@sd/app/env';
+import { integer, logLevel, oneOf, port, required, type LogLevel } from '@sd/app/env';
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
@@ -6,11 +6,9 @@ import type { RateLimitRule } from '@sd/domain/rate-limit';
 import type { SqlConfig } from '@sd/orm/sql-database';
 import type { RateLimiterConfig } from '@sd/ratelimit/ratelimit.module';
 
-/** Signing and encryption keys of the auth domain: configured, or random per process (embedded only). */
-
 export interface UrlShortenerConfig {
   http: { host: string; port: number };
-  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  logLevel: LogLevel;
   sql: SqlConfig;
   cache: CacheConfig;
   rateLimiter: RateLimiterConfig;

@@ -1,5 +1,5 @@
-import { logLevel, oneOf, port, positiveInteger, required } from '@sd/app/env';
 import { resolve } from 'node:path';
+import { logLevel, oneOf, port, positiveInteger, required, type LogLevel } from '@sd/app/env';
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
@@ -8,7 +8,7 @@ import type { RateLimiterConfig } from '@sd/ratelimit/ratelimit.module';
 
 export interface UserConfig {
   http: { host: string; port: number };
-  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  logLevel: LogLevel;
   sql: SqlConfig;
   cache: CacheConfig;
   rateLimiter: RateLimiterConfig;

@@ -32,8 +32,9 @@ export function required(env: NodeJS.ProcessEnv, name: string, because: string):
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** LOG_LEVEL, `info` when unset. */
-export function logLevel(env: NodeJS.ProcessEnv): (typeof LOG_LEVELS)[number] {
+export function logLevel(env: NodeJS.ProcessEnv): LogLevel {
   return oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LOG_LEVELS);
 }
