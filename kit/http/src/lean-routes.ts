@@ -107,7 +107,8 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
 }
 
-const malformedJson = (): DomainError => new DomainError('HTTP.MALFORMED_JSON', 'invalid', 'request body is not valid JSON');
+// Flagged as body-parser flags them, so `errorToHttp` answers both lanes from the same branch.
+const malformedJson = (): Error => Object.assign(new Error('request body is not valid JSON'), { type: 'entity.parse.failed' });
 const unsupported = (message: string): Error => Object.assign(new Error(message), { type: 'encoding.unsupported' });
 
 function isJson(contentType: string | undefined): boolean {
