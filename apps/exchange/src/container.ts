@@ -60,6 +60,10 @@ import { RequestTraces, untraced, type RequestTracing } from './instrumenting/ex
 
 /** The express app this process serves. */
 export const HttpApp = Symbol.for('app.exchange.HttpApp');
+
+/** Where the REST API is mounted: the express routers, the lean order routes and the signatures they check. */
+const API = '/api';
+
 /** WebSocket servers by upgrade path, for `listen`. */
 export const WebSockets = Symbol.for('app.exchange.WebSockets');
 /** The tracer provider of this process (`config.tracing` picks the exporter). */
@@ -246,7 +250,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   });
   const limitOrders = rateLimitCheck(limiter, ordersLimit);
   const authorizeTrade = async (request: LeanRequest, headers: LeanHeaders): Promise<string> => {
-    const credentials = { method: request.method, url: request.url, headers: request.headers, body: () => request.rawBody.toString('utf8'), mountPath: '/api' };
+    const credentials = { method: request.method, url: request.url, headers: request.headers, body: () => request.rawBody.toString('utf8'), mountPath: API };
     const principal = await authenticateHttp(authenticator, credentials);
     assertPermission(principal, 'trade');
     await limitOrders(principal.userId, headers);
@@ -261,11 +265,11 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
       metrics,
       bodyLimit: '16kb',
       before: traceRequests === null ? [] : [traceRequests],
-      leanRoutes: createOrderEntryRoutes({ trading, mountPath: '/api', authorizeTrade }),
+      leanRoutes: createOrderEntryRoutes({ trading, mountPath: API, authorizeTrade }),
       routes: (app) => {
         serveOperations(app, metrics, () => reader.engine.lastSequence);
-        app.use('/api', authRouter);
-        app.use('/api', exchangeRouter);
+        app.use(API, authRouter);
+        app.use(API, exchangeRouter);
         if (webRoot !== null) app.use(express.static(webRoot, { index: 'index.html', maxAge: '1h' }));
       },
     }),
