@@ -3,16 +3,16 @@ import type { Db } from 'mongodb';
 import type { DataSource } from 'typeorm';
 import { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
 import { OrderHistoryStore } from '@sd/domain/exchange/order-history';
-import type { WorkerReadSide } from './read-side/worker-read-side';
+import type { WorkerReadSide } from './repository/read-side-worker/worker-read-side';
 import { MongoCandleStore, MongoTradeStore } from './repository/mongo/market-data.mongo-repo';
 import { TypeormCandleStore, TypeormTradeStore } from './repository/typeorm/market-data.typeorm-repo';
 import { TypeormOrderHistoryStore } from './repository/typeorm/order-history.typeorm-repo';
-import type { ProductCatalog } from './usecase/catalog/product-catalog';
-import { HistoryProjector } from './usecase/history/history-projector';
-import { HistoryQueries } from './usecase/history/history-queries';
-import { QuotationProjector } from './usecase/quotation/quotation-projector';
-import { QuotationQueries } from './usecase/quotation/quotation-queries';
-import { ReadSideProjector } from './usecase/read-side/read-side-projector';
+import type { ProductCatalog } from './usecase/core/catalog/product-catalog';
+import { HistoryProjector } from './usecase/read/history/history-projector';
+import { HistoryQueries } from './usecase/read/history/history-queries';
+import { QuotationProjector } from './usecase/read/quotation/quotation-projector';
+import { QuotationQueries } from './usecase/read/quotation/quotation-queries';
+import { ReadSideProjector } from './usecase/read/read-side-projector';
 
 /**
  * The read-side use cases: quotation (trades, candles, stats) and order history. Needs

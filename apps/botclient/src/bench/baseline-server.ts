@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { productJson } from '@sd/exchange/delivery/http/api-format';
-import { DEFAULT_PRODUCTS } from '@sd/exchange/usecase/catalog/default-products';
+import { DEFAULT_PRODUCTS } from '@sd/exchange/usecase/core/catalog/default-products';
 
 /**
  * `pnpm bench:api -- --baseline`: what this machine's node:http does with the same load and no

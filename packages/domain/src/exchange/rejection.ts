@@ -49,3 +49,11 @@ export const REJECTIONS: Readonly<Record<RejectionCode, { kind: ErrorKind; messa
   INVALID_AMOUNT: { kind: 'invalid', message: 'Amount must be positive and in whole minor units of the currency.' },
   AMOUNT_TOO_LARGE: { kind: 'invalid', message: 'Amount exceeds what the exchange can hold exactly.' },
 };
+
+/** A request refused before it was sequenced (shape or increments); it left no trace. */
+export interface RejectedRequest {
+  sequence: null;
+  orderId: null;
+  rejection: Rejection;
+  events: [];
+}

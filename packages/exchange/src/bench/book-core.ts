@@ -1,7 +1,7 @@
 import type { OrderSide } from '@sd/domain/exchange/command';
-import { MatchBuffer, matchOrder } from '../usecase/matching/matcher';
-import { Order } from '../usecase/matching/order';
-import { OrderBook } from '../usecase/matching/order-book';
+import { MatchBuffer, matchOrder } from '../usecase/core/matching/matcher';
+import { Order } from '../usecase/core/matching/order';
+import { OrderBook } from '../usecase/core/matching/order-book';
 
 /**
  * The engine's matching core on its own, for the side-by-side benchmark: the production

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { KafkaCommandJournal } from '../repository/kafka-journal/kafka-journal';
+import { KafkaCommandJournal } from '../repository/journal/kafka-journal';
 import { sequencedCommands } from '../testing/journal-contract';
 
 /**

@@ -1,11 +1,11 @@
 import type { ExchangeCommand, ExchangeRequest } from '@sd/domain/exchange/command';
 import type { EngineSnapshot } from '@sd/domain/exchange/snapshot';
-import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '../usecase/catalog/default-products';
-import { ProductCatalog } from '../usecase/catalog/product-catalog';
-import { ExchangeEngine, type EngineOptions } from '../usecase/engine/exchange-engine';
-import { EventFormatter, type DecimalOutcome } from '../usecase/engine/event-format';
-import { stateHash } from '../usecase/engine/state-hash';
-import { RequestParser } from '../usecase/order/request-parser';
+import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '../usecase/core/catalog/default-products';
+import { ProductCatalog } from '../usecase/core/catalog/product-catalog';
+import { ExchangeEngine, type EngineOptions } from '../usecase/core/engine/exchange-engine';
+import { EventFormatter, type DecimalOutcome } from '../usecase/core/money/event-format';
+import { stateHash } from './state-hash';
+import { RequestParser } from '../usecase/write/request-parser';
 import { checkInvariants, FillAudit } from './engine-invariants';
 
 /**

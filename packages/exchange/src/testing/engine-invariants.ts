@@ -1,6 +1,6 @@
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { EngineSnapshot } from '@sd/domain/exchange/snapshot';
-import type { ProductCatalog } from '../usecase/catalog/product-catalog';
+import type { ProductCatalog } from '../usecase/core/catalog/product-catalog';
 
 /**
  * Conservation checks on a snapshot; answers the violations (empty when sound):

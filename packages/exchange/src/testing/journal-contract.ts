@@ -1,7 +1,7 @@
 import type { CommandJournal } from '@sd/domain/exchange/command-journal';
 import type { ExchangeCommand, SequencedCommand } from '@sd/domain/exchange/command';
-import { BinaryWriter } from '../usecase/codec/binary-buffer';
-import { encodeCommand } from '../usecase/codec/command-codec';
+import { BinaryWriter } from '../repository/codec/binary-buffer';
+import { encodeCommand } from '../repository/codec/command-codec';
 
 /** One log (a directory, a topic, a memory journal) that journal instances open in turn. */
 export interface JournalStore {

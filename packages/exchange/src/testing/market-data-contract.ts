@@ -1,8 +1,8 @@
 import { DomainError } from '@sd/domain/errors';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
-import { QuotationProjector } from '../usecase/quotation/quotation-projector';
-import { QuotationQueries } from '../usecase/quotation/quotation-queries';
+import { QuotationProjector } from '../usecase/read/quotation/quotation-projector';
+import { QuotationQueries } from '../usecase/read/quotation/quotation-queries';
 import { limit, market, OutcomeFixture, T0 } from './outcome-fixture';
 
 export interface MarketDataStores {

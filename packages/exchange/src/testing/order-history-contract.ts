@@ -1,7 +1,7 @@
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { OrderHistoryStore } from '@sd/domain/exchange/order-history';
-import { HistoryProjector } from '../usecase/history/history-projector';
-import { HistoryQueries } from '../usecase/history/history-queries';
+import { HistoryProjector } from '../usecase/read/history/history-projector';
+import { HistoryQueries } from '../usecase/read/history/history-queries';
 import { limit, market, OutcomeFixture, orderIdOf, T0 } from './outcome-fixture';
 
 /**

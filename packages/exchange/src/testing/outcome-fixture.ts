@@ -1,9 +1,9 @@
 import type { ExchangeRequest, PlaceOrderRequest } from '@sd/domain/exchange/command';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
-import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '../usecase/catalog/default-products';
-import { ProductCatalog } from '../usecase/catalog/product-catalog';
-import { ExchangeEngine } from '../usecase/engine/exchange-engine';
-import { RequestParser } from '../usecase/order/request-parser';
+import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '../usecase/core/catalog/default-products';
+import { ProductCatalog } from '../usecase/core/catalog/product-catalog';
+import { ExchangeEngine } from '../usecase/core/engine/exchange-engine';
+import { RequestParser } from '../usecase/write/request-parser';
 
 /** 2024-01-01T00:00:00Z, a whole day: every candle bucket starts there. */
 export const T0 = Date.UTC(2024, 0, 1);

@@ -1,5 +1,5 @@
 import type { ExchangeCommand, PlaceOrderCommand, SelfTradePrevention, TimeInForce } from '@sd/domain/exchange/command';
-import type { ProductCatalog, ProductSpec } from '../usecase/catalog/product-catalog';
+import type { ProductCatalog, ProductSpec } from '../usecase/core/catalog/product-catalog';
 import { Prng } from './prng';
 
 export interface RandomCommandOptions {

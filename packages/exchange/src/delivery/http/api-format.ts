@@ -2,8 +2,8 @@ import Big from 'big.js';
 import type { Trade } from '@sd/domain/exchange/market-data';
 import type { FillRecord } from '@sd/domain/exchange/order-history';
 import type { Product } from '@sd/domain/exchange/product';
-import type { BalanceView } from '../../usecase/engine/exchange-engine';
-import type { OrderSummary } from '../../usecase/trading/order-summary';
+import type { BalanceView } from '../../usecase/core/engine/exchange-engine';
+import type { OrderSummary } from '../../usecase/write/order-summary';
 
 /** Coinbase-Exchange shapes: snake_case, decimal strings, ISO-8601 times. */
 export function productJson(product: Product) {

@@ -2,8 +2,8 @@ import { Router, type RequestHandler, type Response } from 'express';
 import type { LeanHeaders, LeanRequest, LeanRoute } from '@sd/http/lean-routes';
 import Big from 'big.js';
 import { invalidInput } from '@sd/domain/errors';
-import type { QuotationQueries } from '../../usecase/quotation/quotation-queries';
-import type { BookLevel, TradingUseCase } from '../../usecase/trading/trading.usecase';
+import type { QuotationQueries } from '../../usecase/read/quotation/quotation-queries';
+import type { BookLevel, TradingUseCase } from '../../usecase/write/trading.usecase';
 import { accountJson, fillJson, isoTime, orderJson, productJson, tradeJson } from './api-format';
 
 export interface ExchangeRouterOptions {

@@ -3,9 +3,9 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { DomainError } from '@sd/domain/errors';
 import type { CommandOutcome, DecimalEvent, ExchangeEvent } from '@sd/domain/exchange/event';
 import type { Logger } from '@sd/domain/logger';
-import type { ProductCatalog } from '../../usecase/catalog/product-catalog';
-import type { EventFormatter } from '../../usecase/engine/event-format';
-import type { EngineReader } from '../../usecase/trading/engine-reader';
+import type { ProductCatalog } from '../../usecase/core/catalog/product-catalog';
+import type { EventFormatter } from '../../usecase/core/money/event-format';
+import type { EngineReader } from '../../usecase/read/replica/engine-reader';
 import { isoTime } from '../http/api-format';
 
 export type PushAuthentication = { ok: true; userId: string } | { ok: false; error: DomainError };

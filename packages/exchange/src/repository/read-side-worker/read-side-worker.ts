@@ -1,0 +1,55 @@
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { openSqlDatabase, persistPeriodically } from '@sd/orm/sql-database';
+import { decodeOutcomes } from '../mq/outcome-topic';
+import { exchangeSqlSchema } from '../typeorm/exchange-sql-schema';
+import { TypeormCandleStore, TypeormTradeStore } from '../typeorm/market-data.typeorm-repo';
+import { TypeormOrderHistoryStore } from '../typeorm/order-history.typeorm-repo';
+import { ProductCatalog } from '../../usecase/core/catalog/product-catalog';
+import { HistoryProjector } from '../../usecase/read/history/history-projector';
+import { QuotationProjector } from '../../usecase/read/quotation/quotation-projector';
+import { ReadSideProjector } from '../../usecase/read/read-side-projector';
+import type { PersistFailed, ReadSideApi, ReadSideWorkerData } from './read-side-protocol';
+import { notify, serveRpc } from './worker-rpc';
+
+// Entry of the read-side worker thread (see WorkerReadSide): it owns the SQL database, so the
+// queries, the projection and the whole-file export run off the request thread.
+
+if (parentPort === null) throw new Error('read-side-worker runs in a worker thread: start it through WorkerReadSide.open');
+const port = parentPort;
+serveRpc<ReadSideApi>(port, openReadSide(workerData as ReadSideWorkerData, port));
+
+async function openReadSide({ sql, persistEveryMs, currencies, products }: ReadSideWorkerData, port: MessagePort): Promise<ReadSideApi> {
+  const catalog = new ProductCatalog(currencies, products);
+  const db = await openSqlDatabase(sql, exchangeSqlSchema);
+  const orders = new TypeormOrderHistoryStore(db.dataSource);
+  const candles = new TypeormCandleStore(db.dataSource);
+  const trades = new TypeormTradeStore(db.dataSource);
+  const readSide = new ReadSideProjector(new QuotationProjector(catalog, candles, trades), new HistoryProjector(catalog, orders));
+
+  const stopPersisting =
+    persistEveryMs > 0
+      ? persistPeriodically(db, persistEveryMs, (error) => notify<PersistFailed>(port, { type: 'persist-failed', message: error instanceof Error ? error.message : String(error) }))
+      : () => undefined;
+
+  return {
+    ready: async () => undefined,
+    'orders.checkpoint': () => orders.checkpoint(),
+    'orders.findOrders': (ids) => orders.findOrders(ids),
+    'orders.commit': (expectedCheckpoint, changes) => orders.commit(expectedCheckpoint, changes),
+    'orders.listOrders': (userId, query) => orders.listOrders(userId, query),
+    'orders.getOrder': (userId, orderId) => orders.getOrder(userId, orderId),
+    'orders.getOrderByClientOid': (userId, clientOid) => orders.getOrderByClientOid(userId, clientOid),
+    'orders.listFills': (userId, query) => orders.listFills(userId, query),
+    'candles.find': (keys) => candles.find(keys),
+    'candles.save': (rows) => candles.save(rows),
+    'candles.list': (productId, granularity, range) => candles.list(productId, granularity, range),
+    'trades.insert': (rows) => trades.insert(rows),
+    'trades.list': (productId, page) => trades.list(productId, page),
+    project: (outcomes) => readSide.project(outcomes),
+    projectMessages: (values) => readSide.project(decodeOutcomes(values)),
+    close: async () => {
+      stopPersisting();
+      await db.close();
+    },
+  };
+}

@@ -1,8 +1,0 @@
-import { createHash } from 'node:crypto';
-import type { EngineSnapshot } from '@sd/domain/exchange/snapshot';
-import { encodeSnapshot } from '../codec/snapshot-codec';
-
-/** sha256 of the snapshot's stable binary form: equal hashes mean equal engine state. */
-export function stateHash(snapshot: EngineSnapshot): string {
-  return createHash('sha256').update(encodeSnapshot(snapshot)).digest('hex');
-}

@@ -1,0 +1,163 @@
+import Big from 'big.js';
+import type {
+  ExchangeCommand,
+  ExchangeRequest,
+  OrderSide,
+  OrderType,
+  PlaceOrderRequest,
+  SelfTradePrevention,
+  TimeInForce,
+} from '@sd/domain/exchange/command';
+import { REJECTIONS, type Rejection, type RejectionCode } from '@sd/domain/exchange/rejection';
+import type { ProductCatalog } from '../core/catalog/product-catalog';
+import { MAX_SAFE } from '../core/money/scaled-math';
+
+export type ParseResult = { command: ExchangeCommand; rejection: null } | { command: null; rejection: Rejection };
+
+const DECIMAL = /^\d+(\.\d+)?$/;
+const ORDER_ID = /^[1-9]\d{0,15}$/;
+const SIDES: readonly OrderSide[] = ['buy', 'sell'];
+const ORDER_TYPES: readonly OrderType[] = ['limit', 'market'];
+const TIME_IN_FORCE: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK'];
+const STP_MODES: readonly SelfTradePrevention[] = ['dc', 'co', 'cn', 'cb'];
+const MAX_ID_LENGTH = 128;
+
+/**
+ * The edge between decimal strings and the engine's scaled integers: checks the shape of a
+ * request and that every amount is an exact multiple of its increment (big.js, no float),
+ * then builds the command the sequencer journals. Stateless: limits that depend on balances
+ * or the book are the engine's.
+ */
+export class RequestParser {
+  constructor(private readonly catalog: ProductCatalog) {}
+
+  parse(request: ExchangeRequest): ParseResult {
+    const result = this.toCommand(request);
+    return typeof result === 'string'
+      ? { command: null, rejection: { code: result, message: REJECTIONS[result].message } }
+      : { command: result, rejection: null };
+  }
+
+  private toCommand(request: ExchangeRequest): ExchangeCommand | RejectionCode {
+    switch (request.type) {
+      case 'place':
+        return this.place(request);
+      case 'cancel':
+        if (!isId(request.userId)) return 'INVALID_ARGUMENT';
+        // An id the engine can never have issued is simply not found.
+        if (typeof request.orderId !== 'string' || !ORDER_ID.test(request.orderId) || Number(request.orderId) > MAX_SAFE) {
+          return 'ORDER_NOT_FOUND';
+        }
+        return { type: 'cancel', userId: request.userId, orderId: Number(request.orderId) };
+      case 'cancel_client_oid':
+        if (!isId(request.userId) || !isId(request.clientOid)) return 'INVALID_ARGUMENT';
+        return { type: 'cancel_client_oid', userId: request.userId, clientOid: request.clientOid };
+      case 'cancel_all':
+        if (!isId(request.userId)) return 'INVALID_ARGUMENT';
+        if (request.productId !== undefined && this.catalog.product(request.productId) === undefined) return 'UNKNOWN_PRODUCT';
+        return { type: 'cancel_all', userId: request.userId, productId: request.productId ?? null };
+      case 'deposit':
+      case 'withdraw': {
+        if (!isId(request.userId)) return 'INVALID_ARGUMENT';
+        const amount = this.amount(request.currency, request.amount);
+        if (typeof amount === 'string') return amount;
+        return { type: request.type, userId: request.userId, currency: request.currency, amount };
+      }
+      case 'transfer': {
+        if (!isId(request.fromUserId) || !isId(request.toUserId) || request.fromUserId === request.toUserId) return 'INVALID_ARGUMENT';
+        const amount = this.amount(request.currency, request.amount);
+        if (typeof amount === 'string') return amount;
+        return { type: 'transfer', fromUserId: request.fromUserId, toUserId: request.toUserId, currency: request.currency, amount };
+      }
+      default:
+        return 'INVALID_ARGUMENT';
+    }
+  }
+
+  private place(request: PlaceOrderRequest): ExchangeCommand | RejectionCode {
+    const product = this.catalog.product(request.productId);
+    if (product === undefined) return 'UNKNOWN_PRODUCT';
+    const timeInForce = request.timeInForce ?? 'GTC';
+    const stp = request.stp ?? 'dc';
+    const postOnly = request.postOnly ?? false;
+    const clientOid = request.clientOid ?? null;
+    if (
+      !isId(request.userId) ||
+      !SIDES.includes(request.side) ||
+      !ORDER_TYPES.includes(request.orderType) ||
+      !TIME_IN_FORCE.includes(timeInForce) ||
+      !STP_MODES.includes(stp) ||
+      typeof postOnly !== 'boolean' ||
+      (clientOid !== null && !isId(clientOid))
+    ) {
+      return 'INVALID_ARGUMENT';
+    }
+    const base = { type: 'place', userId: request.userId, productId: product.id, side: request.side, stp, clientOid } as const;
+    if (request.orderType === 'limit') {
+      if (request.funds !== undefined || (postOnly && timeInForce !== 'GTC')) return 'INVALID_ARGUMENT';
+      const price = toSteps(request.price, product.priceIncrement);
+      if (price === 'malformed') return 'INVALID_PRICE';
+      if (price === 'off_step') return 'INVALID_PRICE_INCREMENT';
+      if (price === 'too_large') return 'ORDER_TOO_LARGE';
+      const size = toSteps(request.size, product.sizeIncrement);
+      if (size === 'malformed') return 'INVALID_SIZE';
+      if (size === 'off_step') return 'INVALID_SIZE_INCREMENT';
+      if (size === 'too_large') return 'ORDER_TOO_LARGE';
+      return { ...base, orderType: 'limit', price, size, funds: 0, timeInForce, postOnly };
+    }
+    if (request.price !== undefined || postOnly) return 'INVALID_ARGUMENT';
+    const market = { ...base, orderType: 'market', price: 0, timeInForce: 'IOC', postOnly: false } as const;
+    if (request.funds !== undefined) {
+      if (request.side !== 'buy' || request.size !== undefined) return 'INVALID_ARGUMENT';
+      const funds = toSteps(request.funds, product.quote.unit);
+      if (funds === 'too_large') return 'ORDER_TOO_LARGE';
+      if (typeof funds === 'string') return 'INVALID_FUNDS';
+      return { ...market, size: 0, funds };
+    }
+    const size = toSteps(request.size, product.sizeIncrement);
+    if (size === 'malformed') return 'INVALID_SIZE';
+    if (size === 'off_step') return 'INVALID_SIZE_INCREMENT';
+    if (size === 'too_large') return 'ORDER_TOO_LARGE';
+    return { ...market, size, funds: 0 };
+  }
+
+  private amount(currencyId: string, text: string): number | RejectionCode {
+    const currency = this.catalog.currency(currencyId);
+    if (currency === undefined) return 'UNKNOWN_CURRENCY';
+    const amount = toSteps(text, currency.unit);
+    if (amount === 'too_large') return 'AMOUNT_TOO_LARGE';
+    return typeof amount === 'string' ? 'INVALID_AMOUNT' : amount;
+  }
+}
+
+/** How many `step`s a positive decimal string is, exactly. */
+function toSteps(text: unknown, step: Big): number | 'malformed' | 'off_step' | 'too_large' {
+  if (typeof text !== 'string' || text.length > 40 || !DECIMAL.test(text)) return 'malformed';
+  const scale = decimalPlaces(step);
+  if (scale !== null) {
+    // The usual increment, 10^-scale: shifting the decimal point is exact and skips big.js.
+    const dot = text.indexOf('.');
+    const fraction = dot < 0 ? '' : text.slice(dot + 1);
+    if (fraction.length > scale && !ZEROS.test(fraction.slice(scale))) return 'off_step';
+    const digits = ((dot < 0 ? text : text.slice(0, dot)) + fraction.slice(0, scale).padEnd(scale, '0')).replace(LEADING_ZEROS, '');
+    if (digits === '') return 'malformed';
+    if (digits.length < 16) return Number(digits);
+  }
+  const value = new Big(text);
+  if (value.lte(0)) return 'malformed';
+  if (!value.mod(step).eq(0)) return 'off_step';
+  const steps = value.div(step);
+  return steps.gt(MAX_SAFE) ? 'too_large' : steps.toNumber();
+}
+
+const ZEROS = /^0*$/;
+const LEADING_ZEROS = /^0+/;
+
+/** `k` when `step` is 10^-k (0.01 → 2, 1 → 0); null for any other increment. */
+function decimalPlaces(step: Big): number | null {
+  return step.c.length === 1 && step.c[0] === 1 && step.e <= 0 ? -step.e : null;
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
+}
