@@ -38,6 +38,35 @@ export default tseslint.config(
     },
   },
   {
+    // The exchange's rooms: the deterministic core knows nothing around it; the write and the
+    // read side meet only in the core and the domain ports, never in each other.
+    files: ['packages/exchange/src/usecase/core/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: [...driverPatterns, ...inversify, '**/repository/**', '**/delivery/**', '**/usecase/write/**', '**/usecase/read/**', '../write/*', '../read/*', '../../write/*', '../../read/*', '../../write/**', '../../read/**'], message: 'The core is deterministic and knows neither the write side, the read side, adapters nor delivery.' },
+      ] }],
+    },
+  },
+  {
+    files: ['packages/exchange/src/usecase/write/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: [...driverPatterns, ...inversify, '**/repository/**', '**/delivery/**', '../read/**', '../../read/**'], message: 'The write side depends on the core and ports, not on the read side, adapters or delivery.' },
+      ] }],
+    },
+  },
+  {
+    files: ['packages/exchange/src/usecase/read/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: [...driverPatterns, ...inversify, '**/repository/**', '**/delivery/**', '../write/**', '../../write/**'], message: 'The read side depends on the core and ports, not on the write side, adapters or delivery.' },
+      ] }],
+    },
+  },
+  {
     files: ['packages/*/src/repository/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [

@@ -44,6 +44,10 @@ import { ExchangeGateway } from '@sd/exchange/usecase/write/exchange-gateway';
 import { localEngineReader, type EngineReader } from '@sd/exchange/usecase/read/replica/engine-reader';
 import { FollowerEngineReader } from '@sd/exchange/usecase/read/replica/follower-engine-reader';
 import { TradingUseCase } from '@sd/exchange/usecase/write/trading.usecase';
+import { AccountQueries } from '@sd/exchange/usecase/read/account-queries';
+import { MarketQueries } from '@sd/exchange/usecase/read/market-queries';
+import { ReadYourWrites } from '@sd/exchange/usecase/read/read-your-writes';
+import { OrderViews } from '@sd/exchange/usecase/core/order-view';
 import { createHttpApp } from '@sd/http/http-app';
 import type { LeanHeaders, LeanRequest } from '@sd/http/lean-routes';
 import { createLogger } from '@sd/logging/logger';
@@ -236,11 +240,14 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   }
   container.bind<Record<string, WebSocketServer>>(WebSockets).toConstantValue({ '/ws': wss });
 
-  const trading = new TradingUseCase(catalog, new ExchangeGateway(new RequestParser(catalog), submitter), reader, history);
+  const readYourWrites = new ReadYourWrites(reader, history);
+  const trading = new TradingUseCase(new ExchangeGateway(new RequestParser(catalog), submitter), new OrderViews(catalog), readYourWrites);
   const limiter = container.get<RateLimiter>(RateLimiter);
   const ordersLimit = { name: 'orders', rule: config.tradingRateLimit, logger };
   const exchangeRouter = createExchangeRouter({
     trading,
+    market: new MarketQueries(catalog, reader),
+    accounts: new AccountQueries(reader, history, readYourWrites),
     quotation,
     authenticate: authenticate(authenticator),
     requireTrade: requirePermission('trade'),

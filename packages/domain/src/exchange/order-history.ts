@@ -2,10 +2,11 @@ import type { OrderSide, OrderType, SelfTradePrevention, TimeInForce } from './c
 import type { CancelReason } from './event';
 
 /**
- * An order as its owner sees it after the fact. Amounts are decimal strings at the product's
- * scales; times are epoch milliseconds; the id is the sequence of the place command.
+ * An order as its owner sees it: the answer to a place command, an open order, a done one.
+ * Amounts are decimal strings at the product's scales; times are epoch milliseconds; the id
+ * is the sequence of the place command.
  */
-export interface OrderRecord {
+export interface OrderView {
   id: number;
   userId: string;
   clientOid: string | null;
@@ -30,6 +31,10 @@ export interface OrderRecord {
   cancelReason: CancelReason | null;
   createdAt: number;
   doneAt: number | null;
+}
+
+/** An order as the history stores it: its view, and where the history last changed it. */
+export interface OrderRecord extends OrderView {
   /** Sequence of the last command that changed the order. */
   lastSequence: number;
 }

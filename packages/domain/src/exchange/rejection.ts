@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../errors';
+import { DomainError, type ErrorKind } from '../errors';
 
 /** Why the exchange refused a request or command. A rejection never changes state. */
 export type RejectionCode =
@@ -57,3 +57,6 @@ export interface RejectedRequest {
   rejection: Rejection;
   events: [];
 }
+
+/** A product, currency or order the caller asked for does not exist (or is not theirs). */
+export const exchangeNotFound = (what: string): DomainError => new DomainError('EXCHANGE.NOT_FOUND', 'not_found', `${what} not found`);

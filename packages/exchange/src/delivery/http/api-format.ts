@@ -1,9 +1,8 @@
 import Big from 'big.js';
 import type { Trade } from '@sd/domain/exchange/market-data';
-import type { FillRecord } from '@sd/domain/exchange/order-history';
+import type { FillRecord, OrderView } from '@sd/domain/exchange/order-history';
 import type { Product } from '@sd/domain/exchange/product';
 import type { BalanceView } from '../../usecase/core/engine/exchange-engine';
-import type { OrderSummary } from '../../usecase/write/order-summary';
 
 /** Coinbase-Exchange shapes: snake_case, decimal strings, ISO-8601 times. */
 export function productJson(product: Product) {
@@ -23,9 +22,9 @@ export function productJson(product: Product) {
   };
 }
 
-export function orderJson(order: OrderSummary) {
+export function orderJson(order: OrderView) {
   return {
-    id: order.id,
+    id: String(order.id),
     client_oid: order.clientOid,
     product_id: order.productId,
     side: order.side,

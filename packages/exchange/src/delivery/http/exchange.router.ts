@@ -2,12 +2,16 @@ import { Router, type RequestHandler, type Response } from 'express';
 import type { LeanHeaders, LeanRequest, LeanRoute } from '@sd/http/lean-routes';
 import Big from 'big.js';
 import { invalidInput } from '@sd/domain/errors';
+import type { AccountQueries } from '../../usecase/read/account-queries';
+import type { BookLevel, MarketQueries } from '../../usecase/read/market-queries';
 import type { QuotationQueries } from '../../usecase/read/quotation/quotation-queries';
-import type { BookLevel, TradingUseCase } from '../../usecase/write/trading.usecase';
+import type { NewOrder, TradingUseCase } from '../../usecase/write/trading.usecase';
 import { accountJson, fillJson, isoTime, orderJson, productJson, tradeJson } from './api-format';
 
 export interface ExchangeRouterOptions {
   trading: TradingUseCase;
+  market: MarketQueries;
+  accounts: AccountQueries;
   quotation: QuotationQueries;
   /** Authenticates the caller (session or signed API key) and leaves the principal for `userOf`. */
   authenticate: RequestHandler;
@@ -44,19 +48,7 @@ export function createOrderEntryRoutes({ trading, mountPath, authorizeTrade }: O
       path: `${mountPath}/orders`,
       handle: async (request, headers) => {
         const userId = await authorizeTrade(request, headers);
-        const body = objectBody(request.body);
-        const order = await trading.placeOrder(userId, {
-          productId: body.product_id,
-          side: body.side,
-          type: body.type ?? 'limit',
-          price: body.price,
-          size: body.size,
-          funds: body.funds,
-          timeInForce: body.time_in_force,
-          postOnly: body.post_only,
-          stp: body.stp,
-          clientOid: body.client_oid,
-        });
+        const order = await trading.placeOrder(userId, newOrder(objectBody(request.body)));
         return orderJson(order);
       },
     },
@@ -84,15 +76,15 @@ export function createOrderEntryRoutes({ trading, mountPath, authorizeTrade }: O
 
 /** The exchange's REST API under `/api` (products, books, accounts, order queries, faucet); order entry is `createOrderEntryRoutes`. */
 export function createExchangeRouter(options: ExchangeRouterOptions): Router {
-  const { trading, quotation, authenticate, requireTrade, userOf, limitTrading } = options;
+  const { trading, market, accounts, quotation, authenticate, requireTrade, userOf, limitTrading } = options;
   const trade = [authenticate, requireTrade, limitTrading];
   const router = Router();
 
-  router.get('/products', (_req, res) => void res.json(trading.products().map(productJson)));
-  router.get('/products/:productId', (req, res) => void res.json(productJson(trading.product(req.params.productId!))));
+  router.get('/products', (_req, res) => void res.json(market.products().map(productJson)));
+  router.get('/products/:productId', (req, res) => void res.json(productJson(market.product(req.params.productId!))));
   router.get('/products/:productId/book', (req, res) => {
     const level = bookLevel(req.query.level);
-    const book = trading.book(req.params.productId!, level);
+    const book = market.book(req.params.productId!, level);
     res.json({ sequence: book.bookSequence, bids: book.bids, asks: book.asks, time: isoTime(Date.now()) });
   });
 
@@ -115,7 +107,7 @@ export function createExchangeRouter(options: ExchangeRouterOptions): Router {
   });
   router.get('/products/:productId/ticker', async (req, res) => {
     const productId = String(req.params.productId);
-    const top = trading.book(productId, 1);
+    const top = market.book(productId, 1);
     const [last, stats] = await Promise.all([quotation.lastTrade(productId), quotation.stats24h(productId)]);
     res.json({
       trade_id: last === null ? null : String(last.tradeId),
@@ -129,16 +121,14 @@ export function createExchangeRouter(options: ExchangeRouterOptions): Router {
   });
 
   router.get('/accounts', authenticate, async (_req, res) => {
-    res.json((await trading.accounts(userOf(res))).map(accountJson));
+    res.json((await accounts.accounts(userOf(res))).map(accountJson));
   });
   router.get('/accounts/:currency', authenticate, async (req, res) => {
-    const account = (await trading.accounts(userOf(res))).find((row) => row.currency === req.params.currency);
-    if (account === undefined) throw invalidInput(`unknown currency ${req.params.currency}`);
-    res.json(accountJson(account));
+    res.json(accountJson(await accounts.account(userOf(res), String(req.params.currency))));
   });
 
   router.get('/orders', authenticate, async (req, res) => {
-    const orders = await trading.listOrders(userOf(res), {
+    const orders = await accounts.listOrders(userOf(res), {
       status: oneOf('status', req.query.status ?? 'all', ['open', 'done', 'all'] as const),
       productId: optionalString('product_id', req.query.product_id),
       limit: limit(req.query.limit),
@@ -149,10 +139,10 @@ export function createExchangeRouter(options: ExchangeRouterOptions): Router {
   router.get('/orders/:orderId', authenticate, async (req, res) => {
     const orderId = String(req.params.orderId);
     const ref = orderId.startsWith(CLIENT_PREFIX) ? { clientOid: orderId.slice(CLIENT_PREFIX.length) } : { orderId };
-    res.json(orderJson(await trading.getOrder(userOf(res), ref)));
+    res.json(orderJson(await accounts.getOrder(userOf(res), ref)));
   });
   router.get('/fills', authenticate, async (req, res) => {
-    const fills = await trading.fills(userOf(res), {
+    const fills = await accounts.fills(userOf(res), {
       orderId: optionalId('order_id', req.query.order_id),
       productId: optionalString('product_id', req.query.product_id),
       limit: limit(req.query.limit),
@@ -164,13 +154,32 @@ export function createExchangeRouter(options: ExchangeRouterOptions): Router {
     const max = new Big(options.faucet.maxAmount);
     router.post('/faucet', ...trade, async (req, res) => {
       const { currency, amount } = objectBody(req.body);
-      if (typeof amount === 'string' && /^\d+(\.\d+)?$/.test(amount) && new Big(amount).gt(max)) {
-        throw invalidInput(`the faucet gives at most ${max.toFixed()} per call`);
-      }
-      res.json(accountJson(await trading.deposit(userOf(res), currency, amount)));
+      if (typeof currency !== 'string' || typeof amount !== 'string') throw invalidInput('currency and amount must be strings');
+      if (/^\d+(\.\d+)?$/.test(amount) && new Big(amount).gt(max)) throw invalidInput(`the faucet gives at most ${max.toFixed()} per call`);
+      await trading.deposit(userOf(res), currency, amount);
+      res.json(accountJson(await accounts.account(userOf(res), currency)));
     });
   }
   return router;
+}
+
+/**
+ * The Coinbase body of a new order, renamed. Types are not checked here: the request parser
+ * checks every field of a place request (type, format, increments) before anything is sequenced.
+ */
+function newOrder(body: Record<string, unknown>): NewOrder {
+  return {
+    productId: body.product_id,
+    side: body.side,
+    orderType: body.type ?? 'limit',
+    price: body.price,
+    size: body.size,
+    funds: body.funds,
+    timeInForce: body.time_in_force,
+    postOnly: body.post_only,
+    stp: body.stp,
+    clientOid: body.client_oid,
+  } as NewOrder;
 }
 
 function objectBody(body: unknown): Record<string, unknown> {

@@ -1,0 +1,94 @@
+import { exchangeNotFound as notFound } from '@sd/domain/exchange/rejection';
+import type { FillRecord, OrderView } from '@sd/domain/exchange/order-history';
+import type { BalanceView, OpenOrderView } from '../core/engine/exchange-engine';
+import type { HistoryQueries, ListFillsQuery, ListOrdersQuery } from './history/history-queries';
+import type { ReadYourWrites } from './read-your-writes';
+import type { EngineReader } from './replica/engine-reader';
+
+/**
+ * What a trader reads about their own account: balances and open orders from the engine
+ * state (always current), done orders and fills from the history; each read first waits for
+ * the caller's own last command (read your writes).
+ */
+export class AccountQueries {
+  constructor(
+    private readonly reader: EngineReader,
+    private readonly history: HistoryQueries,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
+
+  async accounts(userId: string): Promise<BalanceView[]> {
+    await this.readYourWrites.engineCaughtUp(userId);
+    return this.reader.engine.balances(userId);
+  }
+
+  async account(userId: string, currency: string): Promise<BalanceView> {
+    const balance = (await this.accounts(userId)).find((row) => row.currency === currency);
+    if (balance === undefined) throw notFound('currency');
+    return balance;
+  }
+
+  async openOrders(userId: string, productId?: string): Promise<OrderView[]> {
+    await this.readYourWrites.engineCaughtUp(userId);
+    return this.reader.engine.openOrders(userId, productId).map(openOrderView).reverse();
+  }
+
+  /** Open orders come from the engine (always current); done ones from the history writer. */
+  async listOrders(userId: string, query: ListOrdersQuery): Promise<OrderView[]> {
+    if (query.status === 'open') {
+      const open = await this.openOrders(userId, query.productId);
+      return open.filter((order) => query.after === undefined || order.id < query.after).slice(0, query.limit ?? 100);
+    }
+    await this.readYourWrites.historyCaughtUp(userId);
+    return this.history.listOrders(userId, query);
+  }
+
+  /** By order id or by client order id, open or done. */
+  async getOrder(userId: string, ref: { orderId: string } | { clientOid: string }): Promise<OrderView> {
+    await this.readYourWrites.engineCaughtUp(userId);
+    const engine = this.reader.engine;
+    const open =
+      'orderId' in ref ? engine.order(ref.orderId) : (engine.openOrders(userId).find((order) => order.clientOid === ref.clientOid) ?? null);
+    if (open !== null && open.userId === userId) return openOrderView(open);
+    await this.readYourWrites.historyCaughtUp(userId);
+    const record =
+      'orderId' in ref
+        ? /^\d{1,16}$/.test(ref.orderId)
+          ? await this.history.getOrder(userId, Number(ref.orderId))
+          : null
+        : await this.history.getOrderByClientOid(userId, ref.clientOid);
+    if (record === null) throw notFound('order');
+    return record;
+  }
+
+  async fills(userId: string, query: ListFillsQuery): Promise<FillRecord[]> {
+    await this.readYourWrites.historyCaughtUp(userId);
+    return this.history.listFills(userId, query);
+  }
+}
+
+/** A resting order from the engine's book. */
+function openOrderView(view: OpenOrderView): OrderView {
+  return {
+    id: Number(view.orderId),
+    clientOid: view.clientOid,
+    userId: view.userId,
+    productId: view.productId,
+    side: view.side,
+    type: 'limit',
+    price: view.price,
+    size: view.size,
+    funds: null,
+    timeInForce: view.timeInForce,
+    postOnly: view.postOnly,
+    stp: view.stp,
+    status: 'open',
+    doneReason: null,
+    cancelReason: null,
+    filledSize: view.filledSize,
+    executedValue: view.executedValue,
+    fillFees: view.fillFees,
+    createdAt: view.createdAt,
+    doneAt: null,
+  };
+}

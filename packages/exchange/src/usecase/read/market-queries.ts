@@ -1,0 +1,33 @@
+import { exchangeNotFound as notFound } from '@sd/domain/exchange/rejection';
+import type { Product } from '@sd/domain/exchange/product';
+import type { ProductCatalog } from '../core/catalog/product-catalog';
+import type { BookView } from '../core/engine/exchange-engine';
+import type { EngineReader } from './replica/engine-reader';
+
+export type BookLevel = 1 | 2 | 3;
+
+/** Products and order books, read from the catalog and the engine state this instance holds. */
+export class MarketQueries {
+  constructor(
+    private readonly catalog: ProductCatalog,
+    private readonly reader: EngineReader,
+  ) {}
+
+  products(): Product[] {
+    return this.catalog.products.map((product) => product.source);
+  }
+
+  product(productId: string): Product {
+    const product = this.catalog.product(productId);
+    if (product === undefined) throw notFound('product');
+    return product.source;
+  }
+
+  book(productId: string, level: BookLevel): BookView<[string, string, number | string]> {
+    this.product(productId);
+    const engine = this.reader.engine;
+    const view = level === 3 ? engine.level3(productId) : engine.level2(productId, level === 1 ? 1 : Infinity);
+    if (view === null) throw notFound('product');
+    return view;
+  }
+}
