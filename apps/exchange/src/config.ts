@@ -3,6 +3,7 @@ import { logLevel, oneOf, port, positiveInteger, required, type LogLevel } from 
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
+import { topicsNamed, type ExchangeTopics } from '@sd/exchange/modules/settings';
 import type { RateLimitRule } from '@sd/domain/rate-limit';
 import type { MqConfig } from '@sd/mq/mq.module';
 import type { SqlConfig } from '@sd/orm/sql-database';
@@ -19,7 +20,7 @@ export interface ExchangeConfig {
   /** Distributed: the Kafka brokers whose `topics.commands` is the command log. */
   commandLog: { brokers: string[] } | null;
   /** Topic names, from TOPIC_PREFIX (default `exchange`), so several exchanges can share one Kafka. */
-  topics: { commands: string; outcomes: string; requests: string; replies: string };
+  topics: ExchangeTopics;
   /** Where candles and public trades live: the history SQL database, or MongoDB. */
   marketData: { kind: 'sql' } | { kind: 'mongo'; url: string };
   /**
@@ -77,7 +78,7 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
     mode,
     roles: new Set(distributed ? roles(env.ROLES ?? 'engine,api,history') : ['engine', 'api', 'history']),
     commandLog: distributed ? { brokers } : null,
-    topics: topicsNamed(env.TOPIC_PREFIX ?? 'exchange'),
+    topics: topics(env.TOPIC_PREFIX ?? 'exchange'),
     marketData: marketDataKind === 'mongo' ? { kind: 'mongo', url: required(env, 'MONGO_URL', 'MARKET_DATA=mongo') } : { kind: 'sql' },
     readSide,
     http: { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? '8080') },
@@ -106,9 +107,9 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
   };
 }
 
-function topicsNamed(prefix: string): ExchangeConfig['topics'] {
+function topics(prefix: string): ExchangeTopics {
   if (!/^[\w.-]{1,100}$/.test(prefix)) throw new Error(`TOPIC_PREFIX must be letters, digits, '.', '_' or '-', not ${prefix}`);
-  return { commands: `${prefix}.commands`, outcomes: `${prefix}.outcomes`, requests: `${prefix}.requests`, replies: `${prefix}.replies` };
+  return topicsNamed(prefix);
 }
 
 function roles(value: string): ExchangeRole[] {

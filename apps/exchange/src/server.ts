@@ -1,5 +1,6 @@
 import type { Application } from 'express';
 import type { Container } from 'inversify';
+import { closeAppContainer } from '@sd/app/app-container';
 import { listen, type RunningServer } from '@sd/http/server';
 import type { ExchangeConfig } from './config';
 import type { WebSocketServer } from 'ws';
@@ -25,7 +26,7 @@ export async function startExchange(config: ExchangeConfig, options: ExchangeCon
     url: server.url,
     close: async () => {
       await server.close();
-      await container.unbindAllAsync();
+      await closeAppContainer(container);
     },
   };
 }

@@ -12,7 +12,8 @@ import { RequestParser } from '@sd/exchange/usecase/write/request-parser';
 import { EngineHost } from '@sd/exchange/usecase/write/engine-host';
 import { createLogger } from '@sd/logging/logger';
 import { Metrics } from '@sd/metrics/metrics';
-import { countedSubmitter, countWebSocketClients, timedEngine, watchOutcomeLag } from './exchange-metrics';
+import { countWebSocketClients, instrumentEngine, watchOutcomeLag } from './exchange-metrics';
+import { untraced } from './exchange-tracing';
 
 /** `name{labels} value` lines of the exposition, as a map. */
 async function samples(metrics: Metrics): Promise<Map<string, number>> {
@@ -31,14 +32,14 @@ describe('exchange metrics around the ports', () => {
   const metrics = new Metrics();
   const published: CommandOutcome[] = [];
   const catalog = new ProductCatalog(DEFAULT_CURRENCIES, DEFAULT_PRODUCTS);
+  const instrumented = instrumentEngine(metrics, untraced);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sd-metrics-'));
-    const timed = timedEngine(new FileJournal({ dir: join(dir, 'journal'), fsync: 'none' }), { publish: async (outcomes) => void published.push(...outcomes) }, metrics);
     host = await EngineHost.start({
       catalog,
-      journal: timed.journal,
-      output: timed.output,
+      journal: instrumented.journal(new FileJournal({ dir: join(dir, 'journal'), fsync: 'none' })),
+      output: instrumented.output({ publish: async (outcomes) => void published.push(...outcomes) }),
       snapshots: new FileSnapshotStore({ dir: join(dir, 'snapshots'), keep: 1 }),
       logger: createLogger({ name: 'test', level: 'silent' }),
     });
@@ -50,7 +51,7 @@ describe('exchange metrics around the ports', () => {
   });
 
   it('counts commands by type and result, times each one the engine applies, and drains the queue gauge', async () => {
-    const submitter = countedSubmitter(host, metrics);
+    const submitter = instrumented.submitter(host);
     const parser = new RequestParser(catalog);
     const submit = (request: ExchangeRequest): Promise<CommandOutcome> => submitter.submit(parser.parse(request).command!);
     await Promise.all([

@@ -3,11 +3,23 @@ import type { ExchangeCommand, SequencedCommand } from '@sd/domain/exchange/comm
 import type { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
 import type { EngineOutput } from '@sd/domain/exchange/engine-output';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
+import type { EngineInstrumentation } from '@sd/exchange/modules/settings';
 import type { Metrics } from '@sd/metrics/metrics';
 import type { WebSocketServer } from 'ws';
+import type { RequestTracing } from './exchange-tracing';
 
 // Operational metrics as wrappers around the exchange's ports, so use cases stay free of them.
 // docker/grafana/dashboards/exchange.json queries these names.
+
+/** Metrics and traces around the engine's ports, for the modules to apply where they bind them. */
+export function instrumentEngine(metrics: Metrics, traces: RequestTracing): EngineInstrumentation {
+  const timing = engineTiming(metrics);
+  return {
+    journal: (journal) => timing.journal(journal),
+    output: (output) => timing.output(traces.output(output)),
+    submitter: (submitter) => traces.submitter(countedSubmitter(submitter, metrics)),
+  };
+}
 
 const APPLY_BUCKETS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25];
 
@@ -41,11 +53,11 @@ export function countedSubmitter(inner: CommandSubmitter, metrics: Metrics): Com
  * command in `exchange_engine_apply_seconds`. The sequencer appends and publishes batches in
  * the same order, so the two wrappers pair them through a queue of append times.
  */
-export function timedEngine(journal: CommandJournal, output: EngineOutput, metrics: Metrics): { journal: CommandJournal; output: EngineOutput } {
+export function engineTiming(metrics: Metrics): { journal(journal: CommandJournal): CommandJournal; output(output: EngineOutput): EngineOutput } {
   const apply = metrics.histogram('exchange_engine_apply_seconds', 'Engine time per command, from its batch being durable to its outcomes being published', [], APPLY_BUCKETS);
   const durableAt: number[] = [];
   return {
-    journal: {
+    journal: (journal) => ({
       open: () => journal.open(),
       append: async (commands: readonly SequencedCommand[]): Promise<void> => {
         await journal.append(commands);
@@ -53,8 +65,8 @@ export function timedEngine(journal: CommandJournal, output: EngineOutput, metri
       },
       replay: (from, each) => journal.replay(from, each),
       close: () => journal.close(),
-    },
-    output: {
+    }),
+    output: (output) => ({
       publish: async (outcomes: readonly CommandOutcome[]): Promise<void> => {
         // Outcomes republished at start follow no append: nothing to time.
         const started = durableAt.shift();
@@ -64,7 +76,7 @@ export function timedEngine(journal: CommandJournal, output: EngineOutput, metri
         }
         await output.publish(outcomes);
       },
-    },
+    }),
   };
 }
 

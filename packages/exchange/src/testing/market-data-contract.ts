@@ -89,6 +89,19 @@ export function describeMarketDataContract(name: string, open: () => Promise<Mar
       expect((await queries.stats24h('BTC-USDT')).volume).toBe('0.60000000');
     });
 
+    it('answers the candles a batch changed, as stored, and none for a batch seen before', async () => {
+      const [funding, first, second] = scenario();
+      expect(await projector.project(funding!)).toEqual([]);
+      const changed = await projector.project(first!);
+      expect(changed.filter((candle) => candle.granularity === 60).map(({ time, open, close, volume }) => ({ time, open, close, volume }))).toEqual([
+        { time: S0, open: '20000.000000', close: '20010.000000', volume: '0.30000000' },
+      ]);
+      expect(changed.map((candle) => candle.granularity).sort((a, b) => a - b)).toEqual([60, 300, 900, 3600, 21600, 86400]);
+      expect(await projector.project(first!)).toEqual([]);
+      const next = await projector.project(second!);
+      expect(next.find((candle) => candle.granularity === 300)).toEqual((await stores.candles.list('BTC-USDT', 300, { limit: 1 }))[0]);
+    });
+
     it('takes only the unseen tail of a batch that overlaps what a candle has', async () => {
       const [funding, first, second] = scenario();
       await projector.project([...funding!, ...first!]);

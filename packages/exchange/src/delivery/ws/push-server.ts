@@ -2,19 +2,14 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { DomainError } from '@sd/domain/errors';
 import type { CommandOutcome, DecimalEvent, ExchangeEvent } from '@sd/domain/exchange/event';
+import type { Candle } from '@sd/domain/exchange/market-data';
 import type { Logger } from '@sd/domain/logger';
 import type { ProductCatalog } from '../../usecase/core/catalog/product-catalog';
 import type { EventFormatter } from '../../usecase/core/money/event-format';
-import type { EngineReader } from '../../usecase/read/replica/engine-reader';
+import type { EngineReader } from '../../usecase/core/engine/engine-reader';
 import { isoTime } from '../http/api-format';
 
 export type PushAuthentication = { ok: true; userId: string } | { ok: false; error: DomainError };
-
-/** Candle rows pushed on the `candles` channel: `[time, low, high, open, close, volume]`. */
-export interface CandleFeed {
-  /** The 60 s candles the outcomes changed, per product. */
-  candlesChangedBy(outcomes: readonly CommandOutcome[]): Promise<Array<{ productId: string; candle: [number, string, string, string, string, string] }>>;
-}
 
 export interface PushServerOptions {
   wss: WebSocketServer;
@@ -24,7 +19,6 @@ export interface PushServerOptions {
   logger: Logger;
   /** Authenticates a subscribe message (signature or token fields) or the upgrade request. */
   authenticate: (message: unknown, headers: IncomingHttpHeaders) => Promise<PushAuthentication>;
-  candles?: CandleFeed;
   /** A client whose unsent bytes exceed this is closed with 1013. Default 1 MiB. */
   maxBufferedBytes?: number;
   heartbeatMs?: number;
@@ -42,56 +36,72 @@ interface Client {
   socket: WebSocket;
   headers: IncomingHttpHeaders;
   userId: string | null;
-  /** `${channel} ${productId}` */
-  subscriptions: Set<string>;
+  /**
+   * `${channel} ${productId}` → the engine sequence the client's view starts after: it is
+   * sent only what happens later, so never an event twice nor one older than its snapshot.
+   */
+  subscriptions: Map<string, number>;
   /** Per product, the level-2 sequence this client has seen up to. */
   bookSequence: Map<string, number>;
 }
 
 /**
- * The WebSocket feed at `/ws`, Coinbase style. Fed with engine outcomes in sequence order
- * (from the outcome topic); reads books from the engine for level-2 snapshots. Never waits
- * for a client: one that falls behind is dropped and reconnects.
+ * The WebSocket feed at `/ws`, Coinbase style. Fed from one source, the engine state this
+ * process reads (`EngineReader`): its live stream of applied outcomes, and its books for
+ * level-2 snapshots, so every subscription starts at a sequence and carries what follows
+ * it. Candles come from the read side, which tells push what it stored (`publishCandles`).
+ * Never waits for a client: one that falls behind is dropped and reconnects.
  */
 export class PushServer {
   private readonly clients = new Set<Client>();
   private readonly maxBuffered: number;
   private readonly heartbeat: NodeJS.Timeout;
-  private lastTradeId = new Map<string, number>();
+  private readonly lastTradeId = new Map<string, number>();
+  private readonly unsubscribe: () => void;
 
   constructor(private readonly options: PushServerOptions) {
     this.maxBuffered = options.maxBufferedBytes ?? 1 << 20;
     options.wss.on('connection', (socket: WebSocket, request: IncomingMessage) => this.connect(socket, request));
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 1000);
     this.heartbeat.unref();
+    this.unsubscribe = options.reader.onApplied((outcomes) => this.publish(outcomes));
   }
 
   get clientCount(): number {
     return this.clients.size;
   }
 
-  /** Pushes what a batch of outcomes changed to the clients subscribed to it. */
-  async publish(outcomes: readonly CommandOutcome[]): Promise<void> {
-    if (this.clients.size > 0) {
-      for (const outcome of outcomes) for (const event of outcome.events) this.route(event, outcome.timestamp);
-    } else {
-      for (const outcome of outcomes) for (const event of outcome.events) if (event.type === 'match') this.lastTradeId.set(event.productId, event.tradeId);
-    }
-    const candles = this.options.candles;
-    if (candles !== undefined && this.anySubscribed('candles')) {
-      for (const { productId, candle } of await candles.candlesChangedBy(outcomes)) {
-        this.send('candles', productId, { type: 'candles', product_id: productId, granularity: 60, candle });
-      }
+  /** The 60 s candles the read side stored, to the `candles` subscribers: `[time, low, high, open, close, volume]`. */
+  publishCandles(candles: readonly Candle[]): void {
+    for (const candle of candles) {
+      if (candle.granularity !== 60) continue;
+      this.send('candles', candle.productId, candle.lastSequence, {
+        type: 'candles',
+        product_id: candle.productId,
+        sequence: candle.lastSequence,
+        granularity: 60,
+        candle: [candle.time, candle.low, candle.high, candle.open, candle.close, candle.volume],
+      });
     }
   }
 
   close(): void {
+    this.unsubscribe();
     clearInterval(this.heartbeat);
     for (const client of this.clients) client.socket.close(1001, 'server shutting down');
   }
 
+  /** What a batch of applied outcomes changed, to the clients subscribed to it. */
+  private publish(outcomes: readonly CommandOutcome[]): void {
+    if (this.clients.size > 0) {
+      for (const outcome of outcomes) for (const event of outcome.events) this.route(event, outcome.sequence, outcome.timestamp);
+    } else {
+      for (const outcome of outcomes) for (const event of outcome.events) if (event.type === 'match') this.lastTradeId.set(event.productId, event.tradeId);
+    }
+  }
+
   private connect(socket: WebSocket, request: IncomingMessage): void {
-    const client: Client = { socket, headers: request.headers, userId: null, subscriptions: new Set(), bookSequence: new Map() };
+    const client: Client = { socket, headers: request.headers, userId: null, subscriptions: new Map(), bookSequence: new Map() };
     this.clients.add(client);
     socket.on('close', () => this.clients.delete(client));
     socket.on('error', () => socket.terminate());
@@ -126,10 +136,12 @@ export class PushServer {
         if (!auth.ok) return this.reply(client, { type: 'error', message: auth.error.message, code: auth.error.code });
         client.userId = auth.userId;
       }
+      // Everything the engine state holds now is what the client starts from.
+      const from = this.options.reader.engine.lastSequence;
       for (const [channel, productId] of wanted) {
         const key = `${channel} ${productId}`;
         if (client.subscriptions.has(key)) continue;
-        client.subscriptions.add(key);
+        client.subscriptions.set(key, from);
         if (channel === 'level2') this.sendSnapshot(client, productId);
       }
     } else {
@@ -166,7 +178,7 @@ export class PushServer {
 
   private describe(client: Client): Array<{ name: string; product_ids: string[] }> {
     const byChannel = new Map<string, string[]>();
-    for (const key of client.subscriptions) {
+    for (const key of client.subscriptions.keys()) {
       const [channel, productId] = key.split(' ') as [string, string];
       byChannel.set(channel, [...(byChannel.get(channel) ?? []), productId]);
     }
@@ -186,7 +198,7 @@ export class PushServer {
     });
   }
 
-  private route(event: ExchangeEvent, timestamp: number): void {
+  private route(event: ExchangeEvent, sequence: number, timestamp: number): void {
     const time = isoTime(timestamp);
     switch (event.type) {
       case 'l2update':
@@ -203,26 +215,28 @@ export class PushServer {
           side: match.side,
           price: match.price,
           size: match.size,
+          sequence,
           time,
         };
-        this.send('matches', event.productId, frame);
-        this.sendPrivate('user', event.makerUserId, event.productId, { ...frame, user_id: event.makerUserId, fee: match.makerFee, liquidity: 'M' });
-        this.sendPrivate('user', event.takerUserId, event.productId, { ...frame, user_id: event.takerUserId, fee: match.takerFee, liquidity: 'T' });
-        if (this.anySubscribed('ticker')) this.sendTicker(match, time);
+        this.send('matches', event.productId, sequence, frame);
+        this.sendPrivate('user', event.makerUserId, event.productId, sequence, { ...frame, user_id: event.makerUserId, fee: match.makerFee, liquidity: 'M' });
+        this.sendPrivate('user', event.takerUserId, event.productId, sequence, { ...frame, user_id: event.takerUserId, fee: match.takerFee, liquidity: 'T' });
+        if (this.anySubscribed('ticker')) this.sendTicker(match, sequence, time);
         return;
       }
       case 'balance': {
         const balance = this.options.formatter.event(event) as Extract<DecimalEvent, { type: 'balance' }>;
-        return this.sendPrivate('funds', event.userId, '*', {
+        return this.sendPrivate('funds', event.userId, '*', sequence, {
           type: 'funds',
           currency: balance.currency,
           available: balance.available,
           hold: balance.hold,
+          sequence,
           time,
         });
       }
       default:
-        return this.sendPrivate('user', event.userId, event.productId, { ...snakeCase(this.options.formatter.event(event)), time });
+        return this.sendPrivate('user', event.userId, event.productId, sequence, { ...snakeCase(this.options.formatter.event(event)), sequence, time });
     }
   }
 
@@ -243,11 +257,12 @@ export class PushServer {
     }
   }
 
-  private sendTicker(match: Extract<DecimalEvent, { type: 'match' }>, time: string): void {
+  private sendTicker(match: Extract<DecimalEvent, { type: 'match' }>, sequence: number, time: string): void {
     const top = this.options.reader.engine.level2(match.productId, 1);
-    this.send('ticker', match.productId, {
+    this.send('ticker', match.productId, sequence, {
       type: 'ticker',
       product_id: match.productId,
+      sequence,
       trade_id: match.tradeId,
       price: match.price,
       last_size: match.size,
@@ -261,7 +276,7 @@ export class PushServer {
   private beat(): void {
     const time = isoTime(Date.now());
     for (const client of this.clients) {
-      for (const key of client.subscriptions) {
+      for (const key of client.subscriptions.keys()) {
         if (!key.startsWith('heartbeat ')) continue;
         const productId = key.slice('heartbeat '.length);
         const book = this.options.reader.engine.level2(productId, 0);
@@ -277,23 +292,24 @@ export class PushServer {
   }
 
   private anySubscribed(channel: Channel): boolean {
-    for (const client of this.clients) for (const key of client.subscriptions) if (key.startsWith(`${channel} `)) return true;
+    for (const client of this.clients) for (const key of client.subscriptions.keys()) if (key.startsWith(`${channel} `)) return true;
     return false;
   }
 
-  private send(channel: Channel, productId: string, message: object): void {
+  /** `message` (at `sequence`) to the clients whose subscription to the channel started before it. */
+  private send(channel: Channel, productId: string, sequence: number, message: object): void {
     const key = `${channel} ${productId}`;
     let frame: string | null = null;
     for (const client of this.clients) {
-      if (client.subscriptions.has(key)) this.write(client, (frame ??= JSON.stringify(message)));
+      if (after(client.subscriptions.get(key), sequence)) this.write(client, (frame ??= JSON.stringify(message)));
     }
   }
 
-  private sendPrivate(channel: Channel, userId: string, productId: string, message: object): void {
+  private sendPrivate(channel: Channel, userId: string, productId: string, sequence: number, message: object): void {
     let frame: string | null = null;
     for (const client of this.clients) {
       if (client.userId !== userId) continue;
-      if (client.subscriptions.has(`${channel} ${productId}`) || client.subscriptions.has(`${channel} *`)) {
+      if (after(client.subscriptions.get(`${channel} ${productId}`), sequence) || after(client.subscriptions.get(`${channel} *`), sequence)) {
         this.write(client, (frame ??= JSON.stringify(message)));
       }
     }
@@ -313,6 +329,9 @@ export class PushServer {
     client.socket.send(frame);
   }
 }
+
+/** Whether a subscription that started after `from` (undefined: none) is owed an event at `sequence`. */
+const after = (from: number | undefined, sequence: number): boolean => from !== undefined && sequence > from;
 
 /** Coinbase's field names for an order event (`orderId` → `order_id`). */
 function snakeCase(event: DecimalEvent): Record<string, unknown> {

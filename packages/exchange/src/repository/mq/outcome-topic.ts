@@ -29,10 +29,11 @@ export interface OutcomeConsumer {
   /** Consumer group: each group gets every outcome once per commit (at least once). */
   groupId: string;
   /**
-   * Called in sequence order with the decoded outcomes and the messages they came from; the
-   * batch is committed when it resolves, retried when it throws.
+   * Called in sequence order with the messages of a batch (`decodeOutcomes` reads them; a
+   * consumer in a worker thread hands the bytes over undecoded); the batch is committed when
+   * it resolves, retried when it throws.
    */
-  handle(outcomes: readonly CommandOutcome[], messages: readonly Buffer[]): Promise<void>;
+  handle(messages: readonly Buffer[]): Promise<void>;
   onError(error: unknown): void;
   /** A new group starts from the beginning of what the queue retains, or from now. */
   startFrom?: 'earliest' | 'latest';
@@ -47,8 +48,7 @@ export async function subscribeOutcomes(mq: MessageQueue, topic: string, consume
     maxBatchSize: 64,
     onError: consumer.onError,
     handler: async (batch) => {
-      const messages = batch.messages.map((message) => message.value);
-      await consumer.handle(decodeOutcomes(messages), messages);
+      await consumer.handle(batch.messages.map((message) => message.value));
       await batch.commit();
     },
   });

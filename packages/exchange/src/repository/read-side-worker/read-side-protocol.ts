@@ -1,6 +1,7 @@
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
 import type { OrderHistoryStore } from '@sd/domain/exchange/order-history';
+import type { ReadSideChanges } from '../../usecase/read/read-side-projector';
 import type { Currency, Product } from '@sd/domain/exchange/product';
 import type { SqlConfig } from '@sd/orm/sql-database';
 
@@ -22,9 +23,9 @@ export type ReadSideApi = Prefixed<'orders', OrderHistoryStore> &
     /** Answers once the database is open, or with the error that kept it from opening. */
     ready(): Promise<void>;
     /** Quotation projector, then history projector. */
-    project(outcomes: readonly CommandOutcome[]): Promise<void>;
+    project(outcomes: readonly CommandOutcome[]): Promise<ReadSideChanges>;
     /** The same, from engine-output messages as the outcome topic carries them (decoded here, not on the caller's thread). */
-    projectMessages(values: readonly Uint8Array[]): Promise<void>;
+    projectMessages(values: readonly Uint8Array[]): Promise<ReadSideChanges>;
     /** Persists and closes the database. */
     close(): Promise<void>;
   };

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { Candle, CandleGranularity, CandleKey, CandleRange, CandleStore, Trade, TradePage, TradeStore } from '@sd/domain/exchange/market-data';
 import type { FillQuery, FillRecord, HistoryChanges, OrderHistoryStore, OrderQuery, OrderRecord } from '@sd/domain/exchange/order-history';
+import type { ReadSideChanges } from '../../usecase/read/read-side-projector';
 import type { PersistFailed, ReadSideApi, ReadSideWorkerData } from './read-side-protocol';
 import { RpcClient } from './worker-rpc';
 
@@ -52,7 +53,7 @@ export class WorkerReadSide {
   }
 
   /** Quotation, then order history, as one batch. */
-  project(outcomes: readonly CommandOutcome[]): Promise<void> {
+  project(outcomes: readonly CommandOutcome[]): Promise<ReadSideChanges> {
     return this.rpc.call('project', outcomes);
   }
 
@@ -60,7 +61,7 @@ export class WorkerReadSide {
    * `project` for engine-output messages as the outcome topic delivered them: bytes copy to
    * the worker far cheaper than the decoded outcomes would, and the worker decodes them.
    */
-  projectMessages(values: readonly Uint8Array[]): Promise<void> {
+  projectMessages(values: readonly Uint8Array[]): Promise<ReadSideChanges> {
     return this.rpc.call('projectMessages', values);
   }
 

@@ -3,7 +3,7 @@ import type { FillRecord, OrderView } from '@sd/domain/exchange/order-history';
 import type { BalanceView, OpenOrderView } from '../core/engine/exchange-engine';
 import type { HistoryQueries, ListFillsQuery, ListOrdersQuery } from './history/history-queries';
 import type { ReadYourWrites } from './read-your-writes';
-import type { EngineReader } from './replica/engine-reader';
+import type { EngineReader } from '../core/engine/engine-reader';
 
 /**
  * What a trader reads about their own account: balances and open orders from the engine

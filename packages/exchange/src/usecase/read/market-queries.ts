@@ -2,7 +2,7 @@ import { exchangeNotFound as notFound } from '@sd/domain/exchange/rejection';
 import type { Product } from '@sd/domain/exchange/product';
 import type { ProductCatalog } from '../core/catalog/product-catalog';
 import type { BookView } from '../core/engine/exchange-engine';
-import type { EngineReader } from './replica/engine-reader';
+import type { EngineReader } from '../core/engine/engine-reader';
 
 export type BookLevel = 1 | 2 | 3;
 

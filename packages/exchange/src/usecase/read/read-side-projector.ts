@@ -1,6 +1,13 @@
 import type { CommandOutcome } from '@sd/domain/exchange/event';
+import type { Candle } from '@sd/domain/exchange/market-data';
 import type { HistoryProjector } from './history/history-projector';
 import type { QuotationProjector } from './quotation/quotation-projector';
+
+/** What a projection changed that live clients are told about: push forwards it, never queries it back. */
+export interface ReadSideChanges {
+  /** Candles of every granularity that took new trades, as stored. */
+  candles: Candle[];
+}
 
 /** The whole read side of a batch of engine outcomes: trades and candles, then orders and fills. */
 export class ReadSideProjector {
@@ -9,8 +16,9 @@ export class ReadSideProjector {
     private readonly history: HistoryProjector,
   ) {}
 
-  async project(outcomes: readonly CommandOutcome[]): Promise<void> {
-    await this.quotation.project(outcomes);
+  async project(outcomes: readonly CommandOutcome[]): Promise<ReadSideChanges> {
+    const candles = await this.quotation.project(outcomes);
     await this.history.project(outcomes);
+    return { candles };
   }
 }

@@ -1,5 +1,5 @@
 import type { HistoryQueries } from './history/history-queries';
-import type { EngineReader } from './replica/engine-reader';
+import type { EngineReader } from '../core/engine/engine-reader';
 
 /** How long a history read waits for the history writer to reach the caller's own last command. */
 const HISTORY_WAIT_MS = 3000;

@@ -6,6 +6,7 @@ import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { SnapshotStore } from '@sd/domain/exchange/snapshot-store';
 import type { Logger } from '@sd/domain/logger';
 import type { ProductCatalog } from '../core/catalog/product-catalog';
+import { AppliedStream, type AppliedListener, type EngineReader } from '../core/engine/engine-reader';
 import type { EngineOptions, ExchangeEngine } from '../core/engine/exchange-engine';
 import { recoverEngine } from './recovery';
 import { Sequencer } from './sequencer';
@@ -27,14 +28,19 @@ export interface EngineHostOptions {
  * The leader: recovers the engine (snapshot + journal tail), republishes what consumers
  * missed, then sequences new commands. Snapshots are taken between batches, off the answer
  * path, and once more on close so the next start replays almost nothing.
+ *
+ * What recovery republishes goes to the output only (the read side rebuilds from it); the
+ * applied stream (push) starts with the first new batch, so no client is ever sent an event
+ * from before the state it was shown.
  */
-export class EngineHost implements CommandSubmitter {
+export class EngineHost implements CommandSubmitter, EngineReader {
   private lastSnapshot: number;
   private snapshotting: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly engine: ExchangeEngine,
     private readonly sequencer: Sequencer,
+    private readonly applied: AppliedStream,
     private readonly options: EngineHostOptions,
   ) {
     this.lastSnapshot = engine.lastSequence;
@@ -45,7 +51,24 @@ export class EngineHost implements CommandSubmitter {
     const started = Date.now();
     const engine = await recoverEngine(catalog, journal, snapshots, { ...options.engine, publishedUpTo, republishTo: output });
     logger.info({ sequence: engine.lastSequence, publishedUpTo, ms: Date.now() - started }, 'engine recovered from snapshot and journal');
-    return new EngineHost(engine, new Sequencer(engine, journal, output), options);
+    const applied = new AppliedStream((error) => logger.error({ err: error }, 'a listener of applied outcomes failed'));
+    // Called by the sequencer right after each batch is applied: listeners see it in the same tick.
+    const live: EngineOutput = {
+      publish: (outcomes) => {
+        applied.emit(outcomes);
+        return output.publish(outcomes);
+      },
+    };
+    return new EngineHost(engine, new Sequencer(engine, journal, live), applied, options);
+  }
+
+  onApplied(listener: AppliedListener): () => void {
+    return this.applied.add(listener);
+  }
+
+  /** The leader's state includes every command it answered. */
+  caughtUp(): Promise<void> {
+    return Promise.resolve();
   }
 
   async submit(command: ExchangeCommand): Promise<CommandOutcome> {

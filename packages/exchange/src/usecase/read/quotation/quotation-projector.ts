@@ -16,15 +16,15 @@ export class QuotationProjector {
     private readonly trades: TradeStore,
   ) {}
 
-  /** `outcomes` in sequence order, as the sequencer published them. */
-  async project(outcomes: readonly CommandOutcome[]): Promise<void> {
+  /** `outcomes` in sequence order, as the sequencer published them; answers the candles it changed. */
+  async project(outcomes: readonly CommandOutcome[]): Promise<Candle[]> {
     const trades: Trade[] = [];
     for (const outcome of outcomes) {
       for (const event of outcome.events) if (event.type === 'match') trades.push(this.trade(outcome, event));
     }
-    if (trades.length === 0) return;
+    if (trades.length === 0) return [];
     await this.trades.insert(trades);
-    await this.mergeCandles(trades);
+    return this.mergeCandles(trades);
   }
 
   private trade(outcome: CommandOutcome, match: MatchEvent): Trade {
@@ -40,7 +40,7 @@ export class QuotationProjector {
     };
   }
 
-  private async mergeCandles(trades: readonly Trade[]): Promise<void> {
+  private async mergeCandles(trades: readonly Trade[]): Promise<Candle[]> {
     const buckets = new Map<string, { key: CandleKey; trades: Trade[] }>();
     for (const trade of trades) {
       const seconds = Math.floor(trade.time / 1000);
@@ -62,6 +62,7 @@ export class QuotationProjector {
       if (merged !== null) changed.push(merged);
     }
     if (changed.length > 0) await this.candles.save(changed);
+    return changed;
   }
 
   /** The candle with the trades it has not seen yet, or null when it has seen them all. */

@@ -1,9 +1,8 @@
 import type { CommandLogFollower } from '@sd/domain/exchange/command-log-follower';
-import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { Logger } from '@sd/domain/logger';
 import type { ProductCatalog } from '../../core/catalog/product-catalog';
 import { ExchangeEngine, type EngineOptions } from '../../core/engine/exchange-engine';
-import type { EngineReader } from './engine-reader';
+import { AppliedStream, type AppliedListener, type EngineReader } from '../../core/engine/engine-reader';
 
 /**
  * A read replica: an engine of its own that applies the command log as the leader appends
@@ -14,28 +13,33 @@ export class FollowerEngineReader implements EngineReader {
   readonly engine: ExchangeEngine;
   private readonly waiters: Array<{ sequence: number; resolve: () => void }> = [];
   private readonly stop = new AbortController();
+  private readonly applied: AppliedStream;
   private following: Promise<number> | null = null;
 
   constructor(
     catalog: ProductCatalog,
     private readonly log: CommandLogFollower,
-    private readonly onOutcome: (outcome: CommandOutcome) => void,
     private readonly logger: Logger,
     options: EngineOptions = {},
   ) {
     this.engine = new ExchangeEngine(catalog, options);
+    this.applied = new AppliedStream((error) => logger.error({ err: error }, 'a listener of applied outcomes failed'));
   }
 
   start(): void {
     this.following = this.log.follow(
       1,
       (entry) => {
-        this.onOutcome(this.engine.apply(entry));
+        this.applied.emit([this.engine.apply(entry)]);
         this.wake();
       },
       { signal: this.stop.signal },
     );
     this.following.catch((error: unknown) => this.logger.error({ err: error }, 'the read replica stopped following the command log'));
+  }
+
+  onApplied(listener: AppliedListener): () => void {
+    return this.applied.add(listener);
   }
 
   caughtUp(sequence: number): Promise<void> {

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { ContainerModule } from 'inversify';
+import { WebSocketServer } from 'ws';
+import { Lifecycle } from '@sd/app/app-container';
+import { authenticateWebSocket } from '@sd/auth/delivery/ws/websocket-auth';
+import { Authenticator } from '@sd/domain/auth/authenticator';
+import { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
+import { Logger } from '@sd/domain/logger';
+import { PushServer } from '../delivery/ws/push-server';
+import { CandleTopic } from '../repository/mq/candle-topic';
+import { ProductCatalog } from '../usecase/core/catalog/product-catalog';
+import { EngineReader } from '../usecase/core/engine/engine-reader';
+import { OrderViews } from '../usecase/core/order-view';
+import { EventFormatter } from '../usecase/core/money/event-format';
+import { AccountQueries } from '../usecase/read/account-queries';
+import { HistoryQueries } from '../usecase/read/history/history-queries';
+import { MarketQueries } from '../usecase/read/market-queries';
+import { ReadYourWrites } from '../usecase/read/read-your-writes';
+import { ExchangeGateway } from '../usecase/write/exchange-gateway';
+import { RequestParser } from '../usecase/write/request-parser';
+import { TradingUseCase } from '../usecase/write/trading.usecase';
+
+/** The WebSocket server of `/ws`, upgraded by the app's HTTP server. */
+export const ExchangeWebSocket = Symbol.for('sd.exchange.ExchangeWebSocket');
+
+/**
+ * The API role: the trading use case (commands to `CommandSubmitter`), the account and market
+ * queries over this process's engine state (`EngineReader`) and the history, and push. Needs
+ * an engine module (embedded leader, or replica) and an `Authenticator` bound.
+ */
+export function apiModule(): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(ReadYourWrites)
+      .toResolvedValue((reader: EngineReader, history: HistoryQueries) => new ReadYourWrites(reader, history), [EngineReader, HistoryQueries])
+      .inSingletonScope();
+    bind(TradingUseCase)
+      .toResolvedValue(
+        (catalog: ProductCatalog, submitter: CommandSubmitter, readYourWrites: ReadYourWrites) =>
+          new TradingUseCase(new ExchangeGateway(new RequestParser(catalog), submitter), new OrderViews(catalog), readYourWrites),
+        [ProductCatalog, CommandSubmitter, ReadYourWrites],
+      )
+      .inSingletonScope();
+    bind(AccountQueries)
+      .toResolvedValue(
+        (reader: EngineReader, history: HistoryQueries, readYourWrites: ReadYourWrites) => new AccountQueries(reader, history, readYourWrites),
+        [EngineReader, HistoryQueries, ReadYourWrites],
+      )
+      .inSingletonScope();
+    bind(MarketQueries)
+      .toResolvedValue((catalog: ProductCatalog, reader: EngineReader) => new MarketQueries(catalog, reader), [ProductCatalog, EngineReader])
+      .inSingletonScope();
+    bind<WebSocketServer>(ExchangeWebSocket).toConstantValue(new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 }));
+    bind(PushServer)
+      .toResolvedValue(
+        async (wss: WebSocketServer, catalog: ProductCatalog, reader: EngineReader, authenticator: Authenticator, candles: CandleTopic, logger: Logger, lifecycle: Lifecycle) => {
+          const push = new PushServer({
+            wss,
+            catalog,
+            reader,
+            formatter: new EventFormatter(catalog),
+            logger: logger.child({ component: 'push' }),
+            authenticate: async (message, headers) => {
+              const result = await authenticateWebSocket(authenticator, { message, headers });
+              return result.ok ? { ok: true, userId: result.principal.userId } : result;
+            },
+          });
+          lifecycle.onStop(async () => push.close());
+          const subscription = await candles.subscribe(`candles.push.${randomUUID()}`, (changed) => push.publishCandles(changed), (error) =>
+            logger.error({ err: error }, 'candle updates failed'),
+          );
+          lifecycle.onStop(() => subscription.close());
+          return push;
+        },
+        [ExchangeWebSocket, ProductCatalog, EngineReader, Authenticator, CandleTopic, Logger, Lifecycle],
+      )
+      .inSingletonScope();
+  });
+}

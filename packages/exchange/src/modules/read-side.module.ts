@@ -1,0 +1,90 @@
+import { ContainerModule } from 'inversify';
+import { Lifecycle } from '@sd/app/app-container';
+import { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
+import { OrderHistoryStore } from '@sd/domain/exchange/order-history';
+import { Logger } from '@sd/domain/logger';
+import { openMongoDatabase } from '@sd/mongo/mongo-database';
+import { openSqlDatabase, persistPeriodically, type SqlConfig } from '@sd/orm/sql-database';
+import { MongoCandleStore, MongoTradeStore } from '../repository/mongo/market-data.mongo-repo';
+import { decodeOutcomes } from '../repository/mq/outcome-topic';
+import { WorkerReadSide } from '../repository/read-side-worker/worker-read-side';
+import { exchangeSqlSchema } from '../repository/typeorm/exchange-sql-schema';
+import { TypeormCandleStore, TypeormTradeStore } from '../repository/typeorm/market-data.typeorm-repo';
+import { TypeormOrderHistoryStore } from '../repository/typeorm/order-history.typeorm-repo';
+import { ProductCatalog } from '../usecase/core/catalog/product-catalog';
+import { HistoryProjector } from '../usecase/read/history/history-projector';
+import { HistoryQueries } from '../usecase/read/history/history-queries';
+import { QuotationProjector } from '../usecase/read/quotation/quotation-projector';
+import { QuotationQueries } from '../usecase/read/quotation/quotation-queries';
+import { ReadSideProjector, type ReadSideChanges } from '../usecase/read/read-side-projector';
+import { ExchangeSettings } from './settings';
+
+export interface ReadSideConfig {
+  /** Orders and fills, and candles and trades unless `marketData` says MongoDB. */
+  sql: SqlConfig;
+  marketData: { kind: 'sql' } | { kind: 'mongo'; url: string };
+  /**
+   * `worker`: a worker thread owns the SQL database, so projection, queries and the embedded
+   * database's exports stay off the request thread (SQL market data only); `inline`: this thread.
+   */
+  thread: 'worker' | 'inline';
+  /** How often an embedded database is written to its file; what a crash loses is rebuilt from the journal. */
+  persistEveryMs: number;
+}
+
+/** The read side's stores and its projection of engine outcomes, from the outcome-topic messages that carry them. */
+export interface ReadSide {
+  orders: OrderHistoryStore;
+  candles: CandleStore;
+  trades: TradeStore;
+  project(messages: readonly Buffer[]): Promise<ReadSideChanges>;
+}
+
+export const ReadSide = Symbol.for('sd.exchange.ReadSide');
+
+/**
+ * The read side of every role: the history database (orders, fills, trades, candles) with its
+ * projection and queries, in a worker thread or on this one, as the config says.
+ */
+export function readSideModule(config: ReadSideConfig): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<ReadSide>(ReadSide)
+      .toResolvedValue(
+        (settings: ExchangeSettings, catalog: ProductCatalog, logger: Logger, lifecycle: Lifecycle) => openReadSide(config, settings, catalog, logger, lifecycle),
+        [ExchangeSettings, ProductCatalog, Logger, Lifecycle],
+      )
+      .inSingletonScope();
+    bind<OrderHistoryStore>(OrderHistoryStore).toResolvedValue((readSide: ReadSide) => readSide.orders, [ReadSide]);
+    bind<CandleStore>(CandleStore).toResolvedValue((readSide: ReadSide) => readSide.candles, [ReadSide]);
+    bind<TradeStore>(TradeStore).toResolvedValue((readSide: ReadSide) => readSide.trades, [ReadSide]);
+    bind(QuotationQueries)
+      .toResolvedValue((catalog: ProductCatalog, candles: CandleStore, trades: TradeStore) => new QuotationQueries(catalog, candles, trades), [ProductCatalog, CandleStore, TradeStore])
+      .inSingletonScope();
+    bind(HistoryQueries)
+      .toResolvedValue((orders: OrderHistoryStore) => new HistoryQueries(orders), [OrderHistoryStore])
+      .inSingletonScope();
+  });
+}
+
+async function openReadSide(config: ReadSideConfig, settings: ExchangeSettings, catalog: ProductCatalog, logger: Logger, lifecycle: Lifecycle): Promise<ReadSide> {
+  const onPersistError = (error: unknown): void => logger.error({ err: error }, 'history persist failed');
+  if (config.thread === 'worker') {
+    if (config.marketData.kind !== 'sql') throw new Error('a read side in a worker keeps candles in its SQL database');
+    const worker = await WorkerReadSide.open({ sql: config.sql, persistEveryMs: config.persistEveryMs, currencies: settings.currencies, products: settings.products, onPersistError });
+    lifecycle.onStop(() => worker.close());
+    return { orders: worker.orders, candles: worker.candles, trades: worker.trades, project: (messages) => worker.projectMessages(messages) };
+  }
+  const db = await openSqlDatabase(config.sql, exchangeSqlSchema);
+  lifecycle.onStop(() => db.close());
+  const orders = new TypeormOrderHistoryStore(db.dataSource);
+  let market: { candles: CandleStore; trades: TradeStore } = { candles: new TypeormCandleStore(db.dataSource), trades: new TypeormTradeStore(db.dataSource) };
+  if (config.marketData.kind === 'mongo') {
+    const mongo = await openMongoDatabase({ url: config.marketData.url });
+    lifecycle.onStop(() => mongo.close());
+    market = { candles: await MongoCandleStore.open(mongo.db), trades: await MongoTradeStore.open(mongo.db) };
+  }
+  const stopPersisting = persistPeriodically(db, config.persistEveryMs, onPersistError);
+  lifecycle.onStop(async () => stopPersisting());
+  const projector = new ReadSideProjector(new QuotationProjector(catalog, market.candles, market.trades), new HistoryProjector(catalog, orders));
+  return { orders, ...market, project: (messages) => projector.project(decodeOutcomes(messages)) };
+}
