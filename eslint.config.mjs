@@ -83,7 +83,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.module.ts', 'apps/*/src/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts'],
+    // kit/app builds the app containers.
+    files: ['**/*.module.ts', 'apps/*/src/**/*.ts', 'kit/app/src/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
 );
