@@ -151,7 +151,8 @@ function select(conversation: Conversation | undefined): void {
     $('conv-title').textContent = 'Pick a friend or a channel';
     return;
   }
-  $('conv-title').textContent = 'channel' in conversation ? `# ${channels.get(conversation.channel)?.name ?? ''}` : `@ ${conversation.with}`;
+  // A channel's id is what others join it by: shown to share.
+  $('conv-title').textContent = 'channel' in conversation ? `# ${channels.get(conversation.channel)?.name ?? ''} (id ${conversation.channel})` : `@ ${conversation.with}`;
   send({ type: 'history', ...conversation, limit: 50 });
   send({ type: 'read', ...conversation });
   renderFriends();
