@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { exchangeConfigFromEnv } from '@sd/app-exchange/config';
-import { chatConfigFromEnv } from '@sd/app-chat/dist/config';
-import { urlShortenerConfigFromEnv } from '@sd/app-urlshortener/dist/config';
-import { userConfigFromEnv } from '@sd/app-user/dist/config';
+import { chatConfigFromEnv } from '@sd/app-chat/config';
+import { urlShortenerConfigFromEnv } from '@sd/app-urlshortener/config';
+import { userConfigFromEnv } from '@sd/app-user/config';
 
 // compose.yaml cannot run on a machine without Docker; this keeps it honest against the code.
 
@@ -105,7 +105,18 @@ describe('docker/compose.yaml', () => {
       if (env.REDIS_URL !== undefined) expect([name, new URL(env.REDIS_URL).host]).toEqual([name, 'redis:6379']);
       if (env.MONGO_URL !== undefined) expect([name, new URL(env.MONGO_URL).host]).toEqual([name, 'mongo:27017']);
       if (env.KAFKA_BROKERS !== undefined) expect([name, env.KAFKA_BROKERS.split(',')]).toEqual([name, [advertised]]);
+      if (env.AUTH_URL !== undefined) {
+        const url = new URL(env.AUTH_URL);
+        expect([name, url.hostname, Number(url.port)]).toEqual([name, 'user', userConfigFromEnv(environment(services.user!)).http.port]);
+        expect([name, services[name]!.depends_on?.user?.condition]).toEqual([name, 'service_healthy']);
+      }
     }
+  });
+
+  it('runs chat and the URL shortener against the user app, which alone holds the accounts', () => {
+    expect(chatConfigFromEnv(environment(services.chat!)).auth.kind).toBe('remote');
+    expect(urlShortenerConfigFromEnv(environment(services.urlshortener!)).auth.kind).toBe('remote');
+    expect(userConfigFromEnv(environment(services.user!)).auth.kind).toBe('embedded');
   });
 
   it('runs the exchange distributed: an engine and its hot standby (each with a history writer), two API replicas, all on one log and one key set', () => {

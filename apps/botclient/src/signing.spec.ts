@@ -1,4 +1,4 @@
-import { coinbaseSignature } from '@sd/auth/usecase/coinbase-signature';
+import { coinbaseSignature } from '@sd/auth/coinbase-signature';
 import { coinbaseHeaders, coinbaseTimestamp } from './signing';
 
 describe('coinbaseHeaders', () => {

@@ -1,94 +1,127 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { Application } from 'express';
-import type { Container } from 'inversify';
-import type { WebSocketServer } from 'ws';
+import { randomUUID } from 'node:crypto';
+import { serveApp, type RunningApp } from '@sd/app/app-container';
+import { serveTestUserApp } from '@sd/app-user/testing';
+import { AuthClient, type TestUser } from '@sd/auth/testing';
 import { isolatedPostgresSchema } from '@sd/orm/testing/postgres-schema';
-import { listen, type RunningServer } from '@sd/http/server';
 import { serviceUrl } from '@sd/testing/services';
-import type { ChatConfig } from './config';
-import { createChatContainer, HttpApp, WebSockets } from './container';
-import { ChatClient, newUser, testConfig } from './testing/chat-client';
+import { createChatContainer } from './container';
+import { ChatClient, testConfig, type Frame } from './testing/chat-client';
 
 /**
- * Two chat instances sharing PostgreSQL (users), Kafka (fan-out, a topic of this run's own)
- * and the message store (SQL, then MongoDB/FerretDB), each listening on its own port.
+ * Two chat instances sharing PostgreSQL (relationships, read markers), Kafka (fan-out and
+ * presence, a topic of this run's own) and the message store (SQL, then MongoDB/FerretDB),
+ * each on its own port, authenticating against a user app on PostgreSQL (AUTH=remote), as
+ * compose runs them.
  */
 describe.each(['sql', 'mongo'] as const)('two chat instances on Kafka and PostgreSQL, messages in %s', (storeKind) => {
-  let schema: Awaited<ReturnType<typeof isolatedPostgresSchema>>;
-  const containers: Container[] = [];
-  const servers: RunningServer[] = [];
+  const schemas: Array<Awaited<ReturnType<typeof isolatedPostgresSchema>>> = [];
+  let userApp: RunningApp;
+  const instances: RunningApp[] = [];
   const clients: ChatClient[] = [];
   let urlA: string;
   let urlB: string;
 
   beforeAll(async () => {
-    schema = await isolatedPostgresSchema(serviceUrl('postgres'), 'chat_app_it');
-    const shared: Partial<ChatConfig> = {
-      sql: { kind: 'postgres', url: schema.url, poolSize: 4 },
-      store: storeKind === 'sql' ? { kind: 'sql' } : { kind: 'mongo', url: `${serviceUrl('mongo').replace(/\/?$/, '/')}chat_app_it_${randomUUID().slice(0, 8)}` },
-      keys: { kind: 'configured', tokenSigningKey: randomBytes(32), apiKeyEncryptionKey: randomBytes(32) },
-    };
-    const topicRun = randomUUID().slice(0, 8);
+    for (const prefix of ['chat_app_it', 'chat_users_it']) schemas.push(await isolatedPostgresSchema(serviceUrl('postgres'), prefix));
+    userApp = await serveTestUserApp({ sql: { kind: 'postgres', url: schemas[1]!.url, poolSize: 2 } });
+    const run = randomUUID().slice(0, 8);
     for (let i = 0; i < 2; i++) {
-      const config = testConfig({ ...shared, mq: { kind: 'kafka', brokers: serviceUrl('kafka').split(','), clientId: `chat-it-${i}` } });
-      config.chat = { ...config.chat, topic: `chat.it.${topicRun}`, instanceId: `${topicRun}-${i}` };
-      const container = await createChatContainer(config);
-      containers.push(container);
-      servers.push(await listen(container.get<Application>(HttpApp), { port: 0, webSockets: container.get<Record<string, WebSocketServer>>(WebSockets) }));
+      const config = testConfig({
+        sql: { kind: 'postgres', url: schemas[0]!.url, poolSize: 4 },
+        store: storeKind === 'sql' ? { kind: 'sql' } : { kind: 'mongo', url: `${serviceUrl('mongo').replace(/\/?$/, '/')}chat_app_it_${run}` },
+        auth: { kind: 'remote', url: userApp.url, timeoutMs: 2_000, cacheTtlMs: 5_000 },
+        mq: { kind: 'kafka', brokers: serviceUrl('kafka').split(','), clientId: `chat-it-${run}-${i}` },
+        chat: { topic: `chat.it.${run}`, instanceId: `${run}-${i}` },
+      });
+      instances.push(await serveApp(await createChatContainer(config), { port: 0 })); // the first runs the migrations
     }
-    [urlA, urlB] = servers.map((server) => server.url) as [string, string];
-  }, 60_000);
+    [urlA, urlB] = instances.map((instance) => instance.url) as [string, string];
+  }, 90_000);
 
   afterAll(async () => {
     for (const client of clients) client.close();
-    await Promise.all(servers.map((server) => server.close()));
-    for (const container of containers) await container.unbindAllAsync();
-    await schema?.drop();
+    for (const app of [...instances, userApp]) await app?.close();
+    for (const schema of schemas) await schema.drop();
   });
 
-  const connect = async (url: string, token: string): Promise<ChatClient> => {
-    const client = await ChatClient.connect(url, token);
+  const newUser = (): Promise<TestUser> => new AuthClient(userApp.url).newUser();
+  const connect = async (url: string, user: TestUser): Promise<ChatClient> => {
+    const client = await ChatClient.connect(url, user.accessToken);
     clients.push(client);
     return client;
   };
-
-  it('delivers every channel message and DM exactly once to each member, whichever instance it is on', async () => {
-    const [alice, bob, carol] = [await newUser(urlA), await newUser(urlB), await newUser(urlA)];
-    const a = await connect(urlA, alice.token);
-    const b = await connect(urlB, bob.token);
-    const c1 = await connect(urlA, carol.token);
-    const c2 = await connect(urlB, carol.token);
-    for (const client of [a, b, c1, c2]) await client.ask({ type: 'join', channel: 'general' });
-
-    const sent: string[] = [];
-    for (let i = 0; i < 10; i++) sent.push((await (i % 2 ? b : a).ask({ type: 'message', channel: 'general', text: `m${i}` })).id as string);
-    const dm = (await b.ask({ type: 'direct', to: alice.id, text: 'just us' })).id as string;
-
-    for (const client of [a, b, c1, c2]) {
-      for (let i = 0; i < 10; i++) await client.next((f) => f.type === 'message' && f.id === sent[i]);
-    }
-    await a.next((f) => f.id === dm);
-    await b.next((f) => f.id === dm);
-    // A last message through the same ordered topic: once it is in, nothing else is coming.
-    const marker = (await a.ask({ type: 'message', channel: 'general', text: 'end' })).id;
-    for (const client of [a, b, c1, c2]) await client.next((f) => f.id === marker);
-    expect([a, b, c1, c2].map((client) => client.messages())).toEqual([[], [], [], []]);
-
-    const history = await c2.ask({ type: 'history', channel: 'general', limit: 100 });
-    expect((history.messages as Array<{ id: string }>).map((m) => m.id)).toEqual([marker, ...sent.reverse()]);
-  });
-
-  it('shows who is online on either instance', async () => {
-    const [alice, bob] = [await newUser(urlA), await newUser(urlA)];
-    const a = await connect(urlA, alice.token);
-    const b = await connect(urlB, bob.token);
-    await a.ask({ type: 'join', channel: 'random' });
-    await b.ask({ type: 'join', channel: 'random' });
+  /** Asks until `check` passes: what another instance publishes arrives through Kafka. */
+  const eventually = async (ask: () => Promise<Frame>, check: (frame: Frame) => boolean): Promise<Frame> => {
     for (let attempt = 0; ; attempt++) {
-      const online = (await a.ask({ type: 'presence', channel: 'random' })).online as string[];
-      if (online.includes(bob.id)) break;
-      if (attempt > 50) throw new Error(`bob never showed up on instance A: ${JSON.stringify(online)}`);
+      const frame = await ask();
+      if (check(frame)) return frame;
+      if (attempt > 100) throw new Error(`never true: ${JSON.stringify(frame)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  };
+  const friendsAcross = async (): Promise<[TestUser, ChatClient, TestUser, ChatClient]> => {
+    const [ann, bob] = [await newUser(), await newUser()];
+    const a = await connect(urlA, ann);
+    const b = await connect(urlB, bob);
+    expect(await a.ask({ type: 'friend_request', user_id: bob.id })).toMatchObject({ status: 'outgoing' });
+    expect(await b.next((f) => f.type === 'friend')).toEqual({ type: 'friend', user_id: ann.id, status: 'incoming' });
+    await b.ask({ type: 'friend_accept', user_id: ann.id });
+    expect(await a.next((f) => f.type === 'friend' && f.status === 'friend')).toEqual({ type: 'friend', user_id: bob.id, status: 'friend', online: true });
+    return [ann, a, bob, b];
+  };
+
+  it('makes friends across instances, and pushes a friend offline when their last socket closes on the other instance', async () => {
+    const [ann, a, bob, b] = await friendsAcross();
+    const bobOnA = await connect(urlA, bob);
+    bobOnA.close();
+    await eventually(() => a.ask({ type: 'friends' }), () => true);
+    expect(a.frames.filter((f) => f.type === 'presence')).toEqual([]); // bob is still on B
+    b.close();
+    expect(await a.next((f) => f.type === 'presence', 10_000)).toEqual({ type: 'presence', user_id: bob.id, online: false });
+    const back = await connect(urlB, bob);
+    expect(await a.next((f) => f.type === 'presence', 10_000)).toEqual({ type: 'presence', user_id: bob.id, online: true });
+    expect((await back.ask({ type: 'friends' })).friends).toEqual([{ user_id: ann.id, status: 'friend', online: true }]);
+  });
+
+  it('joins a channel created on the other instance, and delivers its messages to members on both once', async () => {
+    const [ann, bob, cid] = [await newUser(), await newUser(), await newUser()];
+    const a = await connect(urlA, ann);
+    const b = await connect(urlB, bob);
+    const c = await connect(urlB, cid);
+    const channel = ((await a.ask({ type: 'create_channel', name: 'across' })).channel as { id: string }).id;
+    expect(await b.ask({ type: 'join', channel })).toMatchObject({ type: 'channel', channel: { id: channel, name: 'across', owner_id: ann.id }, member: true });
+    expect(await a.next((f) => f.type === 'member', 10_000)).toEqual({ type: 'member', channel, user_id: bob.id, joined: true, online: true });
+    const sent: string[] = [];
+    for (let i = 0; i < 6; i++) sent.push((await (i % 2 ? b : a).ask({ type: 'message', channel, text: `m${i}` })).id as string);
+    for (const client of [a, b]) for (const id of sent) await client.next((f) => f.type === 'message' && f.id === id, 10_000);
+    const marker = (await b.ask({ type: 'message', channel, text: 'end' })).id;
+    for (const client of [a, b]) await client.next((f) => f.id === marker, 10_000);
+    await c.ask({ type: 'channels' });
+    expect([a, b, c].map((client) => client.messages())).toEqual([[], [], []]);
+  });
+
+  it('counts unread right after a read on the other instance, and pages the combined history to its end', async () => {
+    const [ann, a, bob, b] = await friendsAcross();
+    const bobOnA = await connect(urlA, bob);
+    const channel = ((await a.ask({ type: 'create_channel', name: 'reading' })).channel as { id: string }).id;
+    await b.ask({ type: 'join', channel });
+    const ids: string[] = [];
+    for (let i = 0; i < 9; i++) ids.push((await a.ask(i % 3 ? { type: 'message', channel, text: `c${i}` } : { type: 'direct', to: bob.id, text: `d${i}` })).id as string);
+    expect(await bobOnA.ask({ type: 'unread' })).toMatchObject({ channels: { [channel]: 6 }, direct: { [ann.id]: 3 } });
+
+    expect(await b.ask({ type: 'read', channel, up_to: ids[4] })).toMatchObject({ channels: { [channel]: 3 } });
+    expect(await bobOnA.ask({ type: 'unread' })).toMatchObject({ channels: { [channel]: 3 }, direct: { [ann.id]: 3 } });
+    await b.ask({ type: 'read', with: ann.id });
+    expect(await bobOnA.ask({ type: 'unread' })).toMatchObject({ channels: { [channel]: 3 }, direct: { [ann.id]: 0 } });
+
+    const seen: string[] = [];
+    let before: unknown;
+    for (;;) {
+      const page = await bobOnA.ask({ type: 'history', limit: 4, ...(before !== undefined && { before }) });
+      seen.push(...(page.messages as Array<{ id: string }>).map((m) => m.id));
+      if (page.next_before === null) break;
+      before = page.next_before;
+    }
+    expect(seen).toEqual([...ids].reverse());
   });
 });

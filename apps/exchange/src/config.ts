@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { logLevel, oneOf, port, positiveInteger, required, type LogLevel } from '@sd/app/env';
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
-import type { AuthSettings } from '@sd/auth/usecase/auth-settings';
+import type { AuthSettings } from '@sd/auth/settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
 import { topicsNamed, type ExchangeTopics } from '@sd/exchange/modules/settings';
 import type { RateLimitRule } from '@sd/domain/rate-limit';

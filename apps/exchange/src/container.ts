@@ -4,14 +4,12 @@ import express, { type Application, type Router } from 'express';
 import type { Container } from 'inversify';
 import type { WebSocketServer } from 'ws';
 import { createAppContainer, Lifecycle } from '@sd/app/app-container';
-import { AuthRouter, authModule, authTypeormRepositoryModule } from '@sd/auth/auth.module';
-import { resolveAuthKeys } from '@sd/auth/auth-keys';
-import { authenticate, authenticateHttp, principalOf, requirePermission } from '@sd/auth/delivery/http/authenticate.middleware';
-import { limitPerUser } from '@sd/auth/delivery/http/rate-limits';
-import { authSqlSchema } from '@sd/auth/repository/typeorm/auth-sql-schema';
-import { authSettings } from '@sd/auth/usecase/auth-settings';
-import { assertPermission } from '@sd/auth/usecase/authenticator.usecase';
-import { cacheModule } from '@sd/cache/cache.module';
+import { loadAuthApp } from '@sd/auth/auth-app.module';
+import { AuthRouter } from '@sd/auth/auth.module';
+import { assertPermission } from '@sd/auth/permissions';
+import { limitPerUser } from '@sd/auth/rate-limits';
+import { requirePermission } from '@sd/auth/require-permission';
+import { authenticate, authenticateHttp, principalOf } from '@sd/http/authenticate';
 import { Authenticator } from '@sd/domain/auth/authenticator';
 import { Logger } from '@sd/domain/logger';
 import { RateLimiter } from '@sd/domain/rate-limit';
@@ -34,9 +32,7 @@ import { HttpApp, WebSockets } from '@sd/http/http-app.module';
 import type { LeanHeaders, LeanRequest } from '@sd/http/lean-routes';
 import { Metrics } from '@sd/metrics/metrics';
 import { mqModule } from '@sd/mq/mq.module';
-import { openSqlDatabase } from '@sd/orm/sql-database';
 import { rateLimitCheck } from '@sd/ratelimit/rate-limit.middleware';
-import { rateLimitModule } from '@sd/ratelimit/ratelimit.module';
 import { createTracing } from '@sd/tracing/tracing';
 import type { ExchangeConfig } from './config';
 import { countWebSocketClients, instrumentEngine, watchOutcomeLag } from './instrumenting/exchange-metrics';
@@ -77,7 +73,14 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   if (roles.has('engine')) container.load(commandLog === null ? embeddedEngineModule(storage) : standbyEngineModule(storage, commandLog));
   if (roles.has('api') && commandLog !== null) container.load(replicaModule(commandLog));
   if (roles.has('history')) container.load(historyModule());
-  if (roles.has('api')) await loadAuth(container, config);
+  if (roles.has('api')) {
+    await loadAuthApp(container, {
+      sql: config.sql.auth,
+      cache: config.cache,
+      rateLimiter: config.rateLimiter,
+      auth: { kind: 'embedded', keys: config.keys, settings: config.auth, sessionCache: config.sessionCache },
+    });
+  }
   if (roles.has('api')) container.load(apiModule());
 
   // Start the roles: the engine first (it recovers before anything reads it), then the history writer, then the API.
@@ -159,17 +162,4 @@ function serveOperations(app: Application, metrics: Metrics, sequence: () => num
     const { contentType, body } = await metrics.expose();
     res.type(contentType).send(body);
   });
-}
-
-/** Accounts, sessions, API keys and rate limits: the auth domain on its own SQL database. */
-async function loadAuth(container: Container, config: ExchangeConfig): Promise<void> {
-  const keys = await resolveAuthKeys(config.keys, container.get<Logger>(Logger));
-  const authDb = await openSqlDatabase(config.sql.auth, authSqlSchema);
-  container.get<Lifecycle>(Lifecycle).onStop(() => authDb.close());
-  container.load(
-    cacheModule(config.cache),
-    rateLimitModule(config.rateLimiter),
-    authTypeormRepositoryModule(authDb.dataSource, { sessionCache: config.sessionCache }),
-    authModule(authSettings(keys, config.auth)),
-  );
 }

@@ -1,22 +1,12 @@
 import 'reflect-metadata';
-import type { Application } from 'express';
+import { serveApp } from '@sd/app/app-container';
 import { runMain } from '@sd/app/main';
-import { Logger } from '@sd/domain/logger';
-import { listen } from '@sd/http/server';
 import { urlShortenerConfigFromEnv } from './config';
-import { createUrlShortenerContainer, HttpApp } from './container';
+import { createUrlShortenerContainer } from './container';
 
 runMain(async () => {
   const config = urlShortenerConfigFromEnv(process.env);
-  const container = await createUrlShortenerContainer(config);
-  const logger = container.get<Logger>(Logger);
-  const server = await listen(container.get<Application>(HttpApp), config.http);
-  logger.info({ url: server.url, sql: config.sql.kind, cache: config.cache.kind }, 'url shortener listening');
-  return {
-    logger,
-    close: async () => {
-      await server.close();
-      await container.unbindAllAsync();
-    },
-  };
+  const app = await serveApp(await createUrlShortenerContainer(config), config.http);
+  app.logger.info({ url: app.url, sql: config.sql.kind, cache: config.cache.kind, auth: config.auth.kind }, 'url shortener listening');
+  return app;
 });

@@ -3,14 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Application } from 'express';
 import type { Container } from 'inversify';
-import { openSqlDatabase, type SqlDatabase } from '@sd/orm/sql-database';
-import { urlShortenerSqlSchema } from '@sd/urlshortener/repository/typeorm/urlshortener-sql-schema';
-import { HitCounter } from '@sd/urlshortener/usecase/hit-counter';
-import { createUrlShortenerContainer, HttpApp, UrlShortenerDatabase } from './container';
+import { closeAppContainer, type RunningApp } from '@sd/app/app-container';
+import { serveTestUserApp } from '@sd/app-user/testing';
+import { AuthClient } from '@sd/auth/testing';
+import { HttpApp } from '@sd/http/http-app.module';
+import { openSqlDatabase, SqlDatabase } from '@sd/orm/sql-database';
+import { HitCounter, urlShortenerSqlSchema } from '@sd/urlshortener/module';
+import { createUrlShortenerContainer } from './container';
 import { testConfig, UrlApi } from './testing/url-api';
 
-/** The URL shortener on its embedded default (sql.js + memory cache), built as main builds it. */
-describe('url shortener app (embedded)', () => {
+/**
+ * The URL shortener built as main builds it, on its embedded default (sql.js + memory cache),
+ * with the auth domain embedded, then asking a running user app (AUTH=remote).
+ */
+describe.each(['embedded', 'remote'] as const)('url shortener app (auth %s)', (auth) => {
+  let userApp: RunningApp | undefined;
   let container: Container;
   const containers: Container[] = [];
   let api: UrlApi;
@@ -18,17 +25,24 @@ describe('url shortener app (embedded)', () => {
   let clockMs: number;
 
   const start = async (overrides: Parameters<typeof testConfig>[0] = {}): Promise<UrlApi> => {
-    container = await createUrlShortenerContainer(testConfig(overrides), { clock: () => clockMs });
+    const remote = userApp && { auth: { kind: 'remote' as const, url: userApp.url, timeoutMs: 2_000, cacheTtlMs: 5_000 } };
+    container = await createUrlShortenerContainer(testConfig({ ...remote, ...overrides }), { clock: () => clockMs });
     containers.push(container);
     return new UrlApi(container.get<Application>(HttpApp));
   };
+  /** A new user's access token: signed up on `client` itself, or on the user app. */
+  const newToken = async (client: UrlApi = api): Promise<string> => (await (userApp ? new AuthClient(userApp.url, client.ip) : client).newUser()).accessToken;
 
+  beforeAll(async () => {
+    if (auth === 'remote') userApp = await serveTestUserApp();
+  });
+  afterAll(() => userApp?.close());
   beforeEach(async () => {
     clockMs = Date.now();
     api = await start();
-    token = await api.newUser();
+    token = await newToken();
   });
-  afterEach(() => Promise.all(containers.splice(0).map((c) => c.unbindAllAsync())));
+  afterEach(() => Promise.all(containers.splice(0).map((c) => closeAppContainer(c))));
 
   it('creates a random alias and redirects to the target with 302, counting hits', async () => {
     const created = await api.create(token, { url: 'https://example.com/a?b=c#d' }).expect(201);
@@ -52,14 +66,14 @@ describe('url shortener app (embedded)', () => {
 
   it('answers 301 when configured so', async () => {
     const permanent = await start({ links: { redirectStatus: 301 } });
-    const owner = await permanent.newUser();
+    const owner = await newToken(permanent);
     const { body } = await permanent.create(owner, { url: 'http://example.org/' }).expect(201);
     expect((await permanent.req('get', `/${body.alias}`).expect(301)).headers.location).toBe('http://example.org/');
   });
 
   it('takes a custom alias once: 409 for the second claim, which changes nothing', async () => {
     await api.create(token, { url: 'https://one.example/', alias: 'my-link_1' }).expect(201);
-    const other = await api.newUser();
+    const other = await newToken();
     const taken = await api.create(other, { url: 'https://two.example/', alias: 'my-link_1' }).expect(409);
     expect(taken.body).toEqual({ code: 'LINK.ALIAS_TAKEN', message: 'alias my-link_1 is taken' });
     expect((await api.req('get', '/my-link_1').expect(302)).headers.location).toBe('https://one.example/');
@@ -109,7 +123,7 @@ describe('url shortener app (embedded)', () => {
   it('deletes only its own links; a deleted or unknown alias answers 404 even after being cached', async () => {
     const { body } = await api.create(token, { url: 'https://example.com/', alias: 'to-delete' }).expect(201);
     await api.req('get', '/to-delete').expect(302); // cached
-    const other = await api.newUser();
+    const other = await newToken();
     await api.req('delete', '/api/links/to-delete', other).expect(404);
     await api.req('get', '/to-delete').expect(302);
     await api.req('delete', `/api/links/${body.alias}`, token).expect(204);
@@ -123,18 +137,18 @@ describe('url shortener app (embedded)', () => {
 
   it('limits creation per user and per IP with 429 and Retry-After, other clients unaffected', async () => {
     const limited = await start({ links: { createPerUser: { limit: 2, windowMs: 60_000 }, createPerIp: { limit: 4, windowMs: 60_000 } } });
-    const owner = await limited.newUser();
+    const owner = await newToken(limited);
     await limited.create(owner, { url: 'https://example.com/1' }).expect(201);
     await limited.create(owner, { url: 'https://example.com/2' }).expect(201);
     const perUser = await limited.create(owner, { url: 'https://example.com/3' }).expect(429);
     expect(perUser.body.code).toBe('RATE_LIMIT.EXCEEDED');
     expect(Number(perUser.headers['retry-after'])).toBe(30);
 
-    const second = await limited.newUser();
+    const second = await newToken(limited);
     await limited.create(second, { url: 'https://example.com/4' }).expect(201); // IP bucket: 4 of 4, as the IP counts before the user
     expect(Number((await limited.create(second, { url: 'https://example.com/5' }).expect(429)).headers['retry-after'])).toBeGreaterThan(0);
     const elsewhere = new UrlApi(limited.target);
-    await elsewhere.create(await elsewhere.newUser(), { url: 'https://example.com/6' }).expect(201);
+    await elsewhere.create(await newToken(elsewhere), { url: 'https://example.com/6' }).expect(201);
     expect((await limited.req('get', '/api/links', owner).expect(200)).body).toHaveLength(2);
   });
 
@@ -142,10 +156,10 @@ describe('url shortener app (embedded)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'url-hits-'));
     const file = join(dir, 'links.sqlite');
     const filed = await start({ sql: { kind: 'embedded', file } });
-    const owner = await filed.newUser();
+    const owner = await newToken(filed);
     const { body } = await filed.create(owner, { url: 'https://example.com/' }).expect(201);
     for (let i = 0; i < 5; i++) await filed.req('get', `/${body.alias}`).expect(302);
-    const db = container.get<SqlDatabase>(UrlShortenerDatabase);
+    const db = container.get<SqlDatabase>(SqlDatabase);
     const stored = async (source: SqlDatabase): Promise<number> =>
       Number((await source.dataSource.query('SELECT hits FROM url_links WHERE alias = ?', [body.alias]))[0].hits);
     expect(await stored(db)).toBe(0); // counted in memory: the flush interval is a minute here
@@ -153,16 +167,40 @@ describe('url shortener app (embedded)', () => {
     expect(await stored(db)).toBe(5);
 
     for (let i = 0; i < 2; i++) await filed.req('get', `/${body.alias}`).expect(302);
-    await containers.pop()!.unbindAllAsync();
+    await closeAppContainer(containers.pop()!);
     const reopened = await openSqlDatabase({ kind: 'embedded', file }, urlShortenerSqlSchema);
     expect(await stored(reopened)).toBe(7);
     await reopened.close();
     await rm(dir, { recursive: true });
   });
 
+  it('serves the users API only with the auth domain embedded', async () => {
+    await api.req('post', '/api/users').send({ email: 'x@example.com', password: 'Correct-Horse-7' }).expect(auth === 'embedded' ? 201 : 404);
+  });
+
   it('serves health and metrics', async () => {
     await api.req('get', '/api/health').expect(200, { status: 'ok' });
     const metrics = await api.req('get', '/metrics').expect(200);
     expect(metrics.text).toContain('http_requests_total');
+  });
+});
+
+describe('url shortener app (auth remote) while the user app is down', () => {
+  it('refuses authenticated requests with 503 and a message, and still redirects', async () => {
+    const userApp = await serveTestUserApp();
+    const config = testConfig({ auth: { kind: 'remote', url: userApp.url, timeoutMs: 1_000, cacheTtlMs: 5_000 } });
+    const container = await createUrlShortenerContainer(config);
+    const api = new UrlApi(container.get<Application>(HttpApp));
+    try {
+      const token = (await new AuthClient(userApp.url).newUser()).accessToken;
+      const { body } = await api.create(token, { url: 'https://example.com/' }).expect(201);
+      const unseen = (await new AuthClient(userApp.url).newUser()).accessToken;
+      await userApp.close();
+      const refused = await api.create(unseen, { url: 'https://example.com/' }).expect(503);
+      expect(refused.body).toEqual({ code: 'AUTH.UNAVAILABLE', message: 'authentication is temporarily unavailable' });
+      await api.req('get', `/${body.alias}`).expect(302);
+    } finally {
+      await closeAppContainer(container);
+    }
   });
 });

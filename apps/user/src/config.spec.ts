@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import type { Application } from 'express';
 import request from 'supertest';
 import { silentLogger } from '@sd/logging/logger';
+import { closeAppContainer } from '@sd/app/app-container';
 import { resolveAuthKeys } from '@sd/auth/auth-keys';
+import { HttpApp } from '@sd/http/http-app.module';
 import { userConfigFromEnv } from './config';
-import { createUserContainer, HttpApp } from './container';
+import { createUserContainer } from './container';
 
 describe('user app config', () => {
   const key32 = Buffer.alloc(32, 7).toString('base64');
@@ -18,7 +20,7 @@ describe('user app config', () => {
       sql: { kind: 'embedded', file: '/tmp/sd-user/user.sqlite' },
       cache: { kind: 'memory' },
       rateLimiter: { kind: 'memory' },
-      keys: { kind: 'generated', file: '/tmp/sd-user/auth-keys.json' },
+      auth: { kind: 'embedded', keys: { kind: 'generated', file: '/tmp/sd-user/auth-keys.json' } },
     });
   });
 
@@ -28,7 +30,7 @@ describe('user app config', () => {
       sql: { kind: 'postgres', url: 'postgres://db' },
       cache: { kind: 'redis', url: 'redis://r', keyPrefix: 'sd:user:' },
       rateLimiter: { kind: 'redis', url: 'redis://r' },
-      keys: { kind: 'configured' },
+      auth: { kind: 'embedded', keys: { kind: 'configured' } },
     });
     expect(() => userConfigFromEnv({ ...env, AUTH_TOKEN_SECRET: undefined, AUTH_ENCRYPTION_KEY: undefined })).toThrow('required with SQL=postgres');
   });
@@ -41,26 +43,28 @@ describe('user app config', () => {
     expect(() => userConfigFromEnv({ AUTH_TOKEN_SECRET: key32 })).toThrow('both');
     expect(() => userConfigFromEnv({ AUTH_TOKEN_SECRET: 'c2hvcnQ=', AUTH_ENCRYPTION_KEY: key32 })).toThrow('at least 32 bytes');
     expect(() => userConfigFromEnv({ ACCESS_TOKEN_TTL_SECONDS: '-5' })).toThrow('ACCESS_TOKEN_TTL_SECONDS');
+    expect(() => userConfigFromEnv({ AUTH: 'remote' })).toThrow('AUTH must be one of embedded, not remote');
   });
 
   it('generates dev keys once, private to the owner, and keeps tokens valid across a restart', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'user-app-'));
     try {
-      const config = { ...userConfigFromEnv({ DATA_DIR: dir, LOG_LEVEL: 'silent' }), auth: { scrypt: { cost: 1024, blockSize: 8, parallelization: 1 } } };
-      const first = await resolveAuthKeys(config.keys, silentLogger);
+      const read = userConfigFromEnv({ DATA_DIR: dir, LOG_LEVEL: 'silent' });
+      const config = { ...read, auth: { ...read.auth, settings: { scrypt: { cost: 1024, blockSize: 8, parallelization: 1 } } } };
+      const first = await resolveAuthKeys(config.auth.keys, silentLogger);
       expect((await stat(join(dir, 'auth-keys.json'))).mode & 0o777).toBe(0o600);
-      expect(await resolveAuthKeys(config.keys, silentLogger)).toEqual(first);
+      expect(await resolveAuthKeys(config.auth.keys, silentLogger)).toEqual(first);
       expect(JSON.parse(await readFile(join(dir, 'auth-keys.json'), 'utf8'))).toHaveProperty('token_signing_key');
 
       const before = await createUserContainer(config);
       const app = before.get<Application>(HttpApp);
       await request(app).post('/api/users').send({ email: 'restart@example.com', password: 'Password-1' }).expect(201);
       const { body } = await request(app).post('/api/users/accessToken').send({ email: 'restart@example.com', password: 'Password-1' }).expect(200);
-      await before.unbindAllAsync();
+      await closeAppContainer(before);
 
       const after = await createUserContainer(config);
       await request(after.get<Application>(HttpApp)).get('/api/users/self').set('authorization', `Bearer ${body.access_token}`).expect(200);
-      await after.unbindAllAsync();
+      await closeAppContainer(after);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,22 +1,12 @@
 import 'reflect-metadata';
-import type { Application } from 'express';
+import { serveApp } from '@sd/app/app-container';
 import { runMain } from '@sd/app/main';
-import { Logger } from '@sd/domain/logger';
-import { listen } from '@sd/http/server';
 import { userConfigFromEnv } from './config';
-import { createUserContainer, HttpApp } from './container';
+import { createUserContainer } from './container';
 
 runMain(async () => {
   const config = userConfigFromEnv(process.env);
-  const container = await createUserContainer(config);
-  const logger = container.get<Logger>(Logger);
-  const server = await listen(container.get<Application>(HttpApp), config.http);
-  logger.info({ url: server.url, sql: config.sql.kind, cache: config.cache.kind }, 'user app listening');
-  return {
-    logger,
-    close: async () => {
-      await server.close();
-      await container.unbindAllAsync();
-    },
-  };
+  const app = await serveApp(await createUserContainer(config), config.http);
+  app.logger.info({ url: app.url, sql: config.sql.kind, cache: config.cache.kind }, 'user app listening');
+  return app;
 });

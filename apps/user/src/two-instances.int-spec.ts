@@ -1,13 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { Application } from 'express';
-import type { Container } from 'inversify';
-import { signedHeaders } from '@sd/auth/testing/coinbase-client';
+import { randomUUID } from 'node:crypto';
+import { serveApp, type RunningApp } from '@sd/app/app-container';
+import { AuthClient as UserApi, signedHeaders } from '@sd/auth/testing';
 import { isolatedPostgresSchema } from '@sd/orm/testing/postgres-schema';
-import { listen, type RunningServer } from '@sd/http/server';
 import { serviceUrl } from '@sd/testing/services';
 import type { UserConfig } from './config';
-import { createUserContainer, HttpApp } from './container';
-import { testConfig, UserApi } from './testing/user-api';
+import { createUserContainer } from './container';
+import { testConfig } from './testing/test-config';
 
 /**
  * Two instances of the user app, each with its own connection pools, sharing one PostgreSQL
@@ -17,30 +15,24 @@ import { testConfig, UserApi } from './testing/user-api';
 describe('two user app instances on PostgreSQL and Redis', () => {
   let schema: Awaited<ReturnType<typeof isolatedPostgresSchema>>;
   let config: UserConfig;
-  const containers: Container[] = [];
-  const servers: RunningServer[] = [];
+  const apps: RunningApp[] = [];
   let urlA: string;
   let urlB: string;
 
-  const start = async (overrides: Partial<UserConfig['auth']> = {}): Promise<string> => {
-    const container = await createUserContainer({ ...config, auth: { ...config.auth, ...overrides } });
-    containers.push(container);
-    const server = await listen(container.get<Application>(HttpApp), { port: 0 });
-    servers.push(server);
-    return server.url;
+  const start = async (overrides: UserConfig['auth']['settings'] = {}): Promise<string> => {
+    const app = await serveApp(await createUserContainer({ ...config, auth: { ...config.auth, settings: { ...config.auth.settings, ...overrides } } }), { port: 0 });
+    apps.push(app);
+    return app.url;
   };
 
   beforeAll(async () => {
     schema = await isolatedPostgresSchema(serviceUrl('postgres'), 'user_app_it');
     const redis = { kind: 'redis' as const, url: serviceUrl('redis'), keyPrefix: `test:user:${randomUUID()}:` };
-    const base = testConfig();
     config = testConfig({
       sql: { kind: 'postgres', url: schema.url, poolSize: 4 },
       cache: redis,
       rateLimiter: redis,
-      keys: { kind: 'configured', tokenSigningKey: randomBytes(32), apiKeyEncryptionKey: randomBytes(32) },
       auth: {
-        ...base.auth,
         rateLimits: {
           perIp: { limit: 1_000, windowMs: 60_000 },
           credentialsPerIp: { limit: 10, windowMs: 60_000 },
@@ -53,8 +45,7 @@ describe('two user app instances on PostgreSQL and Redis', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(servers.map((server) => server.close()));
-    for (const container of containers) await container.unbindAllAsync();
+    for (const app of apps) await app.close();
     await schema?.drop();
   });
 

@@ -1,11 +1,13 @@
 import { Writable } from 'node:stream';
 import type { Application } from 'express';
 import type { Container } from 'inversify';
-import { signedHeaders } from '@sd/auth/testing/coinbase-client';
+import { closeAppContainer } from '@sd/app/app-container';
+import { AuthClient as UserApi, newEmail, signedHeaders, STRONG_PASSWORD } from '@sd/auth/testing';
+import { HttpApp } from '@sd/http/http-app.module';
 import { createLogger } from '@sd/logging/logger';
-import type { SqlDatabase } from '@sd/orm/sql-database';
-import { createUserContainer, HttpApp, UserDatabase } from './container';
-import { newEmail, STRONG_PASSWORD, testConfig, UserApi } from './testing/user-api';
+import { SqlDatabase } from '@sd/orm/sql-database';
+import { createUserContainer } from './container';
+import { testConfig } from './testing/test-config';
 
 /** The user app on its embedded default (sql.js + memory), built by the same function as main. */
 describe('user app (embedded)', () => {
@@ -18,7 +20,7 @@ describe('user app (embedded)', () => {
     container = await createUserContainer(testConfig({ auth: { accessTokenTtlSeconds: 60 } }), { clock: () => clockMs });
     api = new UserApi(container.get<Application>(HttpApp));
   });
-  afterEach(() => container.unbindAllAsync());
+  afterEach(() => closeAppContainer(container));
 
   it('signs up, logs in with a cookie and a token pair, and tells who is logged in', async () => {
     const email = newEmail();
@@ -80,6 +82,18 @@ describe('user app (embedded)', () => {
     expect((await api.as(user.accessToken, 'get', '/api/users/self').expect(401)).body.code).toBe('AUTH.SESSION_ENDED');
     await api.req('post', '/api/users/refreshToken').send({ refresh_token: user.refreshToken }).expect(401);
     await api.as(other.body.access_token, 'get', '/api/users/self').expect(200); // another session lives on
+  });
+
+  it('verifies tokens and principals for the other services', async () => {
+    const user = await api.newUser();
+    const { body } = await api.req('post', '/internal/auth/token').send({ access_token: user.accessToken }).expect(200);
+    expect(body).toEqual({ principal: { method: 'session', user_id: user.id, session_id: expect.any(String), permissions: ['view', 'trade'] } });
+    await api.req('post', '/internal/auth/principal').send(body.principal).expect(200, { valid: true });
+    const forged = await api.req('post', '/internal/auth/token').send({ access_token: `${user.accessToken}x` }).expect(200);
+    expect(forged.body).toEqual({ error: { code: 'AUTH.INVALID_TOKEN', kind: 'unauthenticated', message: 'invalid access token' } });
+    await api.as(user.accessToken, 'delete', '/api/users/accessToken').expect(204);
+    await api.req('post', '/internal/auth/principal').send(body.principal).expect(200, { valid: false });
+    expect((await api.req('post', '/internal/auth/token').send({ token: 42 }).expect(400)).body.code).toBe('VALIDATION.INVALID_INPUT');
   });
 
   it('refuses an expired access token', async () => {
@@ -177,7 +191,7 @@ describe('user app (embedded)', () => {
     expect(refused.body.code).toBe('RATE_LIMIT.EXCEEDED');
     expect(Number(refused.headers['retry-after'])).toBe(20);
     await client.as(bob.accessToken, 'get', '/api/users/self').expect(200);
-    await limited.unbindAllAsync();
+    await closeAppContainer(limited);
   });
 
   it('limits credential attempts per client IP', async () => {
@@ -190,7 +204,7 @@ describe('user app (embedded)', () => {
     const refused = await attacker.logIn('victim@example.com', 'guess-6').expect(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     await new UserApi(app, '203.0.113.10').logIn('victim@example.com', 'guess-7').expect(401);
-    await limited.unbindAllAsync();
+    await closeAppContainer(limited);
   });
 
   it('never logs a password, hash, token, secret or passphrase', async () => {
@@ -205,8 +219,8 @@ describe('user app (embedded)', () => {
     const refreshed = await client.req('post', '/api/users/refreshToken').send({ refresh_token: user.refreshToken }).expect(200);
     await client.req('post', '/api/users/refreshToken').send({ refresh_token: user.refreshToken }).expect(401);
     await client.signUp(newEmail(), 'short').expect(400);
-    const [{ password_hash: hash }] = await logged.get<SqlDatabase>(UserDatabase).dataSource.query('SELECT password_hash FROM auth_users');
-    await logged.unbindAllAsync();
+    const [{ password_hash: hash }] = await logged.get<SqlDatabase>(SqlDatabase).dataSource.query('SELECT password_hash FROM auth_users');
+    await closeAppContainer(logged);
 
     const log = lines.join('');
     expect(lines.length).toBeGreaterThan(5);

@@ -1,5 +1,5 @@
 import type { Application } from 'express';
-import { ContainerModule, type MapToResolvedValueInjectOptions } from 'inversify';
+import { ContainerModule, type MapToResolvedValueInjectOptions, type ResolvedValueInjectOptions } from 'inversify';
 import { Logger } from '@sd/domain/logger';
 import { Metrics } from '@sd/metrics/metrics';
 import { createHttpApp } from './http-app';
@@ -12,8 +12,8 @@ export const WebSockets = Symbol.for('sd.http.WebSockets');
 export interface HttpAppModuleOptions<Deps extends unknown[]> {
   /** Largest accepted JSON body; default 16 KiB. */
   bodyLimit?: string;
-  /** What `mount` is given, resolved from the container. */
-  inject: MapToResolvedValueInjectOptions<Deps>;
+  /** What `mount` is given, in its order, resolved from the container. */
+  inject: NoInfer<{ [K in keyof Deps]: ResolvedValueInjectOptions<Deps[K]> }>;
   /** Mounts the app's routers, after `/api/health` and `/metrics`. */
   mount: (app: Application, ...deps: Deps) => void;
 }

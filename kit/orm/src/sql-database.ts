@@ -22,12 +22,20 @@ export interface SqlSchema {
   migrationsTableName?: string;
 }
 
+/** An app's SQL database, bound by its composition root; the container closes it on unbind. */
+export const SqlDatabase = Symbol.for('sd.orm.SqlDatabase');
+
 export interface SqlDatabase {
   readonly dataSource: DataSource;
   readonly kind: SqlConfig['kind'];
   /** Writes an embedded database to its file now (atomically); a no-op for PostgreSQL. */
   persist(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One schema of the tables of several domains sharing a database. */
+export function combineSqlSchemas(schemas: readonly SqlSchema[]): SqlSchema {
+  return { entities: schemas.flatMap((schema) => schema.entities as unknown[]), migrations: schemas.flatMap((schema) => schema.migrations as unknown[]) } as SqlSchema;
 }
 
 export async function openSqlDatabase(config: SqlConfig, schema: SqlSchema): Promise<SqlDatabase> {

@@ -8,6 +8,7 @@ import { UserRepository } from '@sd/domain/auth/user';
 import { Cache } from '@sd/domain/cache';
 import { Logger } from '@sd/domain/logger';
 import { RateLimiter } from '@sd/domain/rate-limit';
+import { createAuthServiceRouter } from './delivery/http/auth-service.router';
 import { createAuthRouter } from './delivery/http/auth.router';
 import { CachedSessionRepository } from './repository/cached/cached-session-repository';
 import { TypeormApiKeyRepository, TypeormSessionRepository, TypeormUserRepository } from './repository/typeorm/auth.typeorm-repo';
@@ -21,9 +22,11 @@ import { SecretBox } from './usecase/secret-box';
 
 /** The users router (`createAuthRouter`), for an app to mount under `/api`. */
 export const AuthRouter = Symbol.for('sd.auth.AuthRouter');
+/** Token verification for other services (`createAuthServiceRouter`), for the user app to mount at its root. */
+export const AuthServiceRouter = Symbol.for('sd.auth.AuthServiceRouter');
 
 /**
- * The auth use cases, the `Authenticator` and the `AuthRouter`. Needs `Logger`, `Cache`,
+ * The auth use cases, the `Authenticator`, the `AuthRouter` and the `AuthServiceRouter`. Needs `Logger`, `Cache`,
  * `RateLimiter` and the three repositories bound (for example by `authTypeormRepositoryModule`).
  */
 export function authModule(settings: AuthSettings, options: { clock?: Clock } = {}): ContainerModule {
@@ -59,6 +62,9 @@ export function authModule(settings: AuthSettings, options: { clock?: Clock } = 
           createAuthRouter({ accounts, apiKeys, authenticator, rateLimiter, settings, logger }),
         [AccountUseCase, ApiKeyUseCase, Authenticator, RateLimiter, Logger],
       )
+      .inSingletonScope();
+    bind<Router>(AuthServiceRouter)
+      .toResolvedValue((authenticator: Authenticator) => createAuthServiceRouter(authenticator), [Authenticator])
       .inSingletonScope();
   });
 }

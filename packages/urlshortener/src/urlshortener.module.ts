@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { ContainerModule } from 'inversify';
 import type { DataSource } from 'typeorm';
+import { Lifecycle } from '@sd/app/app-container';
 import { Authenticator } from '@sd/domain/auth/authenticator';
 import { Cache } from '@sd/domain/cache';
 import { Logger } from '@sd/domain/logger';
@@ -9,13 +10,18 @@ import { LinkRepository } from '@sd/domain/urlshortener/link';
 import { createLinksRouters, type LinksHttpSettings } from './delivery/http/links.router';
 import { TypeormLinkRepository } from './repository/typeorm/link.typeorm-repo';
 import { HitCounter } from './usecase/hit-counter';
-import { LinkUseCase, type LinkSettings } from './usecase/link.usecase';
+import { defaultLinkSettings, LinkUseCase, type LinkSettings } from './usecase/link.usecase';
+
+export { urlShortenerSqlSchema } from './repository/typeorm/urlshortener-sql-schema';
+/** The hit counter's token: `flush()` writes the counted redirects now. */
+export { HitCounter };
 
 /** `{ api, redirects }` routers (see `createLinksRouters`) for an app to mount. */
 export const LinksRouters = Symbol.for('sd.urlshortener.LinksRouters');
 
 export interface UrlShortenerSettings {
-  links: LinkSettings;
+  /** Over `defaultLinkSettings`. */
+  links: Partial<LinkSettings>;
   http: LinksHttpSettings;
   /** How often counted redirects are written to the store. */
   hitFlushIntervalMs: number;
@@ -23,19 +29,26 @@ export interface UrlShortenerSettings {
 
 /**
  * The link use case, its hit counter and the routers. Needs `LinkRepository`, `Cache`,
- * `RateLimiter`, `Authenticator` and `Logger` bound. The app closes `HitCounter` (a final
- * flush) before it closes the database.
+ * `RateLimiter`, `Authenticator`, `Logger` and kit/app's `Lifecycle` bound; the hit counter
+ * makes its last flush at the app's stop, before the database closes.
  */
 export function urlShortenerModule(settings: UrlShortenerSettings, options: { clock?: () => number } = {}): ContainerModule {
   const clock = options.clock ?? Date.now;
   return new ContainerModule(({ bind }) => {
     bind(HitCounter)
-      .toResolvedValue((links: LinkRepository, logger: Logger) => new HitCounter(links, settings.hitFlushIntervalMs, logger.child({ component: 'links' })), [LinkRepository, Logger])
+      .toResolvedValue(
+        (links: LinkRepository, logger: Logger, lifecycle: Lifecycle) => {
+          const hits = new HitCounter(links, settings.hitFlushIntervalMs, logger.child({ component: 'links' }));
+          lifecycle.onStop(() => hits.close());
+          return hits;
+        },
+        [LinkRepository, Logger, Lifecycle],
+      )
       .inSingletonScope();
     bind(LinkUseCase)
       .toResolvedValue(
         (links: LinkRepository, cache: Cache, hits: HitCounter, logger: Logger) =>
-          new LinkUseCase(links, cache, hits, settings.links, clock, logger.child({ component: 'links' })),
+          new LinkUseCase(links, cache, hits, { ...defaultLinkSettings, ...settings.links }, clock, logger.child({ component: 'links' })),
         [LinkRepository, Cache, HitCounter, Logger],
       )
       .inSingletonScope();

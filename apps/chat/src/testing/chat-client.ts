@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
-import { testAuthKeys, testAuthSettings } from '@sd/auth/testing/test-auth-config';
+import { testAuthConfig } from '@sd/auth/testing';
 import { WebSocket } from 'ws';
 import type { ChatConfig } from '../config';
 
-/** A config for tests: embedded SQL, memory MQ/cache, fresh keys, cheap scrypt, generous limits. */
+/** A config for tests: embedded SQL, memory MQ/cache, `testAuthConfig`, no page, generous limits. */
 export function testConfig(overrides: Partial<Omit<ChatConfig, 'chat'>> & { chat?: Partial<ChatConfig['chat']> } = {}): ChatConfig {
   const { chat, ...rest } = overrides;
   return {
@@ -15,22 +14,24 @@ export function testConfig(overrides: Partial<Omit<ChatConfig, 'chat'>> & { chat
     mq: { kind: 'memory' },
     cache: { kind: 'memory' },
     rateLimiter: { kind: 'memory' },
-    keys: testAuthKeys(),
-    auth: testAuthSettings(),
+    auth: testAuthConfig(),
+    webRoot: null,
     ...rest,
-    chat: { channels: ['general', 'random'], topic: 'chat.events', instanceId: randomUUID(), maxTextLength: 200, framesPerUser: { limit: 1_000, windowMs: 10_000 }, presenceIntervalMs: 5_000, ...chat },
+    chat: {
+      topic: 'chat.events',
+      instanceId: randomUUID(),
+      maxTextLength: 200,
+      framesPerUser: { limit: 1_000, windowMs: 10_000 },
+      directMessages: 'friends',
+      maxChannelsPerUser: 100,
+      maxFriendsPerUser: 1_000,
+      presenceIntervalMs: 5_000,
+      ...chat,
+    },
   };
 }
 
-/** Signs up and logs in a new user on the app at `baseUrl`. */
-export async function newUser(baseUrl: string): Promise<{ id: string; token: string }> {
-  const credentials = { email: `user-${randomUUID()}@example.com`, password: 'Correct-Horse-7' };
-  const { body: user } = await request(baseUrl).post('/api/users').send(credentials).expect(201);
-  const { body } = await request(baseUrl).post('/api/users/accessToken').send(credentials).expect(200);
-  return { id: user.id, token: body.access_token };
-}
-
-type Frame = Record<string, unknown> & { type: string };
+export type Frame = Record<string, unknown> & { type: string };
 
 /** A WebSocket chat client that keeps every frame it receives. */
 export class ChatClient {
@@ -44,13 +45,22 @@ export class ChatClient {
     });
   }
 
-  /** Connects with the token as bearer header, or unauthenticated without one. */
+  /** Connects with the token as bearer header, or unauthenticated without one; authenticated, it waits for the initial state (ready, friends, channels, unread). */
   static async connect(baseUrl: string, token?: string): Promise<ChatClient> {
     const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws/chat`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
     const client = new ChatClient(socket);
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    if (token) await client.next((f) => f.type === 'ready');
+    if (token) await client.initialState();
     return client;
+  }
+
+  /** The frames a connection gets once authenticated. */
+  async initialState(): Promise<{ ready: Frame; friends: Frame; channels: Frame; unread: Frame }> {
+    const ready = await this.next((f) => f.type === 'ready');
+    const friends = await this.next((f) => f.type === 'friends');
+    const channels = await this.next((f) => f.type === 'channels');
+    const unread = await this.next((f) => f.type === 'unread' && f.client_id === undefined);
+    return { ready, friends, channels, unread };
   }
 
   send(frame: Record<string, unknown> | string): void {

@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { Agent, request } from 'node:http';
-import type { Application } from 'express';
-import { listen } from '@sd/http/server';
-import { HitCounter } from '@sd/urlshortener/usecase/hit-counter';
+import { serveApp } from '@sd/app/app-container';
+import { HitCounter } from '@sd/urlshortener/module';
 import { urlShortenerConfigFromEnv } from '../config';
-import { createUrlShortenerContainer, HttpApp } from '../container';
+import { createUrlShortenerContainer } from '../container';
 
 /**
  * Redirects per second on the embedded default (sql.js + memory cache), app and client in
@@ -49,8 +48,8 @@ function call(agent: Agent, port: number, method: string, path: string, options:
 
 async function main(): Promise<void> {
   const config = urlShortenerConfigFromEnv({ LOG_LEVEL: 'silent', PORT: '0', LINKS_PER_MINUTE_PER_USER: '1000000', LINKS_PER_MINUTE_PER_IP: '1000000' });
-  const container = await createUrlShortenerContainer(config);
-  const server = await listen(container.get<Application>(HttpApp), { port: 0 });
+  const app = await serveApp(await createUrlShortenerContainer(config), { port: 0 });
+  const { container, server } = app;
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const credentials = { email: 'bench@example.com', password: 'Correct-Horse-7' };
   await call(agent, server.port, 'POST', '/api/users', { body: credentials });
@@ -87,8 +86,7 @@ async function main(): Promise<void> {
   const counted = links.reduce((sum, link) => sum + link.hits, 0);
 
   agent.destroy();
-  await server.close();
-  await container.unbindAllAsync();
+  await app.close();
 
   latenciesUs.sort((x, y) => x - y);
   const pct = (p: number): number => Math.round(latenciesUs[Math.min(latenciesUs.length - 1, Math.floor((p / 100) * latenciesUs.length))] ?? 0) / 1000;

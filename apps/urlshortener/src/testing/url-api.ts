@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import type { Application } from 'express';
-import request from 'supertest';
-import { testAuthKeys, testAuthSettings } from '@sd/auth/testing/test-auth-config';
+import { AuthClient, testAuthConfig, type HttpMethod } from '@sd/auth/testing';
+import type request from 'supertest';
 import type { UrlShortenerConfig } from '../config';
 
-/** A config for tests: embedded SQL, memory cache, fresh keys, cheap scrypt, generous limits. */
+/** A config for tests: embedded SQL, memory cache, `testAuthConfig`, generous limits. */
 export function testConfig(overrides: Partial<Omit<UrlShortenerConfig, 'links'>> & { links?: Partial<UrlShortenerConfig['links']> } = {}): UrlShortenerConfig {
   const { links, ...rest } = overrides;
   return {
@@ -13,8 +11,7 @@ export function testConfig(overrides: Partial<Omit<UrlShortenerConfig, 'links'>>
     sql: { kind: 'embedded' },
     cache: { kind: 'memory' },
     rateLimiter: { kind: 'memory' },
-    keys: testAuthKeys(),
-    auth: testAuthSettings(),
+    auth: testAuthConfig(),
     ...rest,
     links: {
       redirectStatus: 302,
@@ -27,28 +24,15 @@ export function testConfig(overrides: Partial<Omit<UrlShortenerConfig, 'links'>>
   };
 }
 
-/** A client of one app instance (an express app or a base URL) from one IP. */
-export class UrlApi {
-  constructor(
-    readonly target: Application | string,
-    readonly ip = `10.${rand()}.${rand()}.${rand()}`,
-  ) {}
-
-  req(method: 'get' | 'post' | 'delete', path: string, token?: string): request.Test {
-    const test = request(this.target)[method](path).set('x-forwarded-for', this.ip);
+/** A client of one URL shortener instance (an express app or a base URL) from one IP. */
+export class UrlApi extends AuthClient {
+  /** A request, with `token` as bearer token when given. */
+  override req(method: HttpMethod, path: string, token?: string): request.Test {
+    const test = super.req(method, path);
     return token === undefined ? test : test.set('authorization', `Bearer ${token}`);
   }
 
-  /** Signs up and logs in a new user; returns its access token. */
-  async newUser(): Promise<string> {
-    const credentials = { email: `user-${randomUUID()}@example.com`, password: 'Correct-Horse-7' };
-    await this.req('post', '/api/users').send(credentials).expect(201);
-    return (await this.req('post', '/api/users/accessToken').send(credentials).expect(200)).body.access_token;
-  }
-
   create(token: string, body: Record<string, unknown>): request.Test {
-    return this.req('post', '/api/links', token).send(body);
+    return this.as(token, 'post', '/api/links').send(body);
   }
 }
-
-const rand = (): number => Math.floor(Math.random() * 250) + 1;

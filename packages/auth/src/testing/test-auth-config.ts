@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { EmbeddedAuthConfig } from '../auth-config';
 import type { AuthKeysConfig } from '../auth-keys';
 import type { AuthSettings } from '../usecase/auth-settings';
 
@@ -14,4 +15,9 @@ export function testAuthKeys(): AuthKeysConfig {
 export function testAuthSettings(overrides: Partial<Omit<AuthSettings, 'tokenSigningKey' | 'apiKeyEncryptionKey'>> = {}): Partial<Omit<AuthSettings, 'tokenSigningKey' | 'apiKeyEncryptionKey'>> {
   const generous = { limit: 10_000, windowMs: 60_000 };
   return { scrypt: TEST_SCRYPT, rateLimits: { perIp: generous, credentialsPerIp: generous, perUser: generous }, ...overrides };
+}
+
+/** An app's embedded auth for tests: fresh keys and `testAuthSettings`. */
+export function testAuthConfig(settings: Partial<Omit<AuthSettings, 'tokenSigningKey' | 'apiKeyEncryptionKey'>> = {}): EmbeddedAuthConfig {
+  return { kind: 'embedded', keys: testAuthKeys(), settings: testAuthSettings(settings) };
 }

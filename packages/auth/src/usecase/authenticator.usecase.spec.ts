@@ -1,7 +1,7 @@
 import type { Principal } from '@sd/domain/auth/principal';
 import { createAuthFixture, type AuthFixture } from '../testing/auth-fixture';
 import { signedHeaders, type ApiCredentials } from '../testing/coinbase-client';
-import { assertPermission } from './authenticator.usecase';
+import { assertPermission } from './permissions';
 
 describe('CredentialAuthenticator', () => {
   let fx: AuthFixture;

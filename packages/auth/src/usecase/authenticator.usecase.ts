@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { ApiKeyRepository, Permission } from '@sd/domain/auth/api-key';
+import type { ApiKeyRepository } from '@sd/domain/auth/api-key';
 import type { Authenticator, SignedRequest } from '@sd/domain/auth/authenticator';
 import { authErrors } from '@sd/domain/auth/errors';
 import type { Principal } from '@sd/domain/auth/principal';
@@ -9,11 +9,9 @@ import { isDomainError } from '@sd/domain/errors';
 import type { AccessTokenCodec } from './access-token';
 import type { AuthSettings, Clock } from './auth-settings';
 import { coinbaseDigest } from './coinbase-signature';
+import { SESSION_PERMISSIONS } from './permissions';
 import type { SecretBox } from './secret-box';
 import { sha256Hex } from './tokens';
-
-/** A session may do everything its user may; an API key only what it was created with. */
-export const SESSION_PERMISSIONS: readonly Permission[] = ['view', 'trade'];
 
 const KEY = /^[A-Za-z0-9_-]{1,64}$/;
 const TIMESTAMP = /^\d{1,12}(\.\d{1,9})?$/;
@@ -85,9 +83,4 @@ export class CredentialAuthenticator implements Authenticator {
 function equalHex(a: string, b: string): boolean {
   const [x, y] = [Buffer.from(a, 'hex'), Buffer.from(b, 'hex')];
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
-}
-
-/** Refuses a principal that lacks `permission` (HTTP 403). */
-export function assertPermission(principal: Principal, permission: Permission): void {
-  if (!principal.permissions.includes(permission)) throw authErrors.permissionDenied(permission);
 }

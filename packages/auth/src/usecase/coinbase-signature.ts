@@ -1,8 +1,5 @@
 import { createHmac } from 'node:crypto';
 
-/** What a Coinbase-Exchange WebSocket subscribe message signs, with method GET and no body. */
-export const WEBSOCKET_VERIFY_PATH = '/users/self/verify';
-
 /**
  * CB-ACCESS-SIGN: base64(HMAC-SHA256(base64-decoded secret, timestamp + METHOD + requestPath + body)).
  * `requestPath` includes the query string; `timestamp` is the header's exact text.

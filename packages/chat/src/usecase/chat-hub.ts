@@ -1,23 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import type { UserRepository } from '@sd/domain/auth/user';
-import { chatErrors } from '@sd/domain/chat/errors';
-import type { ChatMessage, MessageStore } from '@sd/domain/chat/message';
+import type { ChannelStore } from '@sd/domain/chat/channel';
+import type { ChatUserStore } from '@sd/domain/chat/friendship';
+import type { ChatMessage } from '@sd/domain/chat/message';
 import type { Logger } from '@sd/domain/logger';
 import type { MessageBatch, MessageQueue, Subscription } from '@sd/domain/mq';
-
-export interface ChatSettings {
-  /** The channels that exist; joining any other is refused. */
-  channels: readonly string[];
-  maxTextLength: number;
-  /** Most messages one history page returns. */
-  maxPageSize: number;
-  /** The MQ topic every instance publishes to and reads from. */
-  topic: string;
-  /** Names this instance: its consumer group and its presence snapshots. */
-  instanceId: string;
-  /** How often this instance republishes its presence; others forget it after three periods. */
-  presenceIntervalMs: number;
-}
+import type { ChannelsUseCase } from './channels.usecase';
+import type { ChatEvent, ChatEvents } from './chat-events';
+import type { ChatSettings } from './chat-settings';
+import { channelView, directUsers, friendStatus, messageView, targetOf } from './conversation';
+import type { ConversationsUseCase } from './conversations.usecase';
+import type { FriendsUseCase } from './friends.usecase';
+import { PresenceBoard, type PresenceChange } from './presence-board';
 
 /** A connected client as the hub sees it. */
 export interface ChatConnection {
@@ -25,199 +17,202 @@ export interface ChatConnection {
   send(event: Record<string, unknown>): void;
 }
 
-type Target = { channel: string } | { withUser: string };
-
-type Event =
-  | { type: 'message'; message: ChatMessage }
-  | { type: 'presence'; instanceId: string; channels: Record<string, string[]> };
+export interface ChatHubDeps {
+  mq: MessageQueue;
+  events: ChatEvents;
+  users: ChatUserStore;
+  channelStore: ChannelStore;
+  friends: FriendsUseCase;
+  channels: ChannelsUseCase;
+  conversations: ConversationsUseCase;
+  settings: Pick<ChatSettings, 'topic' | 'instanceId' | 'presenceIntervalMs'>;
+  clock: () => number;
+  logger: Logger;
+}
 
 /**
- * Channels, direct messages, history and presence for the connections of this instance.
- * Messages are stored, then published to the MQ topic; every instance (the sender's too)
- * consumes the topic in a consumer group of its own and hands each message to its local
- * members, so each member gets it once, whichever instance it is connected to.
+ * The connections of this instance, and what reaches them: on connect, the user's friends
+ * (online or not), channels and unread counts; then every chat event of the topic that
+ * concerns them, whichever instance it came from. Presence is counted per instance and told
+ * to the others on the topic (see `PresenceBoard`): a friend or channel member hears that a
+ * user went online with their first connection anywhere and offline with their last.
  */
 export class ChatHub {
-  private readonly members = new Map<string, Set<ChatConnection>>();
-  private readonly joined = new Map<ChatConnection, Set<string>>();
-  private readonly remotePresence = new Map<string, { at: number; channels: Record<string, string[]> }>();
+  private readonly connections = new Map<string, Set<ChatConnection>>();
+  /** Local users subscribed to each channel's messages. */
+  private readonly subscribers = new Map<string, Set<string>>();
+  private readonly board: PresenceBoard;
   /** Ids delivered lately: a redelivery after a consumer restart is not shown twice. */
   private readonly recent = new Set<string>();
   private subscription: Subscription | undefined;
-  private presenceTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  /** Set by `close`: connections closing after it (the server ends them all) change nothing. */
+  private closed = false;
 
-  constructor(
-    private readonly store: MessageStore,
-    private readonly users: UserRepository,
-    private readonly mq: MessageQueue,
-    private readonly settings: ChatSettings,
-    private readonly clock: () => number,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly deps: ChatHubDeps) {
+    this.board = new PresenceBoard(3 * deps.settings.presenceIntervalMs);
+  }
 
-  /** Joins the topic and waits until this instance receives from it. */
+  /** Joins the topic, waits until this instance receives from it, and asks the others who is online. */
   async start(): Promise<void> {
-    await this.mq.ensureTopic(this.settings.topic);
+    const { mq, settings, logger } = this.deps;
+    await mq.ensureTopic(settings.topic);
     let assigned!: () => void;
     const ready = new Promise<void>((resolve) => (assigned = resolve));
-    this.subscription = await this.mq.subscribe({
-      topic: this.settings.topic,
-      groupId: `chat-${this.settings.instanceId}`,
+    this.subscription = await mq.subscribe({
+      topic: settings.topic,
+      groupId: `chat-${settings.instanceId}`,
       startFrom: 'latest',
       handler: (batch) => this.consume(batch),
-      onError: (error) => this.logger.error({ err: error }, 'chat fan-out failed; retrying'),
+      onError: (error) => logger.error({ err: error }, 'chat fan-out failed; retrying'),
       onAssigned: (partitions) => partitions.length > 0 && assigned(),
     });
     await ready;
-    this.presenceTimer = setInterval(() => void this.publishPresence(), this.settings.presenceIntervalMs);
-    this.presenceTimer.unref();
+    await this.deps.events.publish({ type: 'sync', instanceId: settings.instanceId });
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), settings.presenceIntervalMs);
+    this.heartbeatTimer.unref();
   }
 
-  connect(connection: ChatConnection): void {
-    this.joined.set(connection, new Set());
+  /** Registers a connection and sends it the user's friends, channels and unread counts. */
+  async connect(connection: ChatConnection): Promise<void> {
+    const { userId } = connection;
+    await this.deps.users.register(userId, this.deps.clock());
+    let mine = this.connections.get(userId);
+    if (!mine) {
+      this.connections.set(userId, (mine = new Set()));
+      for (const channel of await this.deps.channels.list(userId)) this.subscribe(channel.id, userId);
+    }
+    mine.add(connection);
+    await this.presence(userId, 1);
+    const [friends, channels, unread] = await Promise.all([this.deps.friends.list(userId), this.deps.channels.list(userId), this.deps.conversations.unread(userId)]);
+    connection.send({ type: 'friends', friends: friends.map(({ userId: id, status }) => ({ user_id: id, status, ...(status === 'friend' && { online: this.isOnline(id) }) })) });
+    connection.send({ type: 'channels', channels: channels.map(channelView) });
+    connection.send({ type: 'unread', ...unread });
   }
 
   async disconnect(connection: ChatConnection): Promise<void> {
-    const channels = this.joined.get(connection);
-    this.joined.delete(connection);
-    for (const channel of channels ?? []) this.members.get(channel)?.delete(connection);
-    if (channels && channels.size > 0) await this.publishPresence();
-  }
-
-  /** Joins `channel`; answers who is online in it. */
-  async join(connection: ChatConnection, channel: unknown): Promise<{ channel: string; online: string[] }> {
-    const name = this.knownChannel(channel);
-    this.joined.get(connection)?.add(name);
-    let members = this.members.get(name);
-    if (!members) this.members.set(name, (members = new Set()));
-    members.add(connection);
-    await this.publishPresence();
-    return { channel: name, online: this.online(name) };
-  }
-
-  async leave(connection: ChatConnection, channel: unknown): Promise<{ channel: string }> {
-    const name = this.knownChannel(channel);
-    this.joined.get(connection)?.delete(name);
-    this.members.get(name)?.delete(connection);
-    await this.publishPresence();
-    return { channel: name };
-  }
-
-  async sendToChannel(connection: ChatConnection, channel: unknown, text: unknown): Promise<ChatMessage> {
-    const name = this.knownChannel(channel);
-    if (!this.joined.get(connection)?.has(name)) throw chatErrors.notJoined(name);
-    return this.send(connection.userId, `channel:${name}`, text);
-  }
-
-  async sendDirect(senderId: string, to: unknown, text: unknown): Promise<ChatMessage> {
-    const recipient = await this.existingUser(to);
-    return this.send(senderId, directConversation(senderId, recipient), text);
-  }
-
-  /** A page of history, newest first; `next_before` continues with older messages. */
-  async history(userId: string, target: Target, before: unknown, limit: unknown): Promise<{ messages: ChatMessage[]; nextBefore: string | null }> {
-    const conversation = 'channel' in target ? `channel:${this.knownChannel(target.channel)}` : directConversation(userId, await this.existingUser(target.withUser));
-    if (before !== undefined && (typeof before !== 'string' || !MESSAGE_ID.test(before))) throw chatErrors.invalidCursor();
-    const pageSize = limit === undefined ? this.settings.maxPageSize : Number(limit);
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > this.settings.maxPageSize) {
-      throw chatErrors.malformedFrame(`limit must be an integer in 1..${this.settings.maxPageSize}`);
+    if (this.closed) return;
+    const { userId } = connection;
+    const mine = this.connections.get(userId);
+    if (!mine?.delete(connection)) return;
+    if (mine.size === 0) {
+      this.connections.delete(userId);
+      for (const [channelId, users] of this.subscribers) if (users.delete(userId) && users.size === 0) this.subscribers.delete(channelId);
     }
-    const messages = await this.store.history(conversation, { before: before as string | undefined, limit: pageSize });
-    return { messages, nextBefore: messages.length === pageSize ? messages[messages.length - 1]!.id : null };
+    await this.presence(userId, -1);
   }
 
-  /** Users with a connection joined to `channel` on any live instance, sorted. */
-  online(channel: unknown): string[] {
-    const name = this.knownChannel(channel);
-    const users = new Set([...(this.members.get(name) ?? [])].map((connection) => connection.userId));
-    const freshSince = this.clock() - 3 * this.settings.presenceIntervalMs;
-    for (const [instanceId, snapshot] of this.remotePresence) {
-      if (snapshot.at < freshSince) this.remotePresence.delete(instanceId);
-      else for (const userId of snapshot.channels[name] ?? []) users.add(userId);
-    }
-    return [...users].sort();
+  isOnline(userId: string): boolean {
+    return this.board.isOnline(userId);
   }
 
   async close(): Promise<void> {
-    clearInterval(this.presenceTimer);
-    for (const connection of this.joined.keys()) this.joined.set(connection, new Set());
-    this.members.clear();
+    this.closed = true;
+    clearInterval(this.heartbeatTimer);
     try {
-      await this.publishPresence(); // others drop this instance's users now, not after the timeout
+      await this.deps.events.publish({ type: 'gone', instanceId: this.deps.settings.instanceId }); // others drop this instance's users now, not after the expiry
     } catch (error) {
-      this.logger.debug({ err: error }, 'final presence not published');
+      this.deps.logger.debug({ err: error }, 'chat goodbye not published');
     }
     await this.subscription?.close();
   }
 
-  private async send(senderId: string, conversation: string, text: unknown): Promise<ChatMessage> {
-    if (typeof text !== 'string' || text.trim() === '' || text.length > this.settings.maxTextLength) throw chatErrors.invalidText(this.settings.maxTextLength);
-    const sentAt = this.clock();
-    const message: ChatMessage = { id: `${String(sentAt).padStart(13, '0')}-${randomBytes(6).toString('hex')}`, conversation, senderId, text, sentAt };
-    await this.store.append(message);
-    await this.publish({ type: 'message', message });
-    return message;
+  private async presence(userId: string, delta: 1 | -1): Promise<void> {
+    const { edge, changes } = this.board.connection(userId, delta);
+    if (edge) await this.deps.events.publish({ type: 'presence', instanceId: this.deps.settings.instanceId, userId, online: delta === 1 });
+    await this.pushPresence(changes);
   }
 
   private async consume(batch: MessageBatch): Promise<void> {
-    for (const incoming of batch.messages) {
-      const event = JSON.parse(incoming.value.toString('utf8')) as Event;
-      if (event.type === 'presence') {
-        if (event.instanceId !== this.settings.instanceId) this.remotePresence.set(event.instanceId, { at: this.clock(), channels: event.channels });
-      } else this.deliver(event.message);
-    }
+    for (const incoming of batch.messages) await this.handle(JSON.parse(incoming.value.toString('utf8')) as ChatEvent);
     await batch.commit();
   }
 
-  private deliver(message: ChatMessage): void {
+  private async handle(event: ChatEvent): Promise<void> {
+    const self = this.deps.settings.instanceId;
+    const now = this.deps.clock();
+    switch (event.type) {
+      case 'message':
+        return this.deliverMessage(event.message);
+      case 'friend':
+        for (const [user, other] of [event.users, [event.users[1], event.users[0]]] as const) {
+          const status = friendStatus(event.link, user);
+          this.toUser(user, { type: 'friend', user_id: other, status, ...(status === 'friend' && { online: this.isOnline(other) }) });
+        }
+        return;
+      case 'channel': {
+        const { channel, member } = event;
+        const view = channelView(channel);
+        if (member?.joined) {
+          if (this.connections.has(member.userId)) this.subscribe(channel.id, member.userId);
+        } else if (member) this.subscribers.get(channel.id)?.delete(member.userId);
+        if (member) this.toUser(member.userId, { type: 'channel', channel: view, member: member.joined });
+        for (const user of this.subscribers.get(channel.id) ?? []) {
+          if (member && user !== member.userId) {
+            this.toUser(user, { type: 'member', channel: channel.id, user_id: member.userId, joined: member.joined, ...(member.joined && { online: this.isOnline(member.userId) }) });
+          }
+          if (!member?.joined) this.toUser(user, { type: 'channel', channel: view, member: true }); // renamed, or maybe a new owner
+        }
+        return;
+      }
+      case 'read': {
+        const target = targetOf(event.conversation, event.userId);
+        this.toUser(event.userId, { type: 'unread', channels: 'channel' in target ? { [target.channel]: event.unread } : {}, direct: 'withUser' in target ? { [target.withUser]: event.unread } : {} });
+        return;
+      }
+      case 'presence':
+        if (event.instanceId !== self) await this.pushPresence(this.board.remoteChange(event.instanceId, event.userId, event.online, now));
+        return;
+      case 'heartbeat':
+        if (event.instanceId !== self) await this.pushPresence(this.board.heartbeat(event.instanceId, event.users, now));
+        return;
+      case 'sync':
+        if (event.instanceId !== self) await this.publishHeartbeat();
+        return;
+      case 'gone':
+        if (event.instanceId !== self) await this.pushPresence(this.board.gone(event.instanceId));
+        return;
+    }
+  }
+
+  private deliverMessage(message: ChatMessage): void {
     if (this.recent.has(message.id)) return;
     this.recent.add(message.id);
     if (this.recent.size > 10_000) this.recent.delete(this.recent.values().next().value!);
     const frame = { type: 'message', ...messageView(message) };
-    if (message.conversation.startsWith('channel:')) {
-      for (const connection of this.members.get(message.conversation.slice('channel:'.length)) ?? []) connection.send(frame);
-      return;
+    const audience = directUsers(message.conversation) ?? this.subscribers.get(message.conversation.slice('channel:'.length)) ?? [];
+    for (const user of new Set(audience)) this.toUser(user, frame);
+  }
+
+  /** Tells the local friends and channel mates of each user whose state changed. */
+  private async pushPresence(changes: readonly PresenceChange[]): Promise<void> {
+    for (const { userId, online } of changes) {
+      if (this.connections.size === 0) return;
+      const [friends, mates] = await Promise.all([this.deps.friends.friendsOf(userId), this.deps.channelStore.coMembers(userId)]);
+      for (const user of new Set([...friends, ...mates])) this.toUser(user, { type: 'presence', user_id: userId, online });
     }
-    const [, first, second] = message.conversation.split(':');
-    for (const connection of this.joined.keys()) if (connection.userId === first || connection.userId === second) connection.send(frame);
   }
 
-  private async publishPresence(): Promise<void> {
-    const channels: Record<string, string[]> = {};
-    for (const [channel, connections] of this.members) {
-      if (connections.size > 0) channels[channel] = [...new Set([...connections].map((connection) => connection.userId))];
+  private async heartbeat(): Promise<void> {
+    try {
+      await this.publishHeartbeat();
+      await this.pushPresence(this.board.expire(this.deps.clock()));
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'chat heartbeat failed');
     }
-    await this.publish({ type: 'presence', instanceId: this.settings.instanceId, channels });
   }
 
-  private publish(event: Event): Promise<void> {
-    return this.mq.publish(this.settings.topic, [{ value: Buffer.from(JSON.stringify(event)) }]);
+  private publishHeartbeat(): Promise<void> {
+    return this.deps.events.publish({ type: 'heartbeat', instanceId: this.deps.settings.instanceId, users: this.board.localUsers() });
   }
 
-  private knownChannel(channel: unknown): string {
-    if (typeof channel !== 'string') throw chatErrors.malformedFrame('channel must be a string');
-    if (!this.settings.channels.includes(channel)) throw chatErrors.unknownChannel(channel.slice(0, 64));
-    return channel;
+  private subscribe(channelId: string, userId: string): void {
+    let users = this.subscribers.get(channelId);
+    if (!users) this.subscribers.set(channelId, (users = new Set()));
+    users.add(userId);
   }
 
-  private async existingUser(userId: unknown): Promise<string> {
-    if (typeof userId !== 'string' || userId.length > 64 || !(await this.users.findById(userId))) throw chatErrors.unknownUser();
-    return userId;
+  private toUser(userId: string, frame: Record<string, unknown>): void {
+    for (const connection of this.connections.get(userId) ?? []) connection.send(frame);
   }
-}
-
-const MESSAGE_ID = /^\d{13}-[0-9a-f]{12}$/;
-
-const directConversation = (a: string, b: string): string => (a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`);
-
-/** The client's view of a message: a channel name, or the two users of a direct conversation. */
-export function messageView(message: ChatMessage): Record<string, unknown> {
-  const [kind, first, second] = message.conversation.split(':');
-  return {
-    id: message.id,
-    ...(kind === 'channel' ? { channel: first } : { users: [first, second] }),
-    sender_id: message.senderId,
-    text: message.text,
-    sent_at: new Date(message.sentAt).toISOString(),
-  };
 }

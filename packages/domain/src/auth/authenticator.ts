@@ -15,6 +15,9 @@ export interface Authenticator {
 
 export const Authenticator = Symbol.for('sd.auth.Authenticator');
 
+/** What a Coinbase-Exchange WebSocket subscribe message signs, with method GET and no body. */
+export const WEBSOCKET_VERIFY_PATH = '/users/self/verify';
+
 export interface SignedRequest {
   /** CB-ACCESS-KEY */
   key: string;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ContainerModule } from 'inversify';
 import { WebSocketServer } from 'ws';
 import { Lifecycle } from '@sd/app/app-container';
-import { authenticateWebSocket } from '@sd/auth/delivery/ws/websocket-auth';
+import { authenticateWebSocket } from '@sd/http/websocket-auth';
 import { Authenticator } from '@sd/domain/auth/authenticator';
 import { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
 import { Logger } from '@sd/domain/logger';

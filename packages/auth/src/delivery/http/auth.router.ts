@@ -5,7 +5,7 @@ import type { RateLimiter } from '@sd/domain/rate-limit';
 import type { AccountUseCase, AccountView, TokenPair } from '../../usecase/account.usecase';
 import type { ApiKeyUseCase, ApiKeyView, CreatedApiKey } from '../../usecase/api-key.usecase';
 import type { AuthSettings } from '../../usecase/auth-settings';
-import { ACCESS_TOKEN_COOKIE, authenticate, principalOf } from './authenticate.middleware';
+import { ACCESS_TOKEN_COOKIE, authenticate, principalOf } from '@sd/http/authenticate';
 import { limitPerIp, limitPerUser } from './rate-limits';
 
 export interface AuthRouterDeps {

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '@sd/domain/logger';
 import type { RateLimiter, RateLimitRule } from '@sd/domain/rate-limit';
 import { rateLimit } from '@sd/ratelimit/rate-limit.middleware';
-import { principalOf } from './authenticate.middleware';
+import { principalOf } from '@sd/http/authenticate';
 
 /** Per client IP (`req.ip`: behind a loopback proxy, its X-Forwarded-For). */
 export function limitPerIp(limiter: RateLimiter, rule: RateLimitRule, options: { name?: string; logger?: Logger } = {}): RequestHandler {

@@ -1,9 +1,10 @@
-import { IsNull, QueryFailedError, type DataSource, type Repository } from 'typeorm';
+import { IsNull, type DataSource, type Repository } from 'typeorm';
 import type { ApiKey, ApiKeyRepository, Permission } from '@sd/domain/auth/api-key';
 import type { RefreshToken, Session, SessionRepository, SessionRevocationReason } from '@sd/domain/auth/session';
 import type { User, UserRepository } from '@sd/domain/auth/user';
 import { ApiKeyEntity, RefreshTokenEntity, SessionEntity, UserEntity } from './auth.entities';
 import { exclusive } from '@sd/orm/embedded-lock';
+import { isUniqueViolation } from '@sd/orm/sql-errors';
 
 export class TypeormUserRepository implements UserRepository {
   private readonly users: Repository<UserEntity>;
@@ -121,11 +122,4 @@ function toUser(row: UserEntity | null): User | null {
 
 function toApiKey(row: ApiKeyEntity | null): ApiKey | null {
   return row && { ...row, permissions: row.permissions.split(',').filter(Boolean) as Permission[] };
-}
-
-/** PostgreSQL 23505, or SQLite's UNIQUE constraint failure (sql.js reports only the message). */
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const driverError = error.driverError as { code?: string; message?: string } | undefined;
-  return driverError?.code === '23505' || /UNIQUE constraint failed/i.test(driverError?.message ?? error.message);
 }

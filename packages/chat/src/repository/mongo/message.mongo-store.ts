@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import type { ChatMessage, MessageStore } from '@sd/domain/chat/message';
+import type { ChatMessage, MessageStore, ReadMarker } from '@sd/domain/chat/message';
 
 interface MessageDocument {
   _id: string;
@@ -33,9 +33,21 @@ export class MongoMessageStore implements MessageStore {
     }
   }
 
-  async history(conversation: string, options: { before?: string; limit: number }): Promise<ChatMessage[]> {
-    const filter = options.before === undefined ? { conversation } : { conversation, _id: { $lt: options.before } };
+  async history(conversations: readonly string[], options: { before?: string; limit: number }): Promise<ChatMessage[]> {
+    if (conversations.length === 0) return [];
+    const filter = { conversation: { $in: [...conversations] }, ...(options.before !== undefined && { _id: { $lt: options.before } }) };
     const documents = await this.messages.find(filter).sort({ _id: -1 }).limit(options.limit).toArray();
     return documents.map(({ _id, conversation, senderId, text, sentAt }) => ({ id: _id, conversation, senderId, text, sentAt }));
+  }
+
+  /** One count per conversation, each on the (conversation, _id) index; FerretDB 1.x counts, where its $group is limited. */
+  async unreadCounts(reader: string, since: readonly ReadMarker[]): Promise<Map<string, number>> {
+    const counted = await Promise.all(
+      since.map(async ({ conversation, after }) => {
+        const filter = { conversation, senderId: { $ne: reader }, ...(after !== undefined && { _id: { $gt: after } }) };
+        return [conversation, await this.messages.countDocuments(filter)] as const;
+      }),
+    );
+    return new Map(counted.filter(([, count]) => count > 0));
   }
 }

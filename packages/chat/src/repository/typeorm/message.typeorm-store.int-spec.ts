@@ -2,7 +2,7 @@ import { isolatedPostgresSchema } from '@sd/orm/testing/postgres-schema';
 import { openSqlDatabase, type SqlDatabase } from '@sd/orm/sql-database';
 import { serviceUrl } from '@sd/testing/services';
 import { describeMessageStoreContract } from '../../testing/message-store-contract';
-import { chatSqlSchema } from './chat-sql-schema';
+import { chatMessagesSqlSchema } from './chat-sql-schema';
 import { TypeormMessageStore } from './message.typeorm-store';
 
 // PostgreSQL through the hand-written migration, in a schema of this file's own; each `open` is its own pool.
@@ -16,7 +16,7 @@ afterEach(async () => {
 afterAll(async () => schema.drop());
 
 describeMessageStoreContract('typeorm on PostgreSQL', async () => {
-  const db = await openSqlDatabase({ kind: 'postgres', url: schema.url, poolSize: 4 }, chatSqlSchema);
+  const db = await openSqlDatabase({ kind: 'postgres', url: schema.url, poolSize: 4 }, chatMessagesSqlSchema);
   opened.push(db);
   return new TypeormMessageStore(db.dataSource);
 });

@@ -1,6 +1,6 @@
 import { openSqlDatabase, type SqlDatabase } from '@sd/orm/sql-database';
 import { describeMessageStoreContract } from '../../testing/message-store-contract';
-import { chatSqlSchema } from './chat-sql-schema';
+import { chatMessagesSqlSchema } from './chat-sql-schema';
 import { TypeormMessageStore } from './message.typeorm-store';
 
 // Embedded sql.js, one database per test, shared by the "instances" a test opens.
@@ -11,6 +11,6 @@ afterEach(async () => {
 });
 
 describeMessageStoreContract('typeorm on embedded sql.js', async () => {
-  db ??= await openSqlDatabase({ kind: 'embedded' }, chatSqlSchema);
+  db ??= await openSqlDatabase({ kind: 'embedded' }, chatMessagesSqlSchema);
   return new TypeormMessageStore(db.dataSource);
 });

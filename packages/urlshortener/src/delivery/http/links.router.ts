@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { authenticate, principalOf } from '@sd/auth/delivery/http/authenticate.middleware';
+import { authenticate, principalOf } from '@sd/http/authenticate';
 import type { Authenticator } from '@sd/domain/auth/authenticator';
 import type { Logger } from '@sd/domain/logger';
 import type { RateLimiter, RateLimitRule } from '@sd/domain/rate-limit';

@@ -1,5 +1,6 @@
-import { QueryFailedError, type DataSource, type Repository } from 'typeorm';
+import type { DataSource, Repository } from 'typeorm';
 import type { LinkRepository, ShortLink } from '@sd/domain/urlshortener/link';
+import { isUniqueViolation } from '@sd/orm/sql-errors';
 import { LinkEntity } from './link.entity';
 
 export class TypeormLinkRepository implements LinkRepository {
@@ -38,10 +39,4 @@ export class TypeormLinkRepository implements LinkRepository {
     // One atomic increment per alias: concurrent flushes of several instances add up.
     for (const [alias, count] of counts) await this.links.increment({ alias }, 'hits', count);
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const driverError = error.driverError as { code?: string; message?: string } | undefined;
-  return driverError?.code === '23505' || /UNIQUE constraint failed/i.test(driverError?.message ?? error.message);
 }

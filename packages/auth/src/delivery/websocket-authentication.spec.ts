@@ -1,7 +1,8 @@
-import { createAuthFixture, type AuthFixture } from '../../testing/auth-fixture';
-import { signedHeaders } from '../../testing/coinbase-client';
-import { authenticateWebSocket } from './websocket-auth';
+import { authenticateWebSocket } from '@sd/http/websocket-auth';
+import { createAuthFixture, type AuthFixture } from '../testing/auth-fixture';
+import { signedHeaders } from '../testing/coinbase-client';
 
+// kit/http's WebSocket authentication over this domain's authenticator.
 describe('authenticateWebSocket', () => {
   let fx: AuthFixture;
   let accessToken: string;

@@ -1,10 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Authenticator } from '@sd/domain/auth/authenticator';
+import { WEBSOCKET_VERIFY_PATH, type Authenticator } from '@sd/domain/auth/authenticator';
 import { authErrors } from '@sd/domain/auth/errors';
 import type { Principal } from '@sd/domain/auth/principal';
 import { isDomainError, type DomainError } from '@sd/domain/errors';
-import { WEBSOCKET_VERIFY_PATH } from '../../usecase/coinbase-signature';
-import { accessTokenOf } from '../http/authenticate.middleware';
+import { accessTokenOf } from './authenticate';
 
 export type WebSocketAuthResult = { ok: true; principal: Principal } | { ok: false; error: DomainError };
 

@@ -1,11 +1,13 @@
 import { Router } from 'express';
 import request from 'supertest';
-import { principalOf, authenticate, requirePermission, cookieValue } from './authenticate.middleware';
+import { authenticate, cookieValue, principalOf } from '@sd/http/authenticate';
 import { createHttpApp } from '@sd/http/http-app';
 import { silentLogger } from '@sd/logging/logger';
-import { createAuthFixture, type AuthFixture } from '../../testing/auth-fixture';
-import { signedHeaders } from '../../testing/coinbase-client';
+import { createAuthFixture, type AuthFixture } from '../testing/auth-fixture';
+import { signedHeaders } from '../testing/coinbase-client';
+import { requirePermission } from './http/require-permission';
 
+// kit/http's authentication adapter over this domain's authenticator, with the permission check of auth's delivery.
 describe('authenticate / requirePermission middleware', () => {
   let fx: AuthFixture;
   let app: ReturnType<typeof createHttpApp>;

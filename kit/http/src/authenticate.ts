@@ -1,11 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Permission } from '@sd/domain/auth/api-key';
 import type { Authenticator, SignedRequest } from '@sd/domain/auth/authenticator';
 import { authErrors } from '@sd/domain/auth/errors';
 import { isDomainError } from '@sd/domain/errors';
 import type { Principal } from '@sd/domain/auth/principal';
-import { assertPermission } from '../../usecase/authenticator.usecase';
 
 /** The cookie the web page authenticates with (httpOnly, SameSite=Lax). */
 export const ACCESS_TOKEN_COOKIE = 'accessToken';
@@ -68,14 +66,6 @@ async function authenticateSigned(authenticator: Authenticator, signed: SignedRe
     if (!mounted || !isDomainError(error) || error.code !== authErrors.invalidSignature().code) throw error;
     return authenticator.authenticateSignature({ ...signed, requestPath: signed.requestPath.slice(mountPath.length) });
   }
-}
-
-/** Refuses (403) a principal without `permission`, e.g. a `view` API key on a trading route. */
-export function requirePermission(permission: Permission): RequestHandler {
-  return (_req: Request, res: Response, next: NextFunction): void => {
-    assertPermission(principalOf(res), permission);
-    next();
-  };
 }
 
 /** The bearer token of an `Authorization` header, else the `accessToken` cookie. */
