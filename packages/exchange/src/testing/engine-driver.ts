@@ -17,7 +17,7 @@ export class EngineDriver {
   readonly parser: RequestParser;
   readonly outcomes: DecimalOutcome[] = [];
   private readonly audit: FillAudit;
-  private readonly formatter: EventFormatter;
+  readonly formatter: EventFormatter;
   private clock = 1_700_000_000_000;
 
   constructor(
@@ -61,7 +61,8 @@ export class EngineDriver {
   balance(userId: string, currency: string): { available: string; hold: string } {
     const row = this.engine.balances(userId).find((b) => b.currency === currency);
     if (row === undefined) throw new Error(`unknown currency ${currency}`);
-    return { available: row.available, hold: row.hold };
+    const { available, hold } = this.formatter.balance(row);
+    return { available, hold };
   }
 }
 

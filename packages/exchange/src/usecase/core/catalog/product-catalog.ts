@@ -1,6 +1,5 @@
 import Big from 'big.js';
 import type { Currency, Product, ProductStatus } from '@sd/domain/exchange/product';
-import { formatUnits } from '../money/decimal-format';
 import { MAX_SAFE, PPM } from '../money/scaled-math';
 
 export interface CurrencySpec {
@@ -141,12 +140,4 @@ export class ProductCatalog {
       source: product,
     };
   }
-}
-
-export function formatPrice(product: ProductSpec, ticks: number): string {
-  return formatUnits(ticks * product.tickUnits, product.quote.scale);
-}
-
-export function formatSize(product: ProductSpec, lots: number): string {
-  return formatUnits(lots * product.lotUnits, product.base.scale);
 }

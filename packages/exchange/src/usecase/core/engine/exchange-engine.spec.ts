@@ -96,7 +96,7 @@ describe('ExchangeEngine: limit orders and clearing', () => {
       [asks[3], '20003.000000', '0.10000000'],
     ]);
     expect(ofType(buy, 'open')[0]).toMatchObject({ price: '20003.000000', remainingSize: '0.05000000' });
-    expect(d.engine.level2(BTC)).toEqual({
+    expect(d.formatter.level2(d.engine.level2(BTC)!)).toEqual({
       productId: BTC,
       bookSequence: expect.any(Number),
       bids: [['20003.000000', '0.05000000', 1]],
@@ -306,7 +306,7 @@ describe('ExchangeEngine: self-trade prevention', () => {
     const take = d.run(limit('carol', 'buy', '20000', '0.3', { stp: 'cn' }));
     expect(ofType(take, 'match')).toHaveLength(1);
     expect(done(take, take.orderId!)).toMatchObject({ reason: 'canceled', cancelReason: 'self_trade', filledSize: '0.10000000' });
-    expect(d.engine.order(own.orderId!)).not.toBeNull();
+    expect(d.engine.order(Number(own.orderId!))).not.toBeNull();
   });
 
   it('cb cancels both', () => {
