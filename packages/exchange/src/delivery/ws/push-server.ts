@@ -202,6 +202,8 @@ export class PushServer {
   private route(event: ExchangeEvent, sequence: number, timestamp: number): void {
     const time = isoTime(timestamp);
     switch (event.type) {
+      case 'product':
+        return; // The engine's catalog, which this server reads, already has it.
       case 'l2update':
         return this.sendBookUpdate(event.productId, event.bookSequence, this.options.formatter.event(event), time);
       case 'match': {

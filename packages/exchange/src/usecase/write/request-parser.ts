@@ -8,6 +8,7 @@ import type {
   TimeInForce,
 } from '@sd/domain/exchange/command';
 import { REJECTIONS, type Rejection, type RejectionCode } from '@sd/domain/exchange/rejection';
+import { PRODUCT_STATUSES, type Product } from '@sd/domain/exchange/product';
 import type { ProductCatalog } from '../core/catalog/product-catalog';
 import { parseSteps } from '../core/money/decimal';
 import { MAX_SAFE } from '../core/money/scaled-math';
@@ -32,12 +33,11 @@ export class RequestParser {
 
   parse(request: ExchangeRequest): ParseResult {
     const result = this.toCommand(request);
-    return typeof result === 'string'
-      ? { command: null, rejection: { code: result, message: REJECTIONS[result].message } }
-      : { command: result, rejection: null };
+    if (typeof result === 'string') return { command: null, rejection: { code: result, message: REJECTIONS[result].message } };
+    return 'code' in result ? { command: null, rejection: result } : { command: result, rejection: null };
   }
 
-  private toCommand(request: ExchangeRequest): ExchangeCommand | RejectionCode {
+  private toCommand(request: ExchangeRequest): ExchangeCommand | RejectionCode | Rejection {
     switch (request.type) {
       case 'place':
         return this.place(request);
@@ -68,9 +68,37 @@ export class RequestParser {
         if (typeof amount === 'string') return amount;
         return { type: 'transfer', fromUserId: request.fromUserId, toUserId: request.toUserId, currency: request.currency, amount };
       }
+      case 'list_product':
+        return this.listProduct(request.product);
+      case 'set_product_fees': {
+        const product = this.catalog.product(request.productId);
+        if (product === undefined) return 'UNKNOWN_PRODUCT';
+        const { makerFeeRate, takerFeeRate } = request;
+        const problem = this.catalog.problemUpdating({ ...product.source, makerFeeRate, takerFeeRate });
+        if (problem !== null) return { code: 'INVALID_PRODUCT', message: problem };
+        return { type: 'set_product_fees', productId: product.id, makerFeeRate, takerFeeRate };
+      }
+      case 'set_product_status': {
+        const product = this.catalog.product(request.productId);
+        if (product === undefined) return 'UNKNOWN_PRODUCT';
+        if (!PRODUCT_STATUSES.includes(request.status)) return { code: 'INVALID_ARGUMENT', message: `status must be one of ${PRODUCT_STATUSES.join(', ')}` };
+        return { type: 'set_product_status', productId: product.id, status: request.status };
+      }
       default:
         return 'INVALID_ARGUMENT';
     }
+  }
+
+  /** Checked against the catalog as the engine will check it, so a refusal names its reason. */
+  private listProduct(product: Product): ExchangeCommand | RejectionCode | Rejection {
+    if (typeof product !== 'object' || product === null) return 'INVALID_ARGUMENT';
+    if (this.catalog.product(product.id) !== undefined) return 'PRODUCT_EXISTS';
+    // Only the product's own fields, so the command journals exactly what was checked.
+    const { id, baseCurrency, quoteCurrency, priceIncrement, sizeIncrement, minSize, minFunds, maxNotional, makerFeeRate, takerFeeRate, status } = product;
+    const listed: Product = { id, baseCurrency, quoteCurrency, priceIncrement, sizeIncrement, minSize, minFunds, maxNotional, makerFeeRate, takerFeeRate, status };
+    const problem = this.catalog.problemListing(listed);
+    if (problem !== null) return { code: 'INVALID_PRODUCT', message: problem };
+    return { type: 'list_product', product: listed };
   }
 
   private place(request: PlaceOrderRequest): ExchangeCommand | RejectionCode {

@@ -12,6 +12,7 @@ export function takeSnapshot(state: EngineState): EngineSnapshot {
     sequence: state.sequence,
     timestamp: state.timestamp,
     lastTradeId: state.tradeId,
+    market: state.catalog.definition(),
     supply: currencies.map((currency) => ({ currency: currency.id, amount: state.ledger.supply[currency.index] as number })),
     accounts: state.ledger.users.flatMap((user) =>
       currencies.map((currency) => ({
@@ -30,7 +31,7 @@ export function takeSnapshot(state: EngineState): EngineSnapshot {
   };
 }
 
-/** Loads a snapshot into a fresh state built with the same catalog and options. */
+/** Loads a snapshot into a fresh state built with the snapshot's market (see `ExchangeEngine.restore`) and the same options. */
 export function loadSnapshot(state: EngineState, snapshot: EngineSnapshot): void {
   state.sequence = snapshot.sequence;
   state.timestamp = snapshot.timestamp;

@@ -9,7 +9,7 @@ import type { CommandOutcome, ExchangeEvent } from '@sd/domain/exchange/event';
 import { REJECTIONS, type RejectionCode } from '@sd/domain/exchange/rejection';
 import type { EngineSnapshot } from '@sd/domain/exchange/snapshot';
 import type { UserAccount } from '../ledger/ledger';
-import type { ProductCatalog } from '../catalog/product-catalog';
+import { ProductCatalog } from '../catalog/product-catalog';
 import { MatchBuffer, MatchEnd, MatchQuote, matchOrder, quoteOrder } from '../matching/matcher';
 import { Order } from '../matching/order';
 import { feeFor, MAX_SAFE, notionalWithinFunds } from '../money/scaled-math';
@@ -19,7 +19,8 @@ import { closeBook, emitBalances, emitOpen, emitReceived } from './engine-events
 import { loadSnapshot, takeSnapshot } from './engine-snapshot';
 import * as views from './engine-views';
 import { deposit, transfer, withdraw } from './funds';
-import { validateOrder } from './order-rules';
+import { listProduct, setProductFees, setProductStatus } from './market';
+import { statusRefuses, validateOrder } from './order-rules';
 
 export type { EngineOptions } from './engine-state';
 export type { BalanceView, BookView, Level2Row, Level3Row, OpenOrderView } from './engine-views';
@@ -47,14 +48,15 @@ export class ExchangeEngine {
   private readonly matches = new MatchBuffer();
   private readonly quote = new MatchQuote();
 
+  /** Starts from `catalog` (the market's genesis, as configured); the engine keeps a copy of its own. */
   constructor(catalog: ProductCatalog, options: EngineOptions = {}) {
-    this.state = new EngineState(catalog, options);
+    this.state = new EngineState(catalog.copy(), options);
     this.clearing = new Clearing(this.state);
   }
 
-  /** Rebuilds an engine from a snapshot taken with the same catalog and options. */
+  /** Rebuilds an engine from a snapshot; the snapshot's market wins over `catalog`, which only older snapshots need. */
   static restore(catalog: ProductCatalog, snapshot: EngineSnapshot, options: EngineOptions = {}): ExchangeEngine {
-    const engine = new ExchangeEngine(catalog, options);
+    const engine = new ExchangeEngine(snapshot.market === null ? catalog : ProductCatalog.from(snapshot.market), options);
     loadSnapshot(engine.state, snapshot);
     return engine;
   }
@@ -155,6 +157,15 @@ export class ExchangeEngine {
       case 'transfer':
         code = transfer(this.state, command);
         break;
+      case 'list_product':
+        code = listProduct(state, command);
+        break;
+      case 'set_product_fees':
+        code = setProductFees(state, this.clearing, command);
+        break;
+      case 'set_product_status':
+        code = setProductStatus(state, this.clearing, command);
+        break;
     }
     if (code === null && state.events !== null) emitBalances(state);
     return code;
@@ -167,8 +178,7 @@ export class ExchangeEngine {
     const product = state.productById.get(cmd.productId);
     if (product === undefined) return 'UNKNOWN_PRODUCT';
     const spec = product.spec;
-    if (spec.status !== 'online') return 'PRODUCT_NOT_TRADING';
-    const invalid = validateOrder(cmd, spec);
+    const invalid = statusRefuses(cmd, spec) ?? validateOrder(cmd, spec);
     if (invalid !== null) return invalid;
     const user = state.ledger.find(cmd.userId);
     if (user === undefined) return 'INSUFFICIENT_FUNDS';

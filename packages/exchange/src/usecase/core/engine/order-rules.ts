@@ -32,3 +32,18 @@ export function validateOrder(cmd: PlaceOrderCommand, spec: ProductSpec): Reject
 export function isPositiveAmount(amount: number): boolean {
   return Number.isSafeInteger(amount) && amount > 0;
 }
+
+/** What the product's status lets through (Coinbase's market statuses); cancels are always accepted. */
+export function statusRefuses(cmd: PlaceOrderCommand, spec: ProductSpec): RejectionCode | null {
+  switch (spec.status) {
+    case 'online':
+      return null;
+    case 'limit_only':
+      return cmd.orderType === 'market' ? 'PRODUCT_LIMIT_ONLY' : null;
+    case 'post_only':
+      return cmd.orderType === 'limit' && cmd.postOnly ? null : 'PRODUCT_POST_ONLY';
+    case 'cancel_only':
+    case 'delisted':
+      return 'PRODUCT_NOT_TRADING';
+  }
+}

@@ -39,6 +39,8 @@ export class EventFormatter {
 
   event(event: ExchangeEvent): DecimalEvent {
     switch (event.type) {
+      case 'product':
+        return event;
       case 'received': {
         const p = this.product(event.productId);
         return { ...event, orderId: String(event.orderId), price: quote(p, event.price), size: base(p, event.size), funds: quote(p, event.funds) };
