@@ -13,6 +13,7 @@ import { exchangeSqlSchema } from '../repository/typeorm/exchange-sql-schema';
 import { TypeormCandleStore, TypeormTradeStore } from '../repository/typeorm/market-data.typeorm-repo';
 import { TypeormOrderHistoryStore } from '../repository/typeorm/order-history.typeorm-repo';
 import { ProductCatalog } from '../usecase/core/catalog/product-catalog';
+import { EngineReader } from '../usecase/core/engine/engine-reader';
 import { HistoryProjector } from '../usecase/read/history/history-projector';
 import { HistoryQueries } from '../usecase/read/history/history-queries';
 import { QuotationProjector } from '../usecase/read/quotation/quotation-projector';
@@ -63,8 +64,12 @@ export function readSideModule(config: ReadSideConfig): ContainerModule {
     bind<OrderHistoryStore>(OrderHistoryStore).toResolvedValue((readSide: ReadSide) => readSide.orders, [ReadSide]);
     bind<CandleStore>(CandleStore).toResolvedValue((readSide: ReadSide) => readSide.candles, [ReadSide]);
     bind<TradeStore>(TradeStore).toResolvedValue((readSide: ReadSide) => readSide.trades, [ReadSide]);
+    // Only the API asks: it knows the products from the engine state it reads.
     bind(QuotationQueries)
-      .toResolvedValue((catalog: ProductCatalog, candles: CandleStore, trades: TradeStore) => new QuotationQueries(catalog, candles, trades), [ProductCatalog, CandleStore, TradeStore])
+      .toResolvedValue(
+        (reader: EngineReader, candles: CandleStore, trades: TradeStore) => new QuotationQueries(reader.engine.catalog, candles, trades),
+        [EngineReader, CandleStore, TradeStore],
+      )
       .inSingletonScope();
     bind(HistoryQueries)
       .toResolvedValue((orders: OrderHistoryStore) => new HistoryQueries(orders), [OrderHistoryStore])

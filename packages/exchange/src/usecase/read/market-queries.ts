@@ -1,5 +1,5 @@
 import { exchangeNotFound as notFound } from '@sd/domain/exchange/rejection';
-import type { Product } from '@sd/domain/exchange/product';
+import type { Currency, Product } from '@sd/domain/exchange/product';
 import type { ProductCatalog } from '../core/catalog/product-catalog';
 import type { BookView } from '../core/engine/engine-views';
 import type { EngineReader } from '../core/engine/engine-reader';
@@ -7,7 +7,7 @@ import { EventFormatter } from '../core/money/event-format';
 
 export type BookLevel = 1 | 2 | 3;
 
-/** Products and order books, read from the catalog and the engine state this instance holds. */
+/** Products, currencies and order books, read from the catalog and the engine state this instance holds. */
 export class MarketQueries {
   private readonly format: EventFormatter;
 
@@ -20,6 +20,10 @@ export class MarketQueries {
 
   products(): Product[] {
     return this.catalog.products.map((product) => product.source);
+  }
+
+  currencies(): Currency[] {
+    return this.catalog.definition().currencies;
   }
 
   product(productId: string): Product {
