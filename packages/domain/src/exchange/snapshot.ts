@@ -27,7 +27,7 @@ export interface SnapshotOrder {
   side: OrderSide;
   /** Ticks. */
   price: number;
-  /** Lots, at acceptance. */
+  /** Lots: as ordered, less self-trade decrements. */
   size: number;
   /** Lots still on the book. */
   remaining: number;

@@ -124,9 +124,17 @@ export class OrderViews {
           changed.add(order);
           break;
         }
+        case 'change': {
+          // Self-trade prevention shrank the order: its size goes down, as Coinbase shows it.
+          const order = orders.get(event.orderId);
+          if (order === undefined) break;
+          order.size = formatUnits(event.newSize, this.product(event.productId).base.scale);
+          order.lastSequence = sequence;
+          changed.add(order);
+          break;
+        }
         default:
-          // open: the order already is; change: a self-trade decrement that a later match or
-          // done reflects; balance and l2update belong to other read sides.
+          // open: the order already is; product, balance and l2update belong to other read sides.
           break;
       }
     }

@@ -14,7 +14,10 @@ import type { EngineState, ProductState } from './engine-state';
 export class Clearing {
   constructor(private readonly state: EngineState) {}
 
-  /** Settles what the match recorded, in order: trades and self-trade cancels or decrements. */
+  /**
+   * Settles what the match recorded, in order: trades and self-trade cancels or decrements.
+   * A decrement takes the lots off the order's size as well as its remaining size.
+   */
   settle(product: ProductState, taker: Order, m: MatchBuffer): void {
     for (let i = 0; i < m.length; i++) {
       const maker = m.makers[i] as Order;
@@ -27,8 +30,14 @@ export class Clearing {
           this.finish(product, maker, 'self_trade');
           break;
         case MatchStep.SelfTradeDecrement:
+          maker.size -= lots;
           this.trimHold(product.spec, maker);
-          if (this.state.events !== null) this.emitChange(product.spec, maker, maker.remaining + lots);
+          if (this.state.events !== null) this.emitChange(product.spec, maker, lots);
+          break;
+        case MatchStep.TakerDecrement:
+          // Not on the book yet: its hold is trimmed if it rests.
+          taker.size -= lots;
+          if (this.state.events !== null) this.emitChange(product.spec, taker, lots);
           break;
       }
     }
@@ -141,7 +150,8 @@ export class Clearing {
     }
   }
 
-  private emitChange(spec: ProductSpec, order: Order, oldSize: number): void {
+  /** The order's size went down by `lots` (self-trade prevention). */
+  private emitChange(spec: ProductSpec, order: Order, lots: number): void {
     this.state.events!.push({
       type: 'change',
       orderId: order.id,
@@ -149,8 +159,8 @@ export class Clearing {
       productId: spec.id,
       side: order.side,
       price: order.price * spec.tickUnits,
-      oldSize: oldSize * spec.lotUnits,
-      newSize: order.remaining * spec.lotUnits,
+      oldSize: (order.size + lots) * spec.lotUnits,
+      newSize: order.size * spec.lotUnits,
       reason: 'self_trade',
     });
   }
