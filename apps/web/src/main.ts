@@ -218,13 +218,16 @@ function renderAuth(): void {
 
 // ---- market data ------------------------------------------------------------------------
 
+let connection: ConnectionState = 'connecting';
 const socket = new MarketSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`, onMessage, (state, reconnected) => {
+  connection = state;
   renderConnection(state);
   if (state !== 'open') return;
   // A fresh level-2 snapshot follows the resubscription; REST fills in what was missed meanwhile.
   book.reset();
   redraw('book');
   if (reconnected) {
+    void attempt('Refreshing products', refreshProducts);
     void loadMarket();
     if (email) void loadUser();
   }
@@ -622,4 +625,5 @@ void attempt('Loading products', async () => {
   await loadProducts();
   await restoreSession();
 });
-setInterval(() => void attempt('Refreshing products', refreshProducts), PRODUCTS_REFRESH_MS);
+// While disconnected the connection state says so; the refresh waits for the reconnect.
+setInterval(() => connection === 'open' && void attempt('Refreshing products', refreshProducts), PRODUCTS_REFRESH_MS);
