@@ -7,6 +7,7 @@ import { serviceUrl } from '@sd/testing/services';
 import { exchangeConfigFromEnv } from './config';
 import { startExchange, type RunningExchange } from './server';
 import { ApiClient } from './testing/api-client';
+import { expectEventually } from './testing/eventually';
 import { BTC_ETH } from './testing/products';
 
 jest.setTimeout(180_000);
@@ -108,11 +109,3 @@ describe('exchange app, distributed: the admin API changes the market on every r
     await expectEventually(async () => (await carol.expectOk('GET', '/products/BTC-ETH/trades')).length === 2);
   });
 });
-
-async function expectEventually(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
