@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { logLevel, oneOf, port, positiveInteger, required, type LogLevel } from '@sd/app/env';
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
 import { topicsNamed, type ExchangeTopics } from '@sd/exchange/modules/settings';
+import type { MarketDefinition } from '@sd/domain/exchange/product';
 import type { RateLimitRule } from '@sd/domain/rate-limit';
+import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '@sd/exchange/usecase/core/catalog/default-products';
 import type { MqConfig } from '@sd/mq/mq.module';
 import type { SqlConfig } from '@sd/orm/sql-database';
 import type { RateLimiterConfig } from '@sd/ratelimit/ratelimit.module';
@@ -54,6 +57,14 @@ export interface ExchangeConfig {
   tracing: 'none' | 'console' | 'memory';
   /** Static files of the web page served at `/`, when the directory exists. */
   webRoot: string;
+  /**
+   * The market the engine starts from on a fresh journal (MARKETS_FILE, JSON `{ currencies,
+   * products }`; default the three built-in products). Afterwards the market is engine state:
+   * the admin API changes it, and snapshots and the journal keep it.
+   */
+  market: MarketDefinition;
+  /** EXCHANGE_ADMINS: emails (lower-cased) of the accounts that may use `/api/admin`. */
+  admins: ReadonlySet<string>;
 }
 
 const repoRoot = resolve(__dirname, '../../..');
@@ -104,7 +115,23 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
     faucet: faucetOn ? { maxAmount: env.FAUCET_MAX_AMOUNT ?? '1000000' } : null,
     tracing: oneOf('TRACING', env.TRACING ?? 'none', ['none', 'console', 'memory'] as const),
     webRoot: resolve(env.WEB_ROOT ?? resolve(repoRoot, 'apps/web/dist')),
+    market: env.MARKETS_FILE === undefined ? { currencies: [...DEFAULT_CURRENCIES], products: [...DEFAULT_PRODUCTS] } : marketFile(env.MARKETS_FILE),
+    admins: new Set((env.EXCHANGE_ADMINS ?? '').split(',').map((email) => email.trim().toLowerCase()).filter((email) => email !== '')),
   };
+}
+
+/** The file's shape; each currency and product is checked when the engine's catalog is built. */
+function marketFile(path: string): MarketDefinition {
+  let market: Partial<MarketDefinition>;
+  try {
+    market = JSON.parse(readFileSync(resolve(path), 'utf8')) as Partial<MarketDefinition>;
+  } catch (error) {
+    throw new Error(`MARKETS_FILE ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!Array.isArray(market.currencies) || !Array.isArray(market.products)) {
+    throw new Error(`MARKETS_FILE ${path} must hold a JSON object with "currencies" and "products" arrays`);
+  }
+  return { currencies: market.currencies, products: market.products };
 }
 
 function topics(prefix: string): ExchangeTopics {

@@ -11,8 +11,10 @@ import { limitPerUser } from '@sd/auth/rate-limits';
 import { requirePermission } from '@sd/auth/require-permission';
 import { authenticate, authenticateHttp, principalOf } from '@sd/http/authenticate';
 import { Authenticator } from '@sd/domain/auth/authenticator';
+import { UserRepository } from '@sd/domain/auth/user';
 import { Logger } from '@sd/domain/logger';
 import { RateLimiter } from '@sd/domain/rate-limit';
+import { createAdminRouter } from '@sd/exchange/delivery/http/admin.router';
 import { createExchangeRouter, createOrderEntryRoutes } from '@sd/exchange/delivery/http/exchange.router';
 import { PushServer } from '@sd/exchange/delivery/ws/push-server';
 import { apiModule, ExchangeWebSocket } from '@sd/exchange/modules/api.module';
@@ -21,11 +23,11 @@ import { exchangeModule } from '@sd/exchange/modules/exchange.module';
 import { HistoryWriter, historyModule } from '@sd/exchange/modules/history.module';
 import { readSideModule } from '@sd/exchange/modules/read-side.module';
 import { EngineSequence } from '@sd/exchange/modules/settings';
-import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '@sd/exchange/usecase/core/catalog/default-products';
 import { HistoryQueries } from '@sd/exchange/usecase/read/history/history-queries';
 import { AccountQueries } from '@sd/exchange/usecase/read/account-queries';
 import { MarketQueries } from '@sd/exchange/usecase/read/market-queries';
 import { QuotationQueries } from '@sd/exchange/usecase/read/quotation/quotation-queries';
+import { MarketAdminUseCase } from '@sd/exchange/usecase/write/market-admin.usecase';
 import { TradingUseCase } from '@sd/exchange/usecase/write/trading.usecase';
 import { createHttpApp } from '@sd/http/http-app';
 import { HttpApp, WebSockets } from '@sd/http/http-app.module';
@@ -67,7 +69,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   const storage = { dataDir: config.dataDir, journalFsync: config.journalFsync };
   container.load(
     mqModule(config.mq),
-    exchangeModule({ currencies: DEFAULT_CURRENCIES, products: DEFAULT_PRODUCTS, topics: config.topics, snapshotEvery: config.snapshotEvery, instrumentation: instrumentEngine(metrics, traces) }),
+    exchangeModule({ ...config.market, topics: config.topics, snapshotEvery: config.snapshotEvery, instrumentation: instrumentEngine(metrics, traces) }),
     readSideModule({ sql: config.sql.history, marketData: config.marketData, thread: config.readSide, persistEveryMs: PERSIST_EVERY_MS }),
   );
   if (roles.has('engine')) container.load(commandLog === null ? embeddedEngineModule(storage) : standbyEngineModule(storage, commandLog));
@@ -108,11 +110,12 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
 
 /** The API over HTTP: the lean order routes, the auth and exchange routers, the web page. */
 async function exchangeHttpApp(container: Container, config: ExchangeConfig, traceRequests: express.RequestHandler | null, sequence: () => number | null): Promise<Application> {
-  const [trading, market, accounts, quotation] = await Promise.all([
+  const [trading, market, accounts, quotation, admin] = await Promise.all([
     container.getAsync(TradingUseCase),
     container.getAsync(MarketQueries),
     container.getAsync(AccountQueries),
     container.getAsync(QuotationQueries),
+    container.getAsync(MarketAdminUseCase),
   ]);
   const logger = container.get<Logger>(Logger);
   const metrics = container.get(Metrics);
@@ -139,6 +142,9 @@ async function exchangeHttpApp(container: Container, config: ExchangeConfig, tra
     return principal.userId;
   };
   const authRouter = container.get<Router>(AuthRouter);
+  const users = container.get<UserRepository>(UserRepository);
+  const isAdmin = async (userId: string): Promise<boolean> => config.admins.has((await users.findById(userId))?.email ?? '');
+  const adminRouter = createAdminRouter({ admin, market, authenticate: authenticate(authenticator), userOf: (res) => principalOf(res).userId, isAdmin });
   const webRoot = existsSync(join(config.webRoot, 'index.html')) ? config.webRoot : null;
   return createHttpApp({
     logger,
@@ -149,6 +155,7 @@ async function exchangeHttpApp(container: Container, config: ExchangeConfig, tra
     routes: (app) => {
       serveOperations(app, metrics, sequence);
       app.use(API, authRouter);
+      app.use(`${API}/admin`, adminRouter);
       app.use(API, exchangeRouter);
       if (webRoot !== null) app.use(express.static(webRoot, { index: 'index.html', maxAge: '1h' }));
     },

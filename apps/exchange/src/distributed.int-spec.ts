@@ -7,6 +7,7 @@ import { serviceUrl } from '@sd/testing/services';
 import { exchangeConfigFromEnv } from './config';
 import { startExchange, type RunningExchange } from './server';
 import { ApiClient } from './testing/api-client';
+import { expectEventually } from './testing/eventually';
 
 jest.setTimeout(120_000);
 
@@ -113,11 +114,3 @@ describe('exchange app, distributed mode on Kafka, PostgreSQL, MongoDB and Redis
     expect((await carolOnApi2.balances()).USDT).toMatchObject({ hold: '0.000000' });
   });
 });
-
-async function expectEventually(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

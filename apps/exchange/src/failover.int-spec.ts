@@ -8,6 +8,7 @@ import { exchangeConfigFromEnv } from './config';
 import { startExchange, type RunningExchange } from './server';
 import { ApiClient } from './testing/api-client';
 import { ExchangeProcess } from './testing/exchange-process';
+import { expectEventually } from './testing/eventually';
 
 jest.setTimeout(180_000);
 
@@ -83,7 +84,7 @@ describe('exchange engine failover, distributed mode on Kafka and PostgreSQL', (
     while (acknowledged.size < 60) await place();
     console.log(`failover: first order sent after SIGKILL of the leader acknowledged ${failoverMs.toFixed(0)} ms after the kill (${refused} requests answered 503 meanwhile)`);
 
-    await expectEventually(async () => (await trader.expectOk('GET', '/orders?status=open&limit=1000')).length >= acknowledged.size);
+    await expectEventually(async () => (await trader.expectOk('GET', '/orders?status=open&limit=1000')).length >= acknowledged.size, 30_000);
     const open: Array<{ id: string; client_oid: string }> = await trader.expectOk('GET', '/orders?status=open&limit=1000');
     const byClientOid = new Map<string, string[]>();
     for (const order of open) byClientOid.set(order.client_oid, [...(byClientOid.get(order.client_oid) ?? []), order.id]);
@@ -105,12 +106,4 @@ async function leaderOf(engines: ExchangeProcess[]): Promise<ExchangeProcess> {
   const leader = [...engines].sort((a, b) => tookLeadAt(b) - tookLeadAt(a))[0]!;
   if (tookLeadAt(leader) < 0) throw new Error(`no engine process took the lead:\n${engines.map((e) => e.recentOutput()).join('\n---\n')}`);
   return leader;
-}
-
-async function expectEventually(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

@@ -8,7 +8,7 @@ import { changePercent, clock, decimalsOf, fixed, plain } from './format';
 import { OrderStore, type UserMessage } from './orders';
 import { MarketSocket, type ConnectionState } from './socket';
 import type { Account, CandleRow, Fill, Order, Product, Side, Stats, Ticker, Trade } from './types';
-import { validateOrder, type OrderForm } from './validate';
+import { statusNotice, validateOrder, type OrderForm } from './validate';
 
 const BOOK_DEPTH = 14;
 const TRADES_SHOWN = 40;
@@ -20,6 +20,8 @@ const book = new OrderBook();
 const orders = new OrderStore();
 const accounts = new Map<string, Account>();
 let products: Product[] = [];
+/** How often product statuses and fees are read again. */
+const PRODUCTS_REFRESH_MS = 15_000;
 let product: Product | null = null;
 let granularity = 60;
 let series: CandleSeries | null = null;
@@ -216,13 +218,16 @@ function renderAuth(): void {
 
 // ---- market data ------------------------------------------------------------------------
 
+let connection: ConnectionState = 'connecting';
 const socket = new MarketSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`, onMessage, (state, reconnected) => {
+  connection = state;
   renderConnection(state);
   if (state !== 'open') return;
   // A fresh level-2 snapshot follows the resubscription; REST fills in what was missed meanwhile.
   book.reset();
   redraw('book');
   if (reconnected) {
+    void attempt('Refreshing products', refreshProducts);
     void loadMarket();
     if (email) void loadUser();
   }
@@ -232,7 +237,7 @@ const chart = new PriceChart(byId('chart'));
 async function loadProducts(): Promise<void> {
   products = await api.get<Product[]>('/products');
   const select = byId<HTMLSelectElement>('product');
-  select.replaceChildren(...products.map((p) => h('option', { value: p.id }, p.display_name ?? p.id)));
+  select.replaceChildren(...products.map((p) => h('option', { value: p.id }, productLabel(p))));
   const wanted = decodeURIComponent(location.hash.slice(1));
   const first = products.find((p) => p.id === wanted) ?? products[0];
   if (!first) {
@@ -241,6 +246,24 @@ async function loadProducts(): Promise<void> {
   }
   select.value = first.id;
   selectProduct(first.id);
+}
+
+/** The product's name, and its status when it is not trading normally. */
+function productLabel(p: Product): string {
+  const name = p.display_name ?? p.id;
+  return p.status && p.status !== 'online' ? `${name} (${p.status.replace('_', ' ')})` : name;
+}
+
+/** Statuses and fees change at run time (the admin API): refresh them without losing the selection. */
+async function refreshProducts(): Promise<void> {
+  const fresh = await api.get<Product[]>('/products');
+  const select = byId<HTMLSelectElement>('product');
+  const selected = select.value;
+  products = fresh;
+  select.replaceChildren(...products.map((p) => h('option', { value: p.id }, productLabel(p))));
+  select.value = selected;
+  product = products.find((p) => p.id === selected) ?? product;
+  updateOrderForm();
 }
 
 function selectProduct(id: string): void {
@@ -491,8 +514,8 @@ function updateOrderForm(): void {
   submit.className = form.side;
   submit.textContent = `${form.side === 'buy' ? 'Buy' : 'Sell'} ${product?.base_currency ?? ''}`.trim();
   const hint = byId('order-hint');
-  hint.textContent = '';
-  if (product && form.type === 'limit') {
+  hint.textContent = (product && statusNotice(product)) ?? '';
+  if (product && !statusNotice(product) && form.type === 'limit') {
     const check = validateOrder(product, form);
     if (check.ok) hint.textContent = `Total ${new Big(check.body.price ?? 0).times(check.body.size ?? 0).toFixed()} ${product.quote_currency}`;
   }
@@ -514,7 +537,7 @@ async function placeOrder(): Promise<void> {
   const check = validateOrder(product, readForm());
   if (!check.ok) {
     error.textContent = check.message;
-    byId<HTMLInputElement>(check.field === 'postOnly' ? 'post-only' : check.field).focus();
+    byId<HTMLElement>(check.field === 'postOnly' ? 'post-only' : check.field === 'type' ? 'order-type' : check.field).focus();
     return;
   }
   const submit = byId<HTMLButtonElement>('order-submit');
@@ -602,3 +625,5 @@ void attempt('Loading products', async () => {
   await loadProducts();
   await restoreSession();
 });
+// While disconnected the connection state says so; the refresh waits for the reconnect.
+setInterval(() => connection === 'open' && void attempt('Refreshing products', refreshProducts), PRODUCTS_REFRESH_MS);

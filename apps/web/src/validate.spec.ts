@@ -56,3 +56,24 @@ describe('validateOrder', () => {
     expect(validateOrder(product, { ...market, funds: '10.001' })).toEqual({ ok: false, field: 'funds', message: 'Funds must be a multiple of 0.01 USDT.' });
   });
 });
+
+describe('validateOrder: the product status', () => {
+  const market: OrderForm = { ...limit, type: 'market', amount: 'size', size: '0.5' };
+
+  it('refuses every order on a cancel-only or delisted product', () => {
+    expect(validateOrder({ ...product, status: 'cancel_only' }, limit)).toMatchObject({ ok: false, field: 'product', message: expect.stringMatching(/cancel-only/) });
+    expect(validateOrder({ ...product, status: 'delisted' }, limit)).toMatchObject({ ok: false, field: 'product', message: expect.stringMatching(/delisted/) });
+  });
+
+  it('refuses market orders on a limit-only product', () => {
+    expect(validateOrder({ ...product, status: 'limit_only' }, market)).toMatchObject({ ok: false, field: 'type' });
+    expect(validateOrder({ ...product, status: 'limit_only' }, limit).ok).toBe(true);
+  });
+
+  it('takes only post-only limit orders on a post-only product', () => {
+    const postOnly = { ...product, status: 'post_only' };
+    expect(validateOrder(postOnly, market)).toMatchObject({ ok: false, field: 'type' });
+    expect(validateOrder(postOnly, limit)).toMatchObject({ ok: false, field: 'postOnly' });
+    expect(validateOrder(postOnly, { ...limit, postOnly: true }).ok).toBe(true);
+  });
+});

@@ -24,7 +24,9 @@ export interface OrderBody {
   post_only?: boolean;
 }
 
-export type Validation = { ok: true; body: OrderBody } | { ok: false; field: 'price' | 'size' | 'funds' | 'postOnly'; message: string };
+export type Validation =
+  | { ok: true; body: OrderBody }
+  | { ok: false; field: 'product' | 'type' | 'price' | 'size' | 'funds' | 'postOnly'; message: string };
 
 const DECIMAL = /^(\d+(\.\d*)?|\.\d+)$/;
 
@@ -33,6 +35,8 @@ const DECIMAL = /^(\d+(\.\d*)?|\.\d+)$/;
  * so the trader reads what is wrong in words instead of a rejected request.
  */
 export function validateOrder(product: Product, form: OrderForm): Validation {
+  const refused = statusRefusal(product, form);
+  if (refused) return refused;
   const base = product.base_currency;
   const quote = product.quote_currency;
 
@@ -86,4 +90,37 @@ function amount(
     return { ok: false, field, message: `${label} must be at most ${new Big(max).toFixed()} ${currency}.` };
   }
   return { ok: true, value: value.toFixed() };
+}
+
+/** What the product's status says of it, for the page; null when it trades normally. */
+export function statusNotice(product: Product): string | null {
+  switch (product.status) {
+    case 'cancel_only':
+      return `${product.id} is cancel-only: open orders can be canceled, new ones are refused.`;
+    case 'post_only':
+      return `${product.id} is post-only: only post-only limit orders, which never trade on arrival.`;
+    case 'limit_only':
+      return `${product.id} is limit-only: market orders are refused.`;
+    case 'delisted':
+      return `${product.id} is delisted: it takes no orders.`;
+    default:
+      return null;
+  }
+}
+
+/** What the status forbids (as the exchange enforces it), before anything is sent. */
+function statusRefusal(product: Product, form: OrderForm): Validation | null {
+  const message = statusNotice(product);
+  switch (product.status) {
+    case 'cancel_only':
+    case 'delisted':
+      return { ok: false, field: 'product', message: message! };
+    case 'limit_only':
+      return form.type === 'market' ? { ok: false, field: 'type', message: message! } : null;
+    case 'post_only':
+      if (form.type === 'market') return { ok: false, field: 'type', message: message! };
+      return form.postOnly ? null : { ok: false, field: 'postOnly', message: message! };
+    default:
+      return null;
+  }
 }

@@ -235,6 +235,46 @@ describe('the trading page in Chromium against a real exchange', () => {
     }
   });
 
+  it("shows a product's status and refuses in the form what it forbids", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sd-web-status-'));
+    const market = await startExchange({ ...config(0, dir), admins: new Set(['admin@example.com']) });
+    try {
+      const api = async (method: string, path: string, body: unknown, token?: string): Promise<{ access_token?: string }> => {
+        const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+        const response = await fetch(`${market.url}/api${path}`, { method, headers, body: JSON.stringify(body) });
+        if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+        return (await response.json()) as { access_token?: string };
+      };
+      const credentials = { email: 'admin@example.com', password: 'correct horse battery staple' };
+      await api('POST', '/users', credentials);
+      const { access_token: token } = await api('POST', '/users/accessToken', credentials);
+      await api('PUT', '/admin/products/ETH-BTC/status', { status: 'cancel_only' }, token);
+      await api('PUT', '/admin/products/ETH-USDT/status', { status: 'limit_only' }, token);
+
+      const page = await open(undefined, `${market.url}/#ETH-BTC`);
+      await signUp(page, 'dave@example.com');
+      const posted: string[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && request.url().endsWith('/api/orders')) posted.push(request.postData() ?? '');
+      });
+      expect(await page.locator('#product option[value="ETH-BTC"]').textContent()).toBe('ETH/BTC (cancel only)');
+      await expectText(page, '#order-hint', 'ETH-BTC is cancel-only: open orders can be canceled, new ones are refused.');
+      await placeLimit(page, 'buy', '0.05', '1');
+      await expectText(page, '#order-error', 'ETH-BTC is cancel-only: open orders can be canceled, new ones are refused.');
+
+      await page.selectOption('#product', 'ETH-USDT');
+      await page.check('#side-buy');
+      await page.selectOption('#order-type', 'market');
+      await page.fill('#size', '1');
+      await page.click('#order-submit');
+      await expectText(page, '#order-error', 'ETH-USDT is limit-only: market orders are refused.');
+      expect(posted).toEqual([]);
+    } finally {
+      await market.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('shows the connection state, reconnects after a restart and resubscribes', async () => {
     const port = Number(new URL(exchange.url).port);
     await exchange.close();

@@ -30,7 +30,7 @@ export function marketDataModule(catalog: ProductCatalog, options: { clock?: () 
       .toResolvedValue((store: OrderHistoryStore) => new HistoryProjector(catalog, store), [OrderHistoryStore])
       .inSingletonScope();
     bind(ReadSideProjector)
-      .toResolvedValue((quotation: QuotationProjector, history: HistoryProjector) => new ReadSideProjector(quotation, history), [QuotationProjector, HistoryProjector])
+      .toResolvedValue((quotation: QuotationProjector, history: HistoryProjector) => new ReadSideProjector(catalog, quotation, history), [QuotationProjector, HistoryProjector])
       .inSingletonScope();
     bind(HistoryQueries)
       .toResolvedValue((store: OrderHistoryStore) => new HistoryQueries(store), [OrderHistoryStore])

@@ -3,6 +3,8 @@
  * scaled integers (ticks, lots, minor units) once the request passed the product's increments.
  * Only commands are sequenced, journaled and applied by the engine.
  */
+import type { Product, ProductStatus } from './product';
+
 export type OrderSide = 'buy' | 'sell';
 export type OrderType = 'limit' | 'market';
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
@@ -73,6 +75,29 @@ export interface TransferRequest {
   amount: string;
 }
 
+/** Adds a product to the market (an admin's request). Its currencies must exist. */
+export interface ListProductRequest {
+  type: 'list_product';
+  product: Product;
+}
+
+/** New fee rates of a product, decimal fractions (`0.001` is 0.1 %); they apply to fills from now on. */
+export interface SetProductFeesRequest {
+  type: 'set_product_fees';
+  productId: string;
+  makerFeeRate: string;
+  takerFeeRate: string;
+}
+
+export interface SetProductStatusRequest {
+  type: 'set_product_status';
+  productId: string;
+  status: ProductStatus;
+}
+
+/** What an admin changes of the market; each is a command, sequenced and journaled like an order. */
+export type MarketRequest = ListProductRequest | SetProductFeesRequest | SetProductStatusRequest;
+
 export type ExchangeRequest =
   | PlaceOrderRequest
   | CancelOrderRequest
@@ -80,7 +105,8 @@ export type ExchangeRequest =
   | CancelAllRequest
   | DepositRequest
   | WithdrawRequest
-  | TransferRequest;
+  | TransferRequest
+  | MarketRequest;
 
 export interface PlaceOrderCommand {
   type: 'place';
@@ -141,6 +167,11 @@ export interface TransferCommand {
   amount: number;
 }
 
+/** Market changes carry decimal strings: the engine compiles them into its catalog's integers. */
+export type ListProductCommand = ListProductRequest;
+export type SetProductFeesCommand = SetProductFeesRequest;
+export type SetProductStatusCommand = SetProductStatusRequest;
+
 export type ExchangeCommand =
   | PlaceOrderCommand
   | CancelOrderCommand
@@ -148,7 +179,10 @@ export type ExchangeCommand =
   | CancelAllCommand
   | DepositCommand
   | WithdrawCommand
-  | TransferCommand;
+  | TransferCommand
+  | ListProductCommand
+  | SetProductFeesCommand
+  | SetProductStatusCommand;
 
 /** A command with its place in the global order: the unit of the journal and of replay. */
 export interface SequencedCommand {

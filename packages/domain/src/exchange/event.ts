@@ -1,4 +1,5 @@
 import type { ExchangeCommand, OrderSide, OrderType, SelfTradePrevention, TimeInForce } from './command';
+import type { Product } from './product';
 import type { Rejection } from './rejection';
 
 /**
@@ -66,7 +67,8 @@ export interface OrderChangeEvent {
   reason: 'self_trade';
 }
 
-export type CancelReason = 'user' | 'ioc' | 'self_trade' | 'no_liquidity';
+/** `delisted`: the product was delisted; `fee_change`: a fee raise its hold could not cover. */
+export type CancelReason = 'user' | 'ioc' | 'self_trade' | 'no_liquidity' | 'delisted' | 'fee_change';
 
 export interface OrderDoneEvent {
   type: 'done';
@@ -103,7 +105,14 @@ export interface BookEvent {
   changes: Array<[OrderSide, number, number]>;
 }
 
+/** A product was listed or changed (fees, status): the whole product as it is now. */
+export interface ProductEvent {
+  type: 'product';
+  product: Product;
+}
+
 export type ExchangeEvent =
+  | ProductEvent
   | OrderReceivedEvent
   | OrderOpenEvent
   | MatchEvent

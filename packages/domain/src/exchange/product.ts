@@ -5,8 +5,14 @@ export interface Currency {
   scale: number;
 }
 
-/** `cancel_only` lets users pull resting orders while new orders are refused. */
-export type ProductStatus = 'online' | 'cancel_only' | 'offline';
+/**
+ * Coinbase's product statuses. `online`: every order. `limit_only`: no market orders.
+ * `post_only`: only post-only limit orders, so nothing trades. `cancel_only`: no new
+ * orders, cancels accepted. `delisted`: nothing; resting orders are canceled at delisting.
+ */
+export type ProductStatus = 'online' | 'cancel_only' | 'post_only' | 'limit_only' | 'delisted';
+
+export const PRODUCT_STATUSES: readonly ProductStatus[] = ['online', 'cancel_only', 'post_only', 'limit_only', 'delisted'];
 
 /**
  * A trading pair. Every amount is a decimal string. At load, the engine checks that
@@ -32,4 +38,10 @@ export interface Product {
   makerFeeRate: string;
   takerFeeRate: string;
   status: ProductStatus;
+}
+
+/** What the exchange trades: the engine's catalog as data (a config file, a snapshot). */
+export interface MarketDefinition {
+  currencies: Currency[];
+  products: Product[];
 }

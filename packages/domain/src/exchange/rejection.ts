@@ -6,6 +6,10 @@ export type RejectionCode =
   | 'UNKNOWN_PRODUCT'
   | 'UNKNOWN_CURRENCY'
   | 'PRODUCT_NOT_TRADING'
+  | 'PRODUCT_POST_ONLY'
+  | 'PRODUCT_LIMIT_ONLY'
+  | 'PRODUCT_EXISTS'
+  | 'INVALID_PRODUCT'
   | 'INVALID_PRICE'
   | 'INVALID_PRICE_INCREMENT'
   | 'INVALID_SIZE'
@@ -33,6 +37,10 @@ export const REJECTIONS: Readonly<Record<RejectionCode, { kind: ErrorKind; messa
   UNKNOWN_PRODUCT: { kind: 'not_found', message: 'No such product.' },
   UNKNOWN_CURRENCY: { kind: 'not_found', message: 'No such currency.' },
   PRODUCT_NOT_TRADING: { kind: 'conflict', message: 'The product does not accept new orders right now.' },
+  PRODUCT_POST_ONLY: { kind: 'conflict', message: 'The product accepts only post-only limit orders right now.' },
+  PRODUCT_LIMIT_ONLY: { kind: 'conflict', message: 'The product accepts only limit orders right now.' },
+  PRODUCT_EXISTS: { kind: 'conflict', message: 'A product with this id is already listed.' },
+  INVALID_PRODUCT: { kind: 'invalid', message: 'The product definition is not valid.' },
   INVALID_PRICE: { kind: 'invalid', message: 'Price must be a positive decimal number.' },
   INVALID_PRICE_INCREMENT: { kind: 'invalid', message: 'Price is not a multiple of the product price increment.' },
   INVALID_SIZE: { kind: 'invalid', message: 'Size must be a positive decimal number.' },

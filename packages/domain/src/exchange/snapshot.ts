@@ -1,4 +1,5 @@
 import type { OrderSide, SelfTradePrevention } from './command';
+import type { MarketDefinition } from './product';
 
 /**
  * Full engine state after `sequence`, in a stable order: restoring it and replaying the
@@ -8,6 +9,8 @@ export interface EngineSnapshot {
   sequence: number;
   timestamp: number;
   lastTradeId: number;
+  /** The currencies and products as the engine had them (null in snapshots older than the catalog's). */
+  market: MarketDefinition | null;
   /** Per currency, deposits minus withdrawals in minor units. */
   supply: Array<{ currency: string; amount: number }>;
   /** In the order users first received funds; zero balances are kept. */
@@ -24,7 +27,7 @@ export interface SnapshotOrder {
   side: OrderSide;
   /** Ticks. */
   price: number;
-  /** Lots, at acceptance. */
+  /** Lots: as ordered, less self-trade decrements. */
   size: number;
   /** Lots still on the book. */
   remaining: number;

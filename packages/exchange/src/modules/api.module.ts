@@ -8,7 +8,6 @@ import { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
 import { Logger } from '@sd/domain/logger';
 import { PushServer } from '../delivery/ws/push-server';
 import { CandleTopic } from '../repository/mq/candle-topic';
-import { ProductCatalog } from '../usecase/core/catalog/product-catalog';
 import { EngineReader } from '../usecase/core/engine/engine-reader';
 import { OrderViews } from '../usecase/core/order-view';
 import { EventFormatter } from '../usecase/core/money/event-format';
@@ -18,13 +17,14 @@ import { MarketQueries } from '../usecase/read/market-queries';
 import { ReadYourWrites } from '../usecase/read/read-your-writes';
 import { ExchangeGateway } from '../usecase/write/exchange-gateway';
 import { RequestParser } from '../usecase/write/request-parser';
+import { MarketAdminUseCase } from '../usecase/write/market-admin.usecase';
 import { TradingUseCase } from '../usecase/write/trading.usecase';
 
 /** The WebSocket server of `/ws`, upgraded by the app's HTTP server. */
 export const ExchangeWebSocket = Symbol.for('sd.exchange.ExchangeWebSocket');
 
 /**
- * The API role: the trading use case (commands to `CommandSubmitter`), the account and market
+ * The API role: the trading and market-admin use cases (commands to `CommandSubmitter`), the account and market
  * queries over this process's engine state (`EngineReader`) and the history, and push. Needs
  * an engine module (embedded leader, or replica) and an `Authenticator` bound.
  */
@@ -33,12 +33,18 @@ export function apiModule(): ContainerModule {
     bind(ReadYourWrites)
       .toResolvedValue((reader: EngineReader, history: HistoryQueries) => new ReadYourWrites(reader, history), [EngineReader, HistoryQueries])
       .inSingletonScope();
+    // The API reads the market where it reads balances and books: in the engine state it follows.
+    bind(ExchangeGateway)
+      .toResolvedValue((reader: EngineReader, submitter: CommandSubmitter) => new ExchangeGateway(new RequestParser(reader.engine.catalog), submitter), [EngineReader, CommandSubmitter])
+      .inSingletonScope();
     bind(TradingUseCase)
       .toResolvedValue(
-        (catalog: ProductCatalog, submitter: CommandSubmitter, readYourWrites: ReadYourWrites) =>
-          new TradingUseCase(new ExchangeGateway(new RequestParser(catalog), submitter), new OrderViews(catalog), readYourWrites),
-        [ProductCatalog, CommandSubmitter, ReadYourWrites],
+        (reader: EngineReader, gateway: ExchangeGateway, readYourWrites: ReadYourWrites) => new TradingUseCase(gateway, new OrderViews(reader.engine.catalog), readYourWrites),
+        [EngineReader, ExchangeGateway, ReadYourWrites],
       )
+      .inSingletonScope();
+    bind(MarketAdminUseCase)
+      .toResolvedValue((gateway: ExchangeGateway, readYourWrites: ReadYourWrites) => new MarketAdminUseCase(gateway, readYourWrites), [ExchangeGateway, ReadYourWrites])
       .inSingletonScope();
     bind(AccountQueries)
       .toResolvedValue(
@@ -47,17 +53,17 @@ export function apiModule(): ContainerModule {
       )
       .inSingletonScope();
     bind(MarketQueries)
-      .toResolvedValue((catalog: ProductCatalog, reader: EngineReader) => new MarketQueries(catalog, reader), [ProductCatalog, EngineReader])
+      .toResolvedValue((reader: EngineReader) => new MarketQueries(reader.engine.catalog, reader), [EngineReader])
       .inSingletonScope();
     bind<WebSocketServer>(ExchangeWebSocket).toConstantValue(new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 }));
     bind(PushServer)
       .toResolvedValue(
-        async (wss: WebSocketServer, catalog: ProductCatalog, reader: EngineReader, authenticator: Authenticator, candles: CandleTopic, logger: Logger, lifecycle: Lifecycle) => {
+        async (wss: WebSocketServer, reader: EngineReader, authenticator: Authenticator, candles: CandleTopic, logger: Logger, lifecycle: Lifecycle) => {
           const push = new PushServer({
             wss,
-            catalog,
+            catalog: reader.engine.catalog,
             reader,
-            formatter: new EventFormatter(catalog),
+            formatter: new EventFormatter(reader.engine.catalog),
             logger: logger.child({ component: 'push' }),
             authenticate: async (message, headers) => {
               const result = await authenticateWebSocket(authenticator, { message, headers });
@@ -71,7 +77,7 @@ export function apiModule(): ContainerModule {
           lifecycle.onStop(() => subscription.close());
           return push;
         },
-        [ExchangeWebSocket, ProductCatalog, EngineReader, Authenticator, CandleTopic, Logger, Lifecycle],
+        [ExchangeWebSocket, EngineReader, Authenticator, CandleTopic, Logger, Lifecycle],
       )
       .inSingletonScope();
   });

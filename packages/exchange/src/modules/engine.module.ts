@@ -19,6 +19,7 @@ import { HistoryQueries } from '../usecase/read/history/history-queries';
 import { FollowerEngineReader } from '../usecase/read/replica/follower-engine-reader';
 import { EngineHost } from '../usecase/write/engine-host';
 import { ExchangeTopicsReady } from './exchange.module';
+import { ReadSide } from './read-side.module';
 import { EngineSequence, ExchangeSettings, type ExchangeTopics } from './settings';
 
 /** Where the engine keeps its snapshots; the embedded leader also its journal. */
@@ -48,9 +49,9 @@ export function embeddedEngineModule(storage: EngineStorage): ContainerModule {
     bindEngineParts(bind, storage);
     bind<EngineHost>(EngineLeader)
       .toResolvedValue(
-        (settings: ExchangeSettings, catalog: ProductCatalog, journal: CommandJournal, snapshots: SnapshotStore, output: EngineOutput, history: HistoryQueries, logger: Logger, lifecycle: Lifecycle) =>
-          startLeader({ settings, catalog, journal, snapshots, output, history, logger, lifecycle }),
-        [ExchangeSettings, ProductCatalog, CommandJournal, SnapshotStore, EngineOutput, HistoryQueries, Logger, Lifecycle],
+        (settings: ExchangeSettings, readSide: ReadSide, catalog: ProductCatalog, journal: CommandJournal, snapshots: SnapshotStore, output: EngineOutput, history: HistoryQueries, logger: Logger, lifecycle: Lifecycle) =>
+          startLeader({ settings, readSide, catalog, journal, snapshots, output, history, logger, lifecycle }),
+        [ExchangeSettings, ReadSide, ProductCatalog, CommandJournal, SnapshotStore, EngineOutput, HistoryQueries, Logger, Lifecycle],
       )
       .inSingletonScope();
     bind<EngineReader>(EngineReader).toResolvedValue((host: EngineHost) => host, [EngineLeader]);
@@ -71,10 +72,10 @@ export function standbyEngineModule(storage: EngineStorage, kafka: { brokers: re
     bindEngineParts(bind, storage);
     bind<{ sequence: EngineSequence }>(EngineStandby)
       .toResolvedValue(
-        (settings: ExchangeSettings, catalog: ProductCatalog, snapshots: SnapshotStore, output: EngineOutput, history: HistoryQueries, mq: MessageQueue, logger: Logger, lifecycle: Lifecycle) =>
-          startStandby({ settings, catalog, snapshots, output, history, mq, logger, lifecycle, brokers: kafka.brokers }),
+        (settings: ExchangeSettings, readSide: ReadSide, catalog: ProductCatalog, snapshots: SnapshotStore, output: EngineOutput, history: HistoryQueries, mq: MessageQueue, logger: Logger, lifecycle: Lifecycle) =>
+          startStandby({ settings, readSide, catalog, snapshots, output, history, mq, logger, lifecycle, brokers: kafka.brokers }),
         // The output's binding creates the topics first.
-        [ExchangeSettings, ProductCatalog, SnapshotStore, EngineOutput, HistoryQueries, MessageQueue, Logger, Lifecycle],
+        [ExchangeSettings, ReadSide, ProductCatalog, SnapshotStore, EngineOutput, HistoryQueries, MessageQueue, Logger, Lifecycle],
       )
       .inSingletonScope();
     bind<EngineSequence>(EngineSequence).toResolvedValue((standby: { sequence: EngineSequence }) => standby.sequence, [EngineStandby]);
@@ -132,6 +133,7 @@ function bindEngineParts(bind: Bind, storage: EngineStorage): void {
 
 interface LeaderParts {
   settings: ExchangeSettings;
+  readSide: ReadSide;
   catalog: ProductCatalog;
   journal: CommandJournal;
   snapshots: SnapshotStore;
@@ -142,7 +144,7 @@ interface LeaderParts {
 }
 
 /** Recovers the engine (republishing what the read side has not stored yet) and sequences from there. */
-async function startLeader({ settings, catalog, journal, snapshots, output, history, logger, lifecycle }: LeaderParts): Promise<EngineHost> {
+async function startLeader({ settings, readSide, catalog, journal, snapshots, output, history, logger, lifecycle }: LeaderParts): Promise<EngineHost> {
   const host = await EngineHost.start({
     catalog,
     journal,
@@ -151,6 +153,7 @@ async function startLeader({ settings, catalog, journal, snapshots, output, hist
     logger: logger.child({ component: 'engine' }),
     publishedUpTo: await history.checkpoint(),
     snapshotEvery: settings.snapshotEvery,
+    beforeRepublish: (market) => readSide.learnMarket(market),
   });
   lifecycle.onStop(() => host.close());
   return host;

@@ -2,6 +2,7 @@ import { ContainerModule } from 'inversify';
 import { Lifecycle } from '@sd/app/app-container';
 import { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
 import { OrderHistoryStore } from '@sd/domain/exchange/order-history';
+import type { MarketDefinition } from '@sd/domain/exchange/product';
 import { Logger } from '@sd/domain/logger';
 import { openMongoDatabase } from '@sd/mongo/mongo-database';
 import { openSqlDatabase, persistPeriodically, type SqlConfig } from '@sd/orm/sql-database';
@@ -12,6 +13,7 @@ import { exchangeSqlSchema } from '../repository/typeorm/exchange-sql-schema';
 import { TypeormCandleStore, TypeormTradeStore } from '../repository/typeorm/market-data.typeorm-repo';
 import { TypeormOrderHistoryStore } from '../repository/typeorm/order-history.typeorm-repo';
 import { ProductCatalog } from '../usecase/core/catalog/product-catalog';
+import { EngineReader } from '../usecase/core/engine/engine-reader';
 import { HistoryProjector } from '../usecase/read/history/history-projector';
 import { HistoryQueries } from '../usecase/read/history/history-queries';
 import { QuotationProjector } from '../usecase/read/quotation/quotation-projector';
@@ -38,6 +40,11 @@ export interface ReadSide {
   candles: CandleStore;
   trades: TradeStore;
   project(messages: readonly Buffer[]): Promise<ReadSideChanges>;
+  /**
+   * The market as the engine had it at the read side's checkpoint (see
+   * RecoveryOptions.beforeRepublish); the projection follows the `product` events after it.
+   */
+  learnMarket(market: MarketDefinition): Promise<void>;
 }
 
 export const ReadSide = Symbol.for('sd.exchange.ReadSide');
@@ -57,8 +64,12 @@ export function readSideModule(config: ReadSideConfig): ContainerModule {
     bind<OrderHistoryStore>(OrderHistoryStore).toResolvedValue((readSide: ReadSide) => readSide.orders, [ReadSide]);
     bind<CandleStore>(CandleStore).toResolvedValue((readSide: ReadSide) => readSide.candles, [ReadSide]);
     bind<TradeStore>(TradeStore).toResolvedValue((readSide: ReadSide) => readSide.trades, [ReadSide]);
+    // Only the API asks: it knows the products from the engine state it reads.
     bind(QuotationQueries)
-      .toResolvedValue((catalog: ProductCatalog, candles: CandleStore, trades: TradeStore) => new QuotationQueries(catalog, candles, trades), [ProductCatalog, CandleStore, TradeStore])
+      .toResolvedValue(
+        (reader: EngineReader, candles: CandleStore, trades: TradeStore) => new QuotationQueries(reader.engine.catalog, candles, trades),
+        [EngineReader, CandleStore, TradeStore],
+      )
       .inSingletonScope();
     bind(HistoryQueries)
       .toResolvedValue((orders: OrderHistoryStore) => new HistoryQueries(orders), [OrderHistoryStore])
@@ -72,7 +83,13 @@ async function openReadSide(config: ReadSideConfig, settings: ExchangeSettings, 
     if (config.marketData.kind !== 'sql') throw new Error('a read side in a worker keeps candles in its SQL database');
     const worker = await WorkerReadSide.open({ sql: config.sql, persistEveryMs: config.persistEveryMs, currencies: settings.currencies, products: settings.products, onPersistError });
     lifecycle.onStop(() => worker.close());
-    return { orders: worker.orders, candles: worker.candles, trades: worker.trades, project: (messages) => worker.projectMessages(messages) };
+    return {
+      orders: worker.orders,
+      candles: worker.candles,
+      trades: worker.trades,
+      project: (messages) => worker.projectMessages(messages),
+      learnMarket: (market) => worker.learnMarket(market),
+    };
   }
   const db = await openSqlDatabase(config.sql, exchangeSqlSchema);
   lifecycle.onStop(() => db.close());
@@ -85,6 +102,13 @@ async function openReadSide(config: ReadSideConfig, settings: ExchangeSettings, 
   }
   const stopPersisting = persistPeriodically(db, config.persistEveryMs, onPersistError);
   lifecycle.onStop(async () => stopPersisting());
-  const projector = new ReadSideProjector(new QuotationProjector(catalog, market.candles, market.trades), new HistoryProjector(catalog, orders));
-  return { orders, ...market, project: (messages) => projector.project(decodeOutcomes(messages)) };
+  // The read side's own copy of the market: it follows the engine's product events.
+  const products = catalog.copy();
+  const projector = new ReadSideProjector(products, new QuotationProjector(products, market.candles, market.trades), new HistoryProjector(products, orders));
+  return {
+    orders,
+    ...market,
+    project: (messages) => projector.project(decodeOutcomes(messages)),
+    learnMarket: async (seen) => seen.products.forEach((product) => products.learn(product)),
+  };
 }

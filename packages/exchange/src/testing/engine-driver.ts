@@ -17,7 +17,7 @@ export class EngineDriver {
   readonly parser: RequestParser;
   readonly outcomes: DecimalOutcome[] = [];
   private readonly audit: FillAudit;
-  private readonly formatter: EventFormatter;
+  readonly formatter: EventFormatter;
   private clock = 1_700_000_000_000;
 
   constructor(
@@ -25,9 +25,10 @@ export class EngineDriver {
     options: EngineOptions = {},
   ) {
     this.engine = new ExchangeEngine(catalog, options);
-    this.parser = new RequestParser(catalog);
-    this.audit = new FillAudit(catalog);
-    this.formatter = new EventFormatter(catalog);
+    // As the API does: the engine's own catalog, which follows the products it lists.
+    this.parser = new RequestParser(this.engine.catalog);
+    this.audit = new FillAudit(this.engine.catalog);
+    this.formatter = new EventFormatter(this.engine.catalog);
   }
 
   /** Parses and applies a request; a parse failure throws, so tests of the engine stay explicit. */
@@ -44,7 +45,7 @@ export class EngineDriver {
     const decimal = this.formatter.outcome(outcome);
     this.outcomes.push(decimal);
     const snapshot = this.engine.snapshot();
-    const problems = [...checkInvariants(snapshot, this.catalog), ...this.audit.observe(outcome)];
+    const problems = [...checkInvariants(snapshot, this.engine.catalog), ...this.audit.observe(outcome)];
     if (outcome.rejection !== null) {
       if (outcome.events.length > 0) problems.push('a rejection emitted events');
       if (stateWithoutPosition(snapshot) !== before) problems.push(`rejection ${outcome.rejection.code} changed the state`);
@@ -61,7 +62,8 @@ export class EngineDriver {
   balance(userId: string, currency: string): { available: string; hold: string } {
     const row = this.engine.balances(userId).find((b) => b.currency === currency);
     if (row === undefined) throw new Error(`unknown currency ${currency}`);
-    return { available: row.available, hold: row.hold };
+    const { available, hold } = this.formatter.balance(row);
+    return { available, hold };
   }
 }
 

@@ -48,17 +48,25 @@ interface OrderTally {
 /**
  * Checks that both sides of every fill were booked the same: each trade's funds are exactly
  * price × size, and the sizes, values and fees of the match events an order took part in add
- * up to what its done event reports.
+ * up to what its done event reports, and a filled order filled its size (less self-trade decrements).
  */
 export class FillAudit {
   private readonly tallies = new Map<number, OrderTally>();
+  /** Each order's size as its events tell it (received, less change decrements); null by funds. */
+  private readonly sizes = new Map<number, number | null>();
 
   constructor(private readonly catalog: ProductCatalog) {}
 
   observe(outcome: CommandOutcome): string[] {
     const problems: string[] = [];
     for (const event of outcome.events) {
-      if (event.type === 'match') {
+      if (event.type === 'received') {
+        this.sizes.set(event.orderId, event.size);
+      } else if (event.type === 'change') {
+        const size = this.sizes.get(event.orderId);
+        if (size !== undefined && size !== event.oldSize) problems.push(`order ${event.orderId}: change from ${event.oldSize}, its size is ${size}`);
+        this.sizes.set(event.orderId, event.newSize);
+      } else if (event.type === 'match') {
         if (event.makerOrderId === event.takerOrderId || event.makerUserId === event.takerUserId) {
           problems.push(`trade ${event.tradeId} is a self-trade`);
         }
@@ -72,6 +80,12 @@ export class FillAudit {
       } else if (event.type === 'done') {
         const tally = this.tallies.get(event.orderId) ?? { size: 0, funds: 0, fees: 0 };
         this.tallies.delete(event.orderId);
+        const size = this.sizes.get(event.orderId);
+        this.sizes.delete(event.orderId);
+        // A filled order filled its size, self-trade decrements taken off.
+        if (event.reason === 'filled' && event.remainingSize !== null && size !== undefined && size !== null && event.filledSize !== size) {
+          problems.push(`order ${event.orderId}: filled ${event.filledSize} of size ${size}`);
+        }
         if (tally.size !== event.filledSize || tally.funds !== event.executedValue || tally.fees !== event.fillFees) {
           problems.push(
             `order ${event.orderId}: matches sum to ${tally.size}/${tally.funds}/${tally.fees}, done says ${event.filledSize}/${event.executedValue}/${event.fillFees}`,

@@ -23,6 +23,15 @@ export const everyCommandKind: readonly ExchangeCommand[] = [
   { type: 'deposit', userId: 'carol', currency: 'USDT', amount: 1 },
   { type: 'withdraw', userId: 'carol', currency: 'USDT', amount: 2 ** 52 },
   { type: 'transfer', fromUserId: 'carol', toUserId: 'dåve', currency: 'BTC', amount: 77 },
+  {
+    type: 'list_product',
+    product: {
+      id: 'SOL-USDT', baseCurrency: 'SOL', quoteCurrency: 'USDT', priceIncrement: '0.001', sizeIncrement: '0.01', minSize: '0.01',
+      minFunds: '1', maxNotional: '1000000', makerFeeRate: '0', takerFeeRate: '0.0025', status: 'post_only',
+    },
+  },
+  { type: 'set_product_fees', productId: 'SOL-USDT', makerFeeRate: '0.0001', takerFeeRate: '0.001' },
+  { type: 'set_product_status', productId: 'ETH-BTC', status: 'delisted' },
 ];
 
 /** Commands `first .. first + count - 1`, cycling through every kind. */

@@ -1,8 +1,7 @@
-import Big from 'big.js';
 import type { Trade } from '@sd/domain/exchange/market-data';
 import type { FillRecord, OrderView } from '@sd/domain/exchange/order-history';
 import type { Product } from '@sd/domain/exchange/product';
-import type { BalanceView } from '../../usecase/core/engine/exchange-engine';
+import type { DecimalBalance } from '../../usecase/core/money/event-format';
 
 /** Coinbase-Exchange shapes: snake_case, decimal strings, ISO-8601 times. */
 export function productJson(product: Product) {
@@ -45,12 +44,11 @@ export function orderJson(order: OrderView) {
   };
 }
 
-export function accountJson(balance: BalanceView) {
-  const scale = balance.available.split('.')[1]?.length ?? 0;
+export function accountJson(balance: DecimalBalance) {
   return {
     id: balance.currency,
     currency: balance.currency,
-    balance: new Big(balance.available).plus(balance.hold).toFixed(scale),
+    balance: balance.balance,
     available: balance.available,
     hold: balance.hold,
   };

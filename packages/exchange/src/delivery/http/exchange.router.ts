@@ -182,7 +182,7 @@ function newOrder(body: Record<string, unknown>): NewOrder {
   } as NewOrder;
 }
 
-function objectBody(body: unknown): Record<string, unknown> {
+export function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidInput('the body must be a JSON object');
   return body as Record<string, unknown>;
 }

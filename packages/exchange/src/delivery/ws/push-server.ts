@@ -186,8 +186,9 @@ export class PushServer {
   }
 
   private sendSnapshot(client: Client, productId: string): void {
-    const book = this.options.reader.engine.level2(productId);
-    if (book === null) return;
+    const view = this.options.reader.engine.level2(productId);
+    if (view === null) return;
+    const book = this.options.formatter.level2(view);
     client.bookSequence.set(productId, book.bookSequence);
     this.reply(client, {
       type: 'snapshot',
@@ -201,6 +202,8 @@ export class PushServer {
   private route(event: ExchangeEvent, sequence: number, timestamp: number): void {
     const time = isoTime(timestamp);
     switch (event.type) {
+      case 'product':
+        return; // The engine's catalog, which this server reads, already has it.
       case 'l2update':
         return this.sendBookUpdate(event.productId, event.bookSequence, this.options.formatter.event(event), time);
       case 'match': {
@@ -258,7 +261,8 @@ export class PushServer {
   }
 
   private sendTicker(match: Extract<DecimalEvent, { type: 'match' }>, sequence: number, time: string): void {
-    const top = this.options.reader.engine.level2(match.productId, 1);
+    const view = this.options.reader.engine.level2(match.productId, 1);
+    const top = view === null ? null : this.options.formatter.level2(view);
     this.send('ticker', match.productId, sequence, {
       type: 'ticker',
       product_id: match.productId,

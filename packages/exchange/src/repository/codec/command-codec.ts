@@ -1,4 +1,5 @@
 import type { ExchangeCommand, OrderSide, SelfTradePrevention, TimeInForce } from '@sd/domain/exchange/command';
+import { PRODUCT_STATUSES, type Product, type ProductStatus } from '@sd/domain/exchange/product';
 import type { BinaryReader, BinaryWriter } from './binary-buffer';
 
 /**
@@ -12,6 +13,9 @@ const CANCEL_ALL = 4;
 const DEPOSIT = 5;
 const WITHDRAW = 6;
 const TRANSFER = 7;
+const LIST_PRODUCT = 8;
+const SET_PRODUCT_FEES = 9;
+const SET_PRODUCT_STATUS = 10;
 
 const TIME_IN_FORCE: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK'];
 const STP: readonly SelfTradePrevention[] = ['dc', 'co', 'cn', 'cb'];
@@ -62,6 +66,21 @@ export function encodeCommand(w: BinaryWriter, command: ExchangeCommand): void {
       w.str(command.currency);
       w.f64(command.amount);
       return;
+    case 'list_product':
+      w.u8(LIST_PRODUCT);
+      encodeProduct(w, command.product);
+      return;
+    case 'set_product_fees':
+      w.u8(SET_PRODUCT_FEES);
+      w.str(command.productId);
+      w.str(command.makerFeeRate);
+      w.str(command.takerFeeRate);
+      return;
+    case 'set_product_status':
+      w.u8(SET_PRODUCT_STATUS);
+      w.str(command.productId);
+      w.u8(PRODUCT_STATUSES.indexOf(command.status));
+      return;
   }
 }
 
@@ -102,7 +121,50 @@ export function decodeCommand(r: BinaryReader): ExchangeCommand {
       return { type: type === DEPOSIT ? 'deposit' : 'withdraw', userId: r.str(), currency: r.str(), amount: r.f64() };
     case TRANSFER:
       return { type: 'transfer', fromUserId: r.str(), toUserId: r.str(), currency: r.str(), amount: r.f64() };
+    case LIST_PRODUCT:
+      return { type: 'list_product', product: decodeProduct(r) };
+    case SET_PRODUCT_FEES:
+      return { type: 'set_product_fees', productId: r.str(), makerFeeRate: r.str(), takerFeeRate: r.str() };
+    case SET_PRODUCT_STATUS:
+      return { type: 'set_product_status', productId: r.str(), status: decodeStatus(r) };
     default:
       throw new Error(`unknown command type ${type}`);
   }
+}
+
+/** A product as data (the list command, the snapshot's market): its strings in a fixed order, then the status byte. */
+export function encodeProduct(w: BinaryWriter, product: Product): void {
+  w.str(product.id);
+  w.str(product.baseCurrency);
+  w.str(product.quoteCurrency);
+  w.str(product.priceIncrement);
+  w.str(product.sizeIncrement);
+  w.str(product.minSize);
+  w.str(product.minFunds);
+  w.str(product.maxNotional);
+  w.str(product.makerFeeRate);
+  w.str(product.takerFeeRate);
+  w.u8(PRODUCT_STATUSES.indexOf(product.status));
+}
+
+export function decodeProduct(r: BinaryReader): Product {
+  return {
+    id: r.str(),
+    baseCurrency: r.str(),
+    quoteCurrency: r.str(),
+    priceIncrement: r.str(),
+    sizeIncrement: r.str(),
+    minSize: r.str(),
+    minFunds: r.str(),
+    maxNotional: r.str(),
+    makerFeeRate: r.str(),
+    takerFeeRate: r.str(),
+    status: decodeStatus(r),
+  };
+}
+
+function decodeStatus(r: BinaryReader): ProductStatus {
+  const status = PRODUCT_STATUSES[r.u8()];
+  if (status === undefined) throw new Error('corrupt product status');
+  return status;
 }

@@ -1,8 +1,11 @@
 import type { EngineSnapshot, SnapshotOrder } from '@sd/domain/exchange/snapshot';
+import type { MarketDefinition } from '@sd/domain/exchange/product';
 import { BinaryReader, BinaryWriter } from './binary-buffer';
+import { decodeProduct, encodeProduct } from './command-codec';
 
 const MAGIC = 0x4e534453; // "SDSN"
-const VERSION = 1;
+/** 2 added the market (currencies and products); 1 is still read, with no market. */
+const VERSION = 2;
 const STP = ['dc', 'co', 'cn', 'cb'] as const;
 
 /**
@@ -17,6 +20,8 @@ export function encodeSnapshot(snapshot: EngineSnapshot): Buffer {
   w.f64(snapshot.sequence);
   w.f64(snapshot.timestamp);
   w.f64(snapshot.lastTradeId);
+  w.bool(snapshot.market !== null);
+  if (snapshot.market !== null) encodeMarket(w, snapshot.market);
   w.u32(snapshot.supply.length);
   for (const { currency, amount } of snapshot.supply) {
     w.str(currency);
@@ -48,16 +53,31 @@ export function decodeSnapshot(bytes: Buffer): EngineSnapshot {
   const r = new BinaryReader(bytes);
   if (r.u32() !== MAGIC) throw new Error('not an engine snapshot');
   const version = r.u8();
-  if (version !== VERSION) throw new Error(`unsupported snapshot version ${version}`);
+  if (version !== VERSION && version !== 1) throw new Error(`unsupported snapshot version ${version}`);
   const sequence = r.f64();
   const timestamp = r.f64();
   const lastTradeId = r.f64();
+  const market = version >= 2 && r.bool() ? decodeMarket(r) : null;
   const supply = repeat(r, () => ({ currency: r.str(), amount: r.f64() }));
   const accounts = repeat(r, () => ({ userId: r.str(), currency: r.str(), available: r.f64(), hold: r.f64() }));
   const products = repeat(r, () => ({ productId: r.str(), bookSequence: r.f64(), orders: repeat(r, () => decodeOrder(r)) }));
   const clientOids = repeat(r, () => ({ userId: r.str(), clientOid: r.str() }));
   if (r.offset !== bytes.length) throw new Error('trailing bytes after snapshot');
-  return { sequence, timestamp, lastTradeId, supply, accounts, products, clientOids };
+  return { sequence, timestamp, lastTradeId, market, supply, accounts, products, clientOids };
+}
+
+function encodeMarket(w: BinaryWriter, market: MarketDefinition): void {
+  w.u32(market.currencies.length);
+  for (const { id, scale } of market.currencies) {
+    w.str(id);
+    w.u8(scale);
+  }
+  w.u32(market.products.length);
+  for (const product of market.products) encodeProduct(w, product);
+}
+
+function decodeMarket(r: BinaryReader): MarketDefinition {
+  return { currencies: repeat(r, () => ({ id: r.str(), scale: r.u8() })), products: repeat(r, () => decodeProduct(r)) };
 }
 
 function encodeOrder(w: BinaryWriter, order: SnapshotOrder): void {

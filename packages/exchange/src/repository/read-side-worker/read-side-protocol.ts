@@ -2,7 +2,7 @@ import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
 import type { OrderHistoryStore } from '@sd/domain/exchange/order-history';
 import type { ReadSideChanges } from '../../usecase/read/read-side-projector';
-import type { Currency, Product } from '@sd/domain/exchange/product';
+import type { Currency, MarketDefinition, Product } from '@sd/domain/exchange/product';
 import type { SqlConfig } from '@sd/orm/sql-database';
 
 /** What the read-side worker starts from; plain data, as `workerData` must be. */
@@ -22,6 +22,8 @@ export type ReadSideApi = Prefixed<'orders', OrderHistoryStore> &
   Prefixed<'trades', TradeStore> & {
     /** Answers once the database is open, or with the error that kept it from opening. */
     ready(): Promise<void>;
+    /** The products as the engine has them now (see RecoveryOptions.beforeRepublish); `product` events follow. */
+    learnMarket(market: MarketDefinition): Promise<void>;
     /** Quotation projector, then history projector. */
     project(outcomes: readonly CommandOutcome[]): Promise<ReadSideChanges>;
     /** The same, from engine-output messages as the outcome topic carries them (decoded here, not on the caller's thread). */

@@ -24,7 +24,7 @@ async function openReadSide({ sql, persistEveryMs, currencies, products }: ReadS
   const orders = new TypeormOrderHistoryStore(db.dataSource);
   const candles = new TypeormCandleStore(db.dataSource);
   const trades = new TypeormTradeStore(db.dataSource);
-  const readSide = new ReadSideProjector(new QuotationProjector(catalog, candles, trades), new HistoryProjector(catalog, orders));
+  const readSide = new ReadSideProjector(catalog, new QuotationProjector(catalog, candles, trades), new HistoryProjector(catalog, orders));
 
   const stopPersisting =
     persistEveryMs > 0
@@ -45,6 +45,7 @@ async function openReadSide({ sql, persistEveryMs, currencies, products }: ReadS
     'candles.list': (productId, granularity, range) => candles.list(productId, granularity, range),
     'trades.insert': (rows) => trades.insert(rows),
     'trades.list': (productId, page) => trades.list(productId, page),
+    learnMarket: async (market) => market.products.forEach((product) => catalog.learn(product)),
     project: (outcomes) => readSide.project(outcomes),
     projectMessages: (values) => readSide.project(decodeOutcomes(values)),
     close: async () => {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
+import type { MarketDefinition } from '@sd/domain/exchange/product';
 import type { Candle, CandleGranularity, CandleKey, CandleRange, CandleStore, Trade, TradePage, TradeStore } from '@sd/domain/exchange/market-data';
 import type { FillQuery, FillRecord, HistoryChanges, OrderHistoryStore, OrderQuery, OrderRecord } from '@sd/domain/exchange/order-history';
 import type { ReadSideChanges } from '../../usecase/read/read-side-projector';
@@ -50,6 +51,11 @@ export class WorkerReadSide {
       throw error;
     }
     return new WorkerReadSide(rpc);
+  }
+
+  /** The products as the engine has them now, for the worker's catalog; `product` events follow. */
+  learnMarket(market: MarketDefinition): Promise<void> {
+    return this.rpc.call('learnMarket', market);
   }
 
   /** Quotation, then order history, as one batch. */

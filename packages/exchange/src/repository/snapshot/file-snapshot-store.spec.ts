@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineSnapshot } from '@sd/domain/exchange/snapshot';
+import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '../../usecase/core/catalog/default-products';
 import { FileSnapshotStore } from './file-snapshot-store';
 
 function snapshot(sequence: number): EngineSnapshot {
@@ -9,6 +10,7 @@ function snapshot(sequence: number): EngineSnapshot {
     sequence,
     timestamp: 1_700_000_000_000,
     lastTradeId: 3,
+    market: { currencies: [...DEFAULT_CURRENCIES], products: [...DEFAULT_PRODUCTS] },
     supply: [{ currency: 'BTC', amount: 100 }],
     accounts: [{ userId: 'alice', currency: 'BTC', available: 60, hold: 40 }],
     products: [

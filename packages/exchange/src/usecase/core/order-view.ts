@@ -1,8 +1,8 @@
 import type { CommandOutcome, ExchangeEvent } from '@sd/domain/exchange/event';
-import type { FillRecord, OrderRecord } from '@sd/domain/exchange/order-history';
+import type { FillRecord, OrderRecord, OrderView } from '@sd/domain/exchange/order-history';
 import type { ProductCatalog, ProductSpec } from './catalog/product-catalog';
-import { formatUnits } from './money/decimal-format';
-import { addDecimal } from './money/decimal-units';
+import type { OpenOrderView } from './engine/engine-views';
+import { addDecimal, formatUnits } from './money/decimal';
 
 /**
  * The one order shape clients see (`OrderRecord`), folded from engine events: the answer to
@@ -19,6 +19,33 @@ export class OrderViews {
     const order = outcome.orderId === null ? undefined : orders.get(outcome.orderId);
     if (order === undefined) throw new Error('not an accepted place command');
     return order;
+  }
+
+  /** A resting order as the engine shows it. */
+  open(view: OpenOrderView): OrderView {
+    const p = this.product(view.productId);
+    return {
+      id: view.orderId,
+      clientOid: view.clientOid,
+      userId: view.userId,
+      productId: view.productId,
+      side: view.side,
+      type: 'limit',
+      price: formatUnits(view.price, p.quote.scale),
+      size: formatUnits(view.size, p.base.scale),
+      funds: null,
+      timeInForce: view.timeInForce,
+      postOnly: view.postOnly,
+      stp: view.stp,
+      status: 'open',
+      doneReason: null,
+      cancelReason: null,
+      filledSize: formatUnits(view.filledSize, p.base.scale),
+      executedValue: formatUnits(view.executedValue, p.quote.scale),
+      fillFees: formatUnits(view.fillFees, p.quote.scale),
+      createdAt: view.createdAt,
+      doneAt: null,
+    };
   }
 
   /**
@@ -97,9 +124,17 @@ export class OrderViews {
           changed.add(order);
           break;
         }
+        case 'change': {
+          // Self-trade prevention shrank the order: its size goes down, as Coinbase shows it.
+          const order = orders.get(event.orderId);
+          if (order === undefined) break;
+          order.size = formatUnits(event.newSize, this.product(event.productId).base.scale);
+          order.lastSequence = sequence;
+          changed.add(order);
+          break;
+        }
         default:
-          // open: the order already is; change: a self-trade decrement that a later match or
-          // done reflects; balance and l2update belong to other read sides.
+          // open: the order already is; product, balance and l2update belong to other read sides.
           break;
       }
     }

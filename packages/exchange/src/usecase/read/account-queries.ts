@@ -1,6 +1,7 @@
 import { exchangeNotFound as notFound } from '@sd/domain/exchange/rejection';
 import type { FillRecord, OrderView } from '@sd/domain/exchange/order-history';
-import type { BalanceView, OpenOrderView } from '../core/engine/exchange-engine';
+import { EventFormatter, type DecimalBalance } from '../core/money/event-format';
+import { OrderViews } from '../core/order-view';
 import type { HistoryQueries, ListFillsQuery, ListOrdersQuery } from './history/history-queries';
 import type { ReadYourWrites } from './read-your-writes';
 import type { EngineReader } from '../core/engine/engine-reader';
@@ -11,18 +12,24 @@ import type { EngineReader } from '../core/engine/engine-reader';
  * the caller's own last command (read your writes).
  */
 export class AccountQueries {
+  private readonly format: EventFormatter;
+  private readonly views: OrderViews;
+
   constructor(
     private readonly reader: EngineReader,
     private readonly history: HistoryQueries,
     private readonly readYourWrites: ReadYourWrites,
-  ) {}
-
-  async accounts(userId: string): Promise<BalanceView[]> {
-    await this.readYourWrites.engineCaughtUp(userId);
-    return this.reader.engine.balances(userId);
+  ) {
+    this.format = new EventFormatter(reader.engine.catalog);
+    this.views = new OrderViews(reader.engine.catalog);
   }
 
-  async account(userId: string, currency: string): Promise<BalanceView> {
+  async accounts(userId: string): Promise<DecimalBalance[]> {
+    await this.readYourWrites.engineCaughtUp(userId);
+    return this.reader.engine.balances(userId).map((balance) => this.format.balance(balance));
+  }
+
+  async account(userId: string, currency: string): Promise<DecimalBalance> {
     const balance = (await this.accounts(userId)).find((row) => row.currency === currency);
     if (balance === undefined) throw notFound('currency');
     return balance;
@@ -30,7 +37,7 @@ export class AccountQueries {
 
   async openOrders(userId: string, productId?: string): Promise<OrderView[]> {
     await this.readYourWrites.engineCaughtUp(userId);
-    return this.reader.engine.openOrders(userId, productId).map(openOrderView).reverse();
+    return this.reader.engine.openOrders(userId, productId).map((order) => this.views.open(order)).reverse();
   }
 
   /** Open orders come from the engine (always current); done ones from the history writer. */
@@ -47,15 +54,21 @@ export class AccountQueries {
   async getOrder(userId: string, ref: { orderId: string } | { clientOid: string }): Promise<OrderView> {
     await this.readYourWrites.engineCaughtUp(userId);
     const engine = this.reader.engine;
+    const orderId = 'orderId' in ref && /^\d{1,16}$/.test(ref.orderId) ? Number(ref.orderId) : null;
     const open =
-      'orderId' in ref ? engine.order(ref.orderId) : (engine.openOrders(userId).find((order) => order.clientOid === ref.clientOid) ?? null);
-    if (open !== null && open.userId === userId) return openOrderView(open);
+      'orderId' in ref
+        ? // The engine knows an order by its id as issued, without leading zeros.
+          orderId === null || String(orderId) !== ref.orderId
+          ? null
+          : engine.order(orderId)
+        : (engine.openOrders(userId).find((order) => order.clientOid === ref.clientOid) ?? null);
+    if (open !== null && open.userId === userId) return this.views.open(open);
     await this.readYourWrites.historyCaughtUp(userId);
     const record =
       'orderId' in ref
-        ? /^\d{1,16}$/.test(ref.orderId)
-          ? await this.history.getOrder(userId, Number(ref.orderId))
-          : null
+        ? orderId === null
+          ? null
+          : await this.history.getOrder(userId, orderId)
         : await this.history.getOrderByClientOid(userId, ref.clientOid);
     if (record === null) throw notFound('order');
     return record;
@@ -65,30 +78,4 @@ export class AccountQueries {
     await this.readYourWrites.historyCaughtUp(userId);
     return this.history.listFills(userId, query);
   }
-}
-
-/** A resting order from the engine's book. */
-function openOrderView(view: OpenOrderView): OrderView {
-  return {
-    id: Number(view.orderId),
-    clientOid: view.clientOid,
-    userId: view.userId,
-    productId: view.productId,
-    side: view.side,
-    type: 'limit',
-    price: view.price,
-    size: view.size,
-    funds: null,
-    timeInForce: view.timeInForce,
-    postOnly: view.postOnly,
-    stp: view.stp,
-    status: 'open',
-    doneReason: null,
-    cancelReason: null,
-    filledSize: view.filledSize,
-    executedValue: view.executedValue,
-    fillFees: view.fillFees,
-    createdAt: view.createdAt,
-    doneAt: null,
-  };
 }

@@ -1,20 +1,29 @@
 import { exchangeNotFound as notFound } from '@sd/domain/exchange/rejection';
-import type { Product } from '@sd/domain/exchange/product';
+import type { Currency, Product } from '@sd/domain/exchange/product';
 import type { ProductCatalog } from '../core/catalog/product-catalog';
-import type { BookView } from '../core/engine/exchange-engine';
+import type { BookView } from '../core/engine/engine-views';
 import type { EngineReader } from '../core/engine/engine-reader';
+import { EventFormatter } from '../core/money/event-format';
 
 export type BookLevel = 1 | 2 | 3;
 
-/** Products and order books, read from the catalog and the engine state this instance holds. */
+/** Products, currencies and order books, read from the catalog and the engine state this instance holds. */
 export class MarketQueries {
+  private readonly format: EventFormatter;
+
   constructor(
     private readonly catalog: ProductCatalog,
     private readonly reader: EngineReader,
-  ) {}
+  ) {
+    this.format = new EventFormatter(catalog);
+  }
 
   products(): Product[] {
     return this.catalog.products.map((product) => product.source);
+  }
+
+  currencies(): Currency[] {
+    return this.catalog.definition().currencies;
   }
 
   product(productId: string): Product {
@@ -26,8 +35,13 @@ export class MarketQueries {
   book(productId: string, level: BookLevel): BookView<[string, string, number | string]> {
     this.product(productId);
     const engine = this.reader.engine;
-    const view = level === 3 ? engine.level3(productId) : engine.level2(productId, level === 1 ? 1 : Infinity);
+    if (level === 3) {
+      const view = engine.level3(productId);
+      if (view === null) throw notFound('product');
+      return this.format.level3(view);
+    }
+    const view = engine.level2(productId, level === 1 ? 1 : Infinity);
     if (view === null) throw notFound('product');
-    return view;
+    return this.format.level2(view);
   }
 }

@@ -8,7 +8,7 @@ import type { Logger } from '@sd/domain/logger';
 import type { ProductCatalog } from '../core/catalog/product-catalog';
 import { AppliedStream, type AppliedListener, type EngineReader } from '../core/engine/engine-reader';
 import type { EngineOptions, ExchangeEngine } from '../core/engine/exchange-engine';
-import { recoverEngine } from './recovery';
+import { recoverEngine, type RecoveryOptions } from './recovery';
 import { Sequencer } from './sequencer';
 
 export interface EngineHostOptions {
@@ -22,6 +22,8 @@ export interface EngineHostOptions {
   publishedUpTo?: number;
   /** Save a snapshot after this many commands. Default 100,000. */
   snapshotEvery?: number;
+  /** See RecoveryOptions. */
+  beforeRepublish?: RecoveryOptions['beforeRepublish'];
 }
 
 /**
@@ -47,9 +49,9 @@ export class EngineHost implements CommandSubmitter, EngineReader {
   }
 
   static async start(options: EngineHostOptions): Promise<EngineHost> {
-    const { catalog, journal, snapshots, output, logger, publishedUpTo } = options;
+    const { catalog, journal, snapshots, output, logger, publishedUpTo, beforeRepublish } = options;
     const started = Date.now();
-    const engine = await recoverEngine(catalog, journal, snapshots, { ...options.engine, publishedUpTo, republishTo: output });
+    const engine = await recoverEngine(catalog, journal, snapshots, { ...options.engine, publishedUpTo, republishTo: output, beforeRepublish });
     logger.info({ sequence: engine.lastSequence, publishedUpTo, ms: Date.now() - started }, 'engine recovered from snapshot and journal');
     const applied = new AppliedStream((error) => logger.error({ err: error }, 'a listener of applied outcomes failed'));
     // Called by the sequencer right after each batch is applied: listeners see it in the same tick.

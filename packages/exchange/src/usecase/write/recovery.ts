@@ -1,6 +1,7 @@
 import type { CommandJournal } from '@sd/domain/exchange/command-journal';
 import type { EngineOutput } from '@sd/domain/exchange/engine-output';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
+import type { MarketDefinition } from '@sd/domain/exchange/product';
 import type { SnapshotStore } from '@sd/domain/exchange/snapshot-store';
 import type { ProductCatalog } from '../core/catalog/product-catalog';
 import { ExchangeEngine, type EngineOptions } from '../core/engine/exchange-engine';
@@ -13,6 +14,12 @@ export interface RecoveryOptions extends EngineOptions {
    */
   publishedUpTo?: number;
   republishTo?: EngineOutput;
+  /**
+   * Told the market as the engine had it at `publishedUpTo`, before anything is republished:
+   * consumers that format by product (the read side) resume from their checkpoint with the
+   * products listed before it, and follow the `product` events after it.
+   */
+  beforeRepublish?: (market: MarketDefinition) => Promise<void>;
 }
 
 const REPUBLISH_BATCH = 1024;
@@ -37,6 +44,13 @@ export async function recoverEngine(
   }
   let pending: CommandOutcome[] = [];
   let publishing = Promise.resolve();
+  let told = false;
+  const tellMarket = (): void => {
+    if (told || republishTo === undefined || options.beforeRepublish === undefined) return;
+    told = true;
+    const market = engine.catalog.definition();
+    publishing = publishing.then(() => options.beforeRepublish!(market));
+  };
   const flush = (): void => {
     const batch = pending;
     pending = [];
@@ -44,10 +58,12 @@ export async function recoverEngine(
   };
   await journal.replay(engine.lastSequence + 1, (entry) => {
     if (republishTo === undefined || entry.sequence <= publishedUpTo) return engine.replay(entry);
+    tellMarket();
     pending.push(engine.apply(entry));
     if (pending.length === REPUBLISH_BATCH) flush();
   });
   if (pending.length > 0) flush();
+  tellMarket();
   await publishing;
   if (engine.lastSequence !== durable) throw new Error(`replay stopped at ${engine.lastSequence}, journal ends at ${durable}`);
   return engine;

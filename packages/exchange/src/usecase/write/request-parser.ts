@@ -1,4 +1,3 @@
-import Big from 'big.js';
 import type {
   ExchangeCommand,
   ExchangeRequest,
@@ -9,12 +8,13 @@ import type {
   TimeInForce,
 } from '@sd/domain/exchange/command';
 import { REJECTIONS, type Rejection, type RejectionCode } from '@sd/domain/exchange/rejection';
+import { PRODUCT_STATUSES, type Product } from '@sd/domain/exchange/product';
 import type { ProductCatalog } from '../core/catalog/product-catalog';
+import { parseSteps } from '../core/money/decimal';
 import { MAX_SAFE } from '../core/money/scaled-math';
 
 export type ParseResult = { command: ExchangeCommand; rejection: null } | { command: null; rejection: Rejection };
 
-const DECIMAL = /^\d+(\.\d+)?$/;
 const ORDER_ID = /^[1-9]\d{0,15}$/;
 const SIDES: readonly OrderSide[] = ['buy', 'sell'];
 const ORDER_TYPES: readonly OrderType[] = ['limit', 'market'];
@@ -33,12 +33,11 @@ export class RequestParser {
 
   parse(request: ExchangeRequest): ParseResult {
     const result = this.toCommand(request);
-    return typeof result === 'string'
-      ? { command: null, rejection: { code: result, message: REJECTIONS[result].message } }
-      : { command: result, rejection: null };
+    if (typeof result === 'string') return { command: null, rejection: { code: result, message: REJECTIONS[result].message } };
+    return 'code' in result ? { command: null, rejection: result } : { command: result, rejection: null };
   }
 
-  private toCommand(request: ExchangeRequest): ExchangeCommand | RejectionCode {
+  private toCommand(request: ExchangeRequest): ExchangeCommand | RejectionCode | Rejection {
     switch (request.type) {
       case 'place':
         return this.place(request);
@@ -69,9 +68,37 @@ export class RequestParser {
         if (typeof amount === 'string') return amount;
         return { type: 'transfer', fromUserId: request.fromUserId, toUserId: request.toUserId, currency: request.currency, amount };
       }
+      case 'list_product':
+        return this.listProduct(request.product);
+      case 'set_product_fees': {
+        const product = this.catalog.product(request.productId);
+        if (product === undefined) return 'UNKNOWN_PRODUCT';
+        const { makerFeeRate, takerFeeRate } = request;
+        const problem = this.catalog.problemUpdating({ ...product.source, makerFeeRate, takerFeeRate });
+        if (problem !== null) return { code: 'INVALID_PRODUCT', message: problem };
+        return { type: 'set_product_fees', productId: product.id, makerFeeRate, takerFeeRate };
+      }
+      case 'set_product_status': {
+        const product = this.catalog.product(request.productId);
+        if (product === undefined) return 'UNKNOWN_PRODUCT';
+        if (!PRODUCT_STATUSES.includes(request.status)) return { code: 'INVALID_ARGUMENT', message: `status must be one of ${PRODUCT_STATUSES.join(', ')}` };
+        return { type: 'set_product_status', productId: product.id, status: request.status };
+      }
       default:
         return 'INVALID_ARGUMENT';
     }
+  }
+
+  /** Checked against the catalog as the engine will check it, so a refusal names its reason. */
+  private listProduct(product: Product): ExchangeCommand | RejectionCode | Rejection {
+    if (typeof product !== 'object' || product === null) return 'INVALID_ARGUMENT';
+    if (this.catalog.product(product.id) !== undefined) return 'PRODUCT_EXISTS';
+    // Only the product's own fields, so the command journals exactly what was checked.
+    const { id, baseCurrency, quoteCurrency, priceIncrement, sizeIncrement, minSize, minFunds, maxNotional, makerFeeRate, takerFeeRate, status } = product;
+    const listed: Product = { id, baseCurrency, quoteCurrency, priceIncrement, sizeIncrement, minSize, minFunds, maxNotional, makerFeeRate, takerFeeRate, status };
+    const problem = this.catalog.problemListing(listed);
+    if (problem !== null) return { code: 'INVALID_PRODUCT', message: problem };
+    return { type: 'list_product', product: listed };
   }
 
   private place(request: PlaceOrderRequest): ExchangeCommand | RejectionCode {
@@ -95,11 +122,11 @@ export class RequestParser {
     const base = { type: 'place', userId: request.userId, productId: product.id, side: request.side, stp, clientOid } as const;
     if (request.orderType === 'limit') {
       if (request.funds !== undefined || (postOnly && timeInForce !== 'GTC')) return 'INVALID_ARGUMENT';
-      const price = toSteps(request.price, product.priceIncrement);
+      const price = parseSteps(request.price, product.priceIncrement);
       if (price === 'malformed') return 'INVALID_PRICE';
       if (price === 'off_step') return 'INVALID_PRICE_INCREMENT';
       if (price === 'too_large') return 'ORDER_TOO_LARGE';
-      const size = toSteps(request.size, product.sizeIncrement);
+      const size = parseSteps(request.size, product.sizeIncrement);
       if (size === 'malformed') return 'INVALID_SIZE';
       if (size === 'off_step') return 'INVALID_SIZE_INCREMENT';
       if (size === 'too_large') return 'ORDER_TOO_LARGE';
@@ -109,12 +136,12 @@ export class RequestParser {
     const market = { ...base, orderType: 'market', price: 0, timeInForce: 'IOC', postOnly: false } as const;
     if (request.funds !== undefined) {
       if (request.side !== 'buy' || request.size !== undefined) return 'INVALID_ARGUMENT';
-      const funds = toSteps(request.funds, product.quote.unit);
+      const funds = parseSteps(request.funds, product.quote.unit);
       if (funds === 'too_large') return 'ORDER_TOO_LARGE';
       if (typeof funds === 'string') return 'INVALID_FUNDS';
       return { ...market, size: 0, funds };
     }
-    const size = toSteps(request.size, product.sizeIncrement);
+    const size = parseSteps(request.size, product.sizeIncrement);
     if (size === 'malformed') return 'INVALID_SIZE';
     if (size === 'off_step') return 'INVALID_SIZE_INCREMENT';
     if (size === 'too_large') return 'ORDER_TOO_LARGE';
@@ -124,38 +151,10 @@ export class RequestParser {
   private amount(currencyId: string, text: string): number | RejectionCode {
     const currency = this.catalog.currency(currencyId);
     if (currency === undefined) return 'UNKNOWN_CURRENCY';
-    const amount = toSteps(text, currency.unit);
+    const amount = parseSteps(text, currency.unit);
     if (amount === 'too_large') return 'AMOUNT_TOO_LARGE';
     return typeof amount === 'string' ? 'INVALID_AMOUNT' : amount;
   }
-}
-
-/** How many `step`s a positive decimal string is, exactly. */
-function toSteps(text: unknown, step: Big): number | 'malformed' | 'off_step' | 'too_large' {
-  if (typeof text !== 'string' || text.length > 40 || !DECIMAL.test(text)) return 'malformed';
-  const scale = decimalPlaces(step);
-  if (scale !== null) {
-    // The usual increment, 10^-scale: shifting the decimal point is exact and skips big.js.
-    const dot = text.indexOf('.');
-    const fraction = dot < 0 ? '' : text.slice(dot + 1);
-    if (fraction.length > scale && !ZEROS.test(fraction.slice(scale))) return 'off_step';
-    const digits = ((dot < 0 ? text : text.slice(0, dot)) + fraction.slice(0, scale).padEnd(scale, '0')).replace(LEADING_ZEROS, '');
-    if (digits === '') return 'malformed';
-    if (digits.length < 16) return Number(digits);
-  }
-  const value = new Big(text);
-  if (value.lte(0)) return 'malformed';
-  if (!value.mod(step).eq(0)) return 'off_step';
-  const steps = value.div(step);
-  return steps.gt(MAX_SAFE) ? 'too_large' : steps.toNumber();
-}
-
-const ZEROS = /^0*$/;
-const LEADING_ZEROS = /^0+/;
-
-/** `k` when `step` is 10^-k (0.01 → 2, 1 → 0); null for any other increment. */
-function decimalPlaces(step: Big): number | null {
-  return step.c.length === 1 && step.c[0] === 1 && step.e <= 0 ? -step.e : null;
 }
 
 function isId(value: unknown): value is string {

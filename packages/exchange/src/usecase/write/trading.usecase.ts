@@ -1,4 +1,4 @@
-import type { PlaceOrderRequest } from '@sd/domain/exchange/command';
+import type { ExchangeRequest, PlaceOrderRequest } from '@sd/domain/exchange/command';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { OrderView } from '@sd/domain/exchange/order-history';
 import type { OrderViews } from '../core/order-view';
@@ -48,12 +48,25 @@ export class TradingUseCase {
     await this.execute(userId, { type: 'deposit', userId, currency, amount });
   }
 
-  private async execute(userId: string, request: Parameters<ExchangeGateway['execute']>[0]): Promise<CommandOutcome> {
-    const outcome = await this.gateway.execute(request);
-    if (outcome.sequence !== null) await this.acknowledgements.acknowledged(userId, outcome.sequence);
-    if (outcome.rejection !== null) throw rejectionError(outcome.rejection);
-    return outcome as CommandOutcome;
+  private execute(userId: string, request: ExchangeRequest): Promise<CommandOutcome> {
+    return executeAcknowledged(this.gateway, this.acknowledgements, userId, request);
   }
+}
+
+/**
+ * Parses and sequences `request` for `userId`, waits until this instance's state includes
+ * it (read your writes), and throws a rejection of either kind as its domain error.
+ */
+export async function executeAcknowledged(
+  gateway: ExchangeGateway,
+  acknowledgements: AcknowledgedCommands,
+  userId: string,
+  request: ExchangeRequest,
+): Promise<CommandOutcome> {
+  const outcome = await gateway.execute(request);
+  if (outcome.sequence !== null) await acknowledgements.acknowledged(userId, outcome.sequence);
+  if (outcome.rejection !== null) throw rejectionError(outcome.rejection);
+  return outcome as CommandOutcome;
 }
 
 /** Ids of the orders a cancel command ended, in the order the engine ended them. */

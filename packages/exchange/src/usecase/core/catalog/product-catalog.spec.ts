@@ -33,4 +33,34 @@ describe('ProductCatalog', () => {
     expect(() => new ProductCatalog(DEFAULT_CURRENCIES, [base, base])).toThrow(/twice/);
     expect(() => build({ quoteCurrency: 'BTC' })).toThrow(/must differ/);
   });
+
+  it('lists and changes products at run time; what was listed keeps its increments for good', () => {
+    const catalog = new ProductCatalog(DEFAULT_CURRENCIES, DEFAULT_PRODUCTS);
+    const listed = catalog.list({ ...base, id: 'BTC-ETH', quoteCurrency: 'ETH', minFunds: '0.001', maxNotional: '1000' });
+    expect([listed.index, catalog.product('BTC-ETH')]).toEqual([3, listed]);
+    expect(catalog.update({ ...base, status: 'limit_only', makerFeeRate: '0' })).toMatchObject({ index: 0, status: 'limit_only', makerFeePpm: 0 });
+    expect(() => catalog.update({ ...base, priceIncrement: '0.1' })).toThrow(/priceIncrement cannot change once listed/);
+    expect(catalog.problemUpdating({ ...base, status: 'closed' as never })).toMatch(/status must be one of online, cancel_only, post_only, limit_only, delisted/);
+    expect(catalog.problemListing({ ...base, id: 'BTC-DOGE', quoteCurrency: 'DOGE' })).toMatch(/unknown quote currency DOGE/);
+    expect(catalog.problemListing(base)).toMatch(/already listed/);
+  });
+
+  it('follows the product events of engine outcomes, and copies itself as data', () => {
+    const catalog = new ProductCatalog(DEFAULT_CURRENCIES, DEFAULT_PRODUCTS);
+    const copy = catalog.copy();
+    const delisted = { ...base, status: 'delisted' as const };
+    const added = { ...base, id: 'BTC-ETH', quoteCurrency: 'ETH', minFunds: '0.001', maxNotional: '1000' };
+    const outcome = { sequence: 1, timestamp: 0, command: { type: 'list_product' as const, product: added }, orderId: null, rejection: null };
+    copy.follow([
+      { ...outcome, events: [{ type: 'product', product: delisted }] },
+      { ...outcome, events: [{ type: 'product', product: added }] },
+    ]);
+    expect(copy.definition().products.map((p) => [p.id, p.status])).toEqual([
+      ['BTC-USDT', 'delisted'],
+      ['ETH-USDT', 'online'],
+      ['ETH-BTC', 'online'],
+      ['BTC-ETH', 'online'],
+    ]);
+    expect(catalog.products).toHaveLength(3);
+  });
 });

@@ -1,6 +1,6 @@
 import Big from 'big.js';
-import type { Currency, Product, ProductStatus } from '@sd/domain/exchange/product';
-import { formatUnits } from '../money/decimal-format';
+import type { CommandOutcome } from '@sd/domain/exchange/event';
+import { PRODUCT_STATUSES, type Currency, type MarketDefinition, type Product, type ProductStatus } from '@sd/domain/exchange/product';
 import { MAX_SAFE, PPM } from '../money/scaled-math';
 
 export interface CurrencySpec {
@@ -40,18 +40,28 @@ export interface ProductSpec {
 }
 
 const DECIMAL = /^(0|[1-9]\d*)(\.\d+)?$/;
+const PRODUCT_ID = /^[A-Za-z0-9]{1,20}-[A-Za-z0-9]{1,20}$/;
 
 /**
  * The currencies and products the engine trades, validated so that every amount the engine
  * computes is an exact integer: increments are whole minor units, a tick times a lot is a
  * whole number of quote minor units, fee rates are whole parts per million, and the largest
  * order plus its fee stays a safe integer. A bad config throws at startup.
+ *
+ * The engine's copy is engine state: only its `apply` lists or changes a product, and it
+ * emits a `product` event each time. Every other holder (the read side, a worker thread)
+ * follows those events in sequence order (`follow`). Products are never removed (delisted
+ * is a status), so a product keeps its index, increments and currencies for good.
  */
 export class ProductCatalog {
   readonly currencies: readonly CurrencySpec[];
-  readonly products: readonly ProductSpec[];
+  private readonly specs: ProductSpec[] = [];
   private readonly currencyById = new Map<string, CurrencySpec>();
   private readonly productById = new Map<string, ProductSpec>();
+
+  static from(market: MarketDefinition): ProductCatalog {
+    return new ProductCatalog(market.currencies, market.products);
+  }
 
   constructor(currencies: readonly Currency[], products: readonly Product[]) {
     this.currencies = currencies.map((currency, index) => {
@@ -63,12 +73,70 @@ export class ProductCatalog {
       this.currencyById.set(currency.id, spec);
       return spec;
     });
-    this.products = products.map((product, index) => {
-      if (this.productById.has(product.id)) throw new Error(`product ${product.id} is listed twice`);
-      const spec = this.compile(product, index);
-      this.productById.set(product.id, spec);
-      return spec;
+    for (const product of products) this.list(product);
+  }
+
+  /** By index: a product's index is its position in the order it was listed. */
+  get products(): readonly ProductSpec[] {
+    return this.specs;
+  }
+
+  /** The catalog as data, as a snapshot or a config file holds it. */
+  definition(): MarketDefinition {
+    return {
+      currencies: this.currencies.map(({ id, scale }) => ({ id, scale })),
+      products: this.specs.map((spec) => spec.source),
+    };
+  }
+
+  copy(): ProductCatalog {
+    return ProductCatalog.from(this.definition());
+  }
+
+  /** Adds a product; throws with the reason when it is invalid or already listed. */
+  list(product: Product): ProductSpec {
+    if (this.productById.has(product.id)) throw new Error(`product ${product.id} is listed twice`);
+    const spec = this.compile(product, this.specs.length);
+    this.specs.push(spec);
+    this.productById.set(product.id, spec);
+    return spec;
+  }
+
+  /** Replaces a listed product's fees and status; throws when the change is invalid or touches anything else. */
+  update(product: Product): ProductSpec {
+    const current = this.productById.get(product.id);
+    if (current === undefined) throw new Error(`product ${product.id} is not listed`);
+    const fixed = ['baseCurrency', 'quoteCurrency', 'priceIncrement', 'sizeIncrement', 'minSize', 'minFunds', 'maxNotional'] as const;
+    const moved = fixed.find((field) => product[field] !== current.source[field]);
+    if (moved !== undefined) throw new Error(`product ${product.id}: ${moved} cannot change once listed`);
+    const spec = this.compile(product, current.index);
+    this.specs[spec.index] = spec;
+    this.productById.set(product.id, spec);
+    return spec;
+  }
+
+  /** Why `product` cannot be listed as it is, or null when it can. */
+  problemListing(product: Product): string | null {
+    return this.problem(() => {
+      if (this.productById.has(product.id)) throw new Error(`product ${product.id} is already listed`);
+      this.compile(product, this.specs.length);
     });
+  }
+
+  /** Why `product` cannot replace the listed one, or null when it can. */
+  problemUpdating(product: Product): string | null {
+    return this.problem(() => this.copy().update(product));
+  }
+
+  /** Applies the `product` events of engine outcomes, in sequence order. */
+  follow(outcomes: readonly CommandOutcome[]): void {
+    for (const outcome of outcomes) for (const event of outcome.events) if (event.type === 'product') this.learn(event.product);
+  }
+
+  /** Takes a product as the engine has it now: listed if new, else its fees and status. */
+  learn(product: Product): void {
+    if (this.productById.has(product.id)) this.update(product);
+    else this.list(product);
   }
 
   product(id: string): ProductSpec | undefined {
@@ -79,17 +147,27 @@ export class ProductCatalog {
     return this.currencyById.get(id);
   }
 
+  private problem(attempt: () => void): string | null {
+    try {
+      attempt();
+      return null;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
   private compile(product: Product, index: number): ProductSpec {
     const fail = (why: string): never => {
       throw new Error(`product ${product.id}: ${why}`);
     };
+    if (typeof product.id !== 'string' || !PRODUCT_ID.test(product.id)) fail('id must be BASE-QUOTE: letters and digits, a dash between');
     const base = this.currencyById.get(product.baseCurrency) ?? fail(`unknown base currency ${product.baseCurrency}`);
     const quote = this.currencyById.get(product.quoteCurrency) ?? fail(`unknown quote currency ${product.quoteCurrency}`);
     if (base === quote) fail('base and quote currency must differ');
     const decimal = (field: keyof Product): Big => {
-      const text = String(product[field]);
-      if (!DECIMAL.test(text)) fail(`${field} must be a plain decimal string, got "${text}"`);
-      return new Big(text);
+      const text = product[field];
+      if (typeof text !== 'string' || !DECIMAL.test(text)) fail(`${field} must be a plain decimal string, got "${String(text)}"`);
+      return new Big(text as string);
     };
     const wholeMultiple = (field: keyof Product, of: Big, what: string): number => {
       const value = decimal(field);
@@ -119,7 +197,7 @@ export class ProductCatalog {
     const worstFee = Math.max(makerFeePpm, takerFeePpm);
     // Quotes may overshoot a cap by one order's notional before they stop, hence the factor 2.
     if (new Big(maxNotional).times(2 * PPM + worstFee).div(PPM).plus(2).gt(MAX_SAFE)) fail('maxNotional is too large to hold exactly');
-    if (!['online', 'cancel_only', 'offline'].includes(product.status)) fail(`unknown status ${product.status}`);
+    if (!PRODUCT_STATUSES.includes(product.status)) fail(`status must be one of ${PRODUCT_STATUSES.join(', ')}, not ${String(product.status)}`);
     return {
       id: product.id,
       index,
@@ -141,12 +219,4 @@ export class ProductCatalog {
       source: product,
     };
   }
-}
-
-export function formatPrice(product: ProductSpec, ticks: number): string {
-  return formatUnits(ticks * product.tickUnits, product.quote.scale);
-}
-
-export function formatSize(product: ProductSpec, lots: number): string {
-  return formatUnits(lots * product.lotUnits, product.base.scale);
 }

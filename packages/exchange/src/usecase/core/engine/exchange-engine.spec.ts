@@ -96,7 +96,7 @@ describe('ExchangeEngine: limit orders and clearing', () => {
       [asks[3], '20003.000000', '0.10000000'],
     ]);
     expect(ofType(buy, 'open')[0]).toMatchObject({ price: '20003.000000', remainingSize: '0.05000000' });
-    expect(d.engine.level2(BTC)).toEqual({
+    expect(d.formatter.level2(d.engine.level2(BTC)!)).toEqual({
       productId: BTC,
       bookSequence: expect.any(Number),
       bids: [['20003.000000', '0.05000000', 1]],
@@ -289,6 +289,26 @@ describe('ExchangeEngine: self-trade prevention', () => {
     expect(d.balance('carol', 'BTC').hold).toBe('0.00000000');
   });
 
+  it('dc takes the decrement off the size of the order that shrinks, so a filled order filled its size', () => {
+    const d = funded();
+    const small = d.run(limit('carol', 'sell', '20000', '0.2'));
+    const take = d.run(limit('carol', 'buy', '20000', '0.5'));
+    expect(done(take, small.orderId!).cancelReason).toBe('self_trade');
+    expect(ofType(take, 'change')).toEqual([expect.objectContaining({ orderId: take.orderId, oldSize: '0.50000000', newSize: '0.30000000' })]);
+    const resting = d.engine.order(Number(take.orderId))!;
+    expect([resting.size, resting.remainingSize]).toEqual([30_000_000, 30_000_000]);
+    const fill = d.run(limit('alice', 'sell', '20000', '0.3'));
+    expect(done(fill, take.orderId!)).toMatchObject({ reason: 'filled', filledSize: '0.30000000', remainingSize: '0.00000000' });
+
+    const large = d.run(limit('carol', 'sell', '21000', '1'));
+    d.run(limit('bob', 'buy', '21000', '0.4'));
+    const shrink = d.run(limit('carol', 'buy', '21000', '0.25'));
+    // A partly filled order shrinks by the incoming size: 1 → 0.75, of which 0.35 remain.
+    expect(ofType(shrink, 'change')).toEqual([expect.objectContaining({ orderId: large.orderId, oldSize: '1.00000000', newSize: '0.75000000' })]);
+    const view = d.engine.order(Number(large.orderId))!;
+    expect([view.size, view.remainingSize, view.filledSize]).toEqual([75_000_000, 35_000_000, 40_000_000]);
+  });
+
   it('co cancels the resting order and keeps matching others', () => {
     const d = funded();
     const own = d.run(limit('carol', 'sell', '20000', '0.1'));
@@ -306,7 +326,7 @@ describe('ExchangeEngine: self-trade prevention', () => {
     const take = d.run(limit('carol', 'buy', '20000', '0.3', { stp: 'cn' }));
     expect(ofType(take, 'match')).toHaveLength(1);
     expect(done(take, take.orderId!)).toMatchObject({ reason: 'canceled', cancelReason: 'self_trade', filledSize: '0.10000000' });
-    expect(d.engine.order(own.orderId!)).not.toBeNull();
+    expect(d.engine.order(Number(own.orderId!))).not.toBeNull();
   });
 
   it('cb cancels both', () => {

@@ -8,6 +8,8 @@ export const MatchStep = {
   SelfTradeCancel: 1,
   /** Shrunk by self-trade prevention (decrement and cancel). */
   SelfTradeDecrement: 2,
+  /** The incoming order shrunk by self-trade prevention: the entry's order is the taker itself. */
+  TakerDecrement: 3,
 } as const;
 export type MatchStep = (typeof MatchStep)[keyof typeof MatchStep];
 
@@ -68,6 +70,8 @@ export function matchOrder(book: OrderBook, taker: Order, limit: number, byFunds
         if (stp === 'cb') return MatchEnd.SelfTrade;
         continue;
       }
+      // Decrement and cancel: the smaller order is canceled, the larger one shrinks by its
+      // size (clearing takes it off the order's `size` too); equal sizes cancel both.
       const decrement = maker.remaining < taker.remaining ? maker.remaining : taker.remaining;
       if (decrement === maker.remaining) {
         out.push(MatchStep.SelfTradeCancel, maker, decrement, price);
@@ -78,6 +82,7 @@ export function matchOrder(book: OrderBook, taker: Order, limit: number, byFunds
       }
       taker.remaining -= decrement;
       if (taker.remaining === 0) return MatchEnd.SelfTrade;
+      out.push(MatchStep.TakerDecrement, taker, decrement, price);
       continue;
     }
     let lots: number;

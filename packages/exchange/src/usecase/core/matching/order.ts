@@ -32,8 +32,11 @@ export class Order {
     readonly type: OrderType,
     /** Ticks; 0 for market orders. */
     readonly price: number,
-    /** Lots at acceptance; 0 for a market buy by funds. */
-    readonly size: number,
+    /**
+     * Lots: as ordered, less what self-trade prevention (`dc`) took off, as Coinbase shows it,
+     * so a filled order's filled size is its size. 0 for a market buy by funds.
+     */
+    public size: number,
     public remaining: number,
     readonly timeInForce: TimeInForce,
     readonly postOnly: boolean,

@@ -1,7 +1,8 @@
 import type { CommandOutcome, DecimalEvent, ExchangeEvent } from '@sd/domain/exchange/event';
 import type { RejectedRequest, Rejection } from '@sd/domain/exchange/rejection';
 import type { ProductCatalog, ProductSpec } from '../catalog/product-catalog';
-import { formatUnits } from './decimal-format';
+import type { BalanceView, BookView, Level2Row, Level3Row } from '../engine/engine-views';
+import { formatUnits } from './decimal';
 
 /** A command outcome as clients see it. */
 export interface DecimalOutcome {
@@ -11,10 +12,18 @@ export interface DecimalOutcome {
   events: DecimalEvent[];
 }
 
+/** A balance as clients see it; `balance` is available + hold. */
+export interface DecimalBalance {
+  currency: string;
+  available: string;
+  hold: string;
+  balance: string;
+}
+
 /**
- * Turns engine events (integers in minor units) into decimal strings at each currency's
- * scale and string ids, for delivery and push. Kept off the engine's hot path: only the
- * consumers that show amounts pay for formatting.
+ * Turns engine events and views (integers in minor units) into decimal strings at each
+ * currency's scale and string ids, for delivery and push. Kept off the engine's hot path:
+ * only the consumers that show amounts pay for formatting.
  */
 export class EventFormatter {
   constructor(private readonly catalog: ProductCatalog) {}
@@ -30,6 +39,8 @@ export class EventFormatter {
 
   event(event: ExchangeEvent): DecimalEvent {
     switch (event.type) {
+      case 'product':
+        return event;
       case 'received': {
         const p = this.product(event.productId);
         return { ...event, orderId: String(event.orderId), price: quote(p, event.price), size: base(p, event.size), funds: quote(p, event.funds) };
@@ -69,8 +80,7 @@ export class EventFormatter {
         };
       }
       case 'balance': {
-        const scale = this.catalog.currency(event.currency)?.scale;
-        if (scale === undefined) throw new Error(`unknown currency ${event.currency}`);
+        const scale = this.currency(event.currency);
         return { ...event, available: formatUnits(event.available, scale), hold: formatUnits(event.hold, scale) };
       }
       case 'l2update': {
@@ -78,6 +88,37 @@ export class EventFormatter {
         return { ...event, changes: event.changes.map(([side, price, size]) => [side, quote(p, price), base(p, size)]) };
       }
     }
+  }
+
+  balance(view: BalanceView): DecimalBalance {
+    const scale = this.currency(view.currency);
+    return {
+      currency: view.currency,
+      available: formatUnits(view.available, scale),
+      hold: formatUnits(view.hold, scale),
+      // The supply bound keeps the sum a safe integer.
+      balance: formatUnits(view.available + view.hold, scale),
+    };
+  }
+
+  /** Level-2 rows `[price, size, order count]`. */
+  level2(view: BookView<Level2Row>): BookView<[string, string, number]> {
+    const p = this.product(view.productId);
+    const rows = (levels: Level2Row[]): Array<[string, string, number]> => levels.map(([price, size, count]) => [quote(p, price), base(p, size), count]);
+    return { ...view, bids: rows(view.bids), asks: rows(view.asks) };
+  }
+
+  /** Level-3 rows `[price, size, order id]`. */
+  level3(view: BookView<Level3Row>): BookView<[string, string, string]> {
+    const p = this.product(view.productId);
+    const rows = (levels: Level3Row[]): Array<[string, string, string]> => levels.map(([price, size, id]) => [quote(p, price), base(p, size), String(id)]);
+    return { ...view, bids: rows(view.bids), asks: rows(view.asks) };
+  }
+
+  private currency(id: string): number {
+    const scale = this.catalog.currency(id)?.scale;
+    if (scale === undefined) throw new Error(`unknown currency ${id}`);
+    return scale;
   }
 
   private product(id: string): ProductSpec {

@@ -1,5 +1,5 @@
 import { Prng } from '../../../testing/prng';
-import { formatUnits } from './decimal-format';
+import { formatUnits } from './decimal';
 import { feeFor, feeIncrement, MAX_SAFE, mulDivCeil, mulDivFloor, notionalWithinFunds, safeMul } from './scaled-math';
 
 describe('scaled integer math', () => {

@@ -1,8 +1,7 @@
 import type { CommandOutcome, MatchEvent } from '@sd/domain/exchange/event';
 import { CANDLE_GRANULARITIES, type Candle, type CandleKey, type CandleStore, type Trade, type TradeStore } from '@sd/domain/exchange/market-data';
 import type { ProductCatalog, ProductSpec } from '../../core/catalog/product-catalog';
-import { formatUnits } from '../../core/money/decimal-format';
-import { fromUnits, toUnits } from '../../core/money/decimal-units';
+import { formatUnits, fromUnits, toUnits } from '../../core/money/decimal';
 
 /**
  * Turns match events into public trades and candles of every granularity. Safe to run again

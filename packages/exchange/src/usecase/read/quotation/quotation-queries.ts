@@ -2,7 +2,7 @@ import { DomainError, invalidInput } from '@sd/domain/errors';
 import { CANDLE_GRANULARITIES, type CandleGranularity, type CandleStore, type Trade, type TradeStore } from '@sd/domain/exchange/market-data';
 import { REJECTIONS } from '@sd/domain/exchange/rejection';
 import type { ProductCatalog, ProductSpec } from '../../core/catalog/product-catalog';
-import { fromUnits, toUnits } from '../../core/money/decimal-units';
+import { fromUnits, toUnits } from '../../core/money/decimal';
 
 /** `[time, low, high, open, close, volume]`: time is the bucket start in epoch seconds. */
 export type CandleRow = [time: number, low: string, high: string, open: string, close: string, volume: string];
