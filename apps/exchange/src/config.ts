@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { logLevel, oneOf, port, positiveInteger, required, type LogLevel } from '@sd/app/env';
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/settings';
@@ -52,11 +52,16 @@ export interface ExchangeConfig {
   faucet: { maxAmount: string } | null;
   /** Where finished spans go: nowhere, the console, or memory (tests read them). */
   tracing: 'none' | 'console' | 'memory';
-  /** Static files of the web page served at `/`, when the directory exists. */
+  /** Static files of the web page served at `/`, when the directory exists (default: the built @sd/app-web). */
   webRoot: string;
 }
 
 const repoRoot = resolve(__dirname, '../../..');
+/**
+ * The trading page: dist/ of @sd/app-web, found as a dependency (in the workspace and in a
+ * `pnpm deploy`ed image alike), which also makes every build of this app build the page.
+ */
+const builtWebPage = (): string => join(dirname(require.resolve('@sd/app-web/package.json')), 'dist');
 const DISTRIBUTED = 'EXCHANGE_MODE=distributed';
 
 /**
@@ -103,7 +108,7 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
     tradingRateLimit: { limit: positiveInteger('ORDERS_PER_SECOND_PER_USER', env.ORDERS_PER_SECOND_PER_USER ?? '50'), windowMs: 1000 },
     faucet: faucetOn ? { maxAmount: env.FAUCET_MAX_AMOUNT ?? '1000000' } : null,
     tracing: oneOf('TRACING', env.TRACING ?? 'none', ['none', 'console', 'memory'] as const),
-    webRoot: resolve(env.WEB_ROOT ?? resolve(repoRoot, 'apps/web/dist')),
+    webRoot: resolve(env.WEB_ROOT ?? builtWebPage()),
   };
 }
 
