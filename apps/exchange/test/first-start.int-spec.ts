@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { RecentOutput, untilHealthy } from '../src/testing/exchange-process';
 
 // A newcomer's first run: a fresh clone, `./scripts/start`, then `/` in a browser.
 //
@@ -22,10 +23,7 @@ const REPO = resolve(__dirname, '../../..');
 
 let clone: string;
 let start: ChildProcess;
-const output: string[] = [];
-
-/** Everything scripts/start printed, for a failure message. */
-const printed = (): string => output.join('');
+const output = new RecentOutput();
 
 function copyWorkingTree(to: string): void {
   const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' });
@@ -35,7 +33,7 @@ function copyWorkingTree(to: string): void {
   }
 }
 
-/** Starts `scripts/start` in its own process group and resolves with the URL the app logs once it listens. */
+/** Runs `scripts/start` in the clone, in its own process group, until the app it starts is healthy. */
 function startAsNewcomer(): Promise<string> {
   // The shell a newcomer types into: none of the variables this test's pnpm and turbo set, and
   // no directory of this tree on PATH (its node_modules/.bin, or the Node 24 that bootstrap put
@@ -48,17 +46,7 @@ function startAsNewcomer(): Promise<string> {
     env: { ...env, PATH: path.join(':'), PORT: '0', LOG_LEVEL: 'info', SD_TOOLS_DIR: join(REPO, '.tools') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return new Promise((listening, failed) => {
-    setTimeout(() => failed(new Error(`the app was not listening ${START_TIMEOUT_MS / 1000} s after scripts/start began:\n${printed()}`)), START_TIMEOUT_MS).unref();
-    const keep = (chunk: Buffer): void => {
-      output.push(chunk.toString());
-      const url = /"url":"(http:\/\/[^"]+)"/.exec(printed())?.[1];
-      if (url !== undefined) listening(url);
-    };
-    start.stdout!.on('data', keep);
-    start.stderr!.on('data', keep);
-    start.once('exit', (code, signal) => failed(new Error(`scripts/start exited (${code ?? signal}) before the app listened:\n${printed()}`)));
-  });
+  return untilHealthy(start, output, START_TIMEOUT_MS);
 }
 
 beforeAll(() => {
@@ -66,11 +54,21 @@ beforeAll(() => {
   copyWorkingTree(clone);
 });
 
+/** Whether any process of the group scripts/start leads (pnpm, the app) still runs. */
+function groupAlive(): boolean {
+  try {
+    process.kill(-start.pid!, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 afterAll(async () => {
-  if (start?.exitCode === null && start.signalCode === null) {
-    const exited = new Promise((done) => start.once('exit', done));
-    process.kill(-start.pid!, 'SIGTERM');
-    await exited;
+  // The app stops on SIGTERM as after Ctrl-C; the clone goes once nothing writes in it.
+  if (start?.pid !== undefined && groupAlive()) {
+    process.kill(-start.pid, 'SIGTERM');
+    while (groupAlive()) await new Promise((done) => setTimeout(done, 50));
   }
   rmSync(clone, { recursive: true, force: true });
 });
