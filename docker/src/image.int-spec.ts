@@ -19,8 +19,9 @@ beforeAll(() => {
   if (deploy === undefined) throw new Error('docker/Dockerfile no longer makes the image with `pnpm --filter="${APP_NAME}" deploy ... /out`');
   app = mkdtempSync(join(tmpdir(), 'sd-image-'));
   dataDir = mkdtempSync(join(tmpdir(), 'sd-image-data-'));
-  rmSync(app, { recursive: true });
-  execFileSync('pnpm', ['--filter=@sd/app-exchange', ...deploy.split(' '), app], { cwd: repoRoot, stdio: 'pipe' });
+  // --offline: from the packages the workspace install put in pnpm's store, as a test should
+  // (under turbo, without the machine's proxy settings, a registry request here hung for good).
+  execFileSync('pnpm', ['--filter=@sd/app-exchange', ...deploy.split(' '), '--offline', app], { cwd: repoRoot, stdio: 'pipe', timeout: 120_000 });
 });
 
 afterAll(async () => {
