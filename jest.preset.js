@@ -28,7 +28,8 @@ function project(rootDir, displayName, testMatch, testTimeoutMs, extra) {
     testEnvironment: 'node',
     testMatch,
     transform: { '^.+\\.(t|j|mj)sx?$': swcTransform },
-    // inversify 8 ships ESM only; Jest on Node 20 must transform it to CommonJS.
+    // inversify 8 ships ESM only; Jest loads ESM from CommonJS tests only under Node's
+    // experimental --experimental-vm-modules (even on Node 24), so it is transformed instead.
     transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(inversify|@inversifyjs))'],
     setupFiles: [path.join(__dirname, 'jest.setup.js')],
     setupFilesAfterEnv: [path.join(__dirname, 'jest.timeout-setup.js')],

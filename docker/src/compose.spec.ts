@@ -5,6 +5,7 @@ import { exchangeConfigFromEnv } from '@sd/app-exchange/config';
 import { chatConfigFromEnv } from '@sd/app-chat/config';
 import { urlShortenerConfigFromEnv } from '@sd/app-urlshortener/config';
 import { userConfigFromEnv } from '@sd/app-user/config';
+import { serviceImages } from '@sd/testing/services';
 
 // compose.yaml cannot run on a machine without Docker; this keeps it honest against the code.
 
@@ -20,6 +21,7 @@ interface Service {
 
 const dockerDir = resolve(__dirname, '..');
 const read = (file: string): string => readFileSync(resolve(dockerDir, file), 'utf8');
+const repoRoot = resolve(dockerDir, '..');
 const compose = parse(read('compose.yaml'), { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
 
@@ -164,5 +166,27 @@ describe('docker/compose.yaml', () => {
     const dashboard = JSON.parse(read('grafana/dashboards/exchange.json')) as { panels: Array<{ datasource: { uid: string }; targets: Array<{ expr: string }> }> };
     expect(dashboard.panels.length).toBeGreaterThan(0);
     for (const panel of dashboard.panels) expect(panel.datasource.uid).toBe(datasources.datasources[0]!.uid);
+  });
+});
+
+describe('docker/Dockerfile', () => {
+  it('runs the Node of .nvmrc and installs the pnpm of packageManager, the versions scripts/start installs', () => {
+    const node = readFileSync(resolve(repoRoot, '.nvmrc'), 'utf8').trim();
+    const { packageManager } = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { packageManager: string };
+    const dockerfile = read('Dockerfile');
+    expect([...dockerfile.matchAll(/^FROM (\S+)/gm)].map((match) => match[1])).toEqual([`node:${node}-bookworm-slim`, `node:${node}-bookworm-slim`]);
+    expect(dockerfile).toContain(`npm install -g ${packageManager}`);
+  });
+});
+
+describe('the integration fixtures (kit/testing)', () => {
+  it('start containers of the versions compose runs', () => {
+    expect(serviceImages.postgres).toBe(services.postgres!.image);
+    expect(serviceImages.redis).toBe(services.redis!.image);
+    expect(serviceImages.mongo).toBe(services.mongo!.image);
+    // @testcontainers/kafka configures Confluent's image: Confluent Platform 8.1 is Apache Kafka 4.1.
+    const apacheKafkaOf: Record<string, string> = { '8.1': '4.1' };
+    const confluent = /^confluentinc\/cp-kafka:(\d+\.\d+)\.\d+$/.exec(serviceImages.kafka)?.[1];
+    expect(`apache/kafka:${apacheKafkaOf[confluent!]}`).toBe(services.kafka!.image!.replace(/\.\d+$/, ''));
   });
 });

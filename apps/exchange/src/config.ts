@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { logLevel, oneOf, port, positiveInteger, required, type LogLevel } from '@sd/app/env';
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/settings';
@@ -55,7 +55,7 @@ export interface ExchangeConfig {
   faucet: { maxAmount: string } | null;
   /** Where finished spans go: nowhere, the console, or memory (tests read them). */
   tracing: 'none' | 'console' | 'memory';
-  /** Static files of the web page served at `/`, when the directory exists. */
+  /** Static files of the web page served at `/`, when the directory exists (default: the built @sd/app-web). */
   webRoot: string;
   /**
    * The market the engine starts from on a fresh journal (MARKETS_FILE, JSON `{ currencies,
@@ -68,6 +68,11 @@ export interface ExchangeConfig {
 }
 
 const repoRoot = resolve(__dirname, '../../..');
+/**
+ * The trading page: dist/ of @sd/app-web, found as a dependency (in the workspace and in a
+ * `pnpm deploy`ed image alike), which also makes every build of this app build the page.
+ */
+const builtWebPage = (): string => join(dirname(require.resolve('@sd/app-web/package.json')), 'dist');
 const DISTRIBUTED = 'EXCHANGE_MODE=distributed';
 
 /**
@@ -114,7 +119,7 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
     tradingRateLimit: { limit: positiveInteger('ORDERS_PER_SECOND_PER_USER', env.ORDERS_PER_SECOND_PER_USER ?? '50'), windowMs: 1000 },
     faucet: faucetOn ? { maxAmount: env.FAUCET_MAX_AMOUNT ?? '1000000' } : null,
     tracing: oneOf('TRACING', env.TRACING ?? 'none', ['none', 'console', 'memory'] as const),
-    webRoot: resolve(env.WEB_ROOT ?? resolve(repoRoot, 'apps/web/dist')),
+    webRoot: resolve(env.WEB_ROOT ?? builtWebPage()),
     market: env.MARKETS_FILE === undefined ? { currencies: [...DEFAULT_CURRENCIES], products: [...DEFAULT_PRODUCTS] } : marketFile(env.MARKETS_FILE),
     admins: new Set((env.EXCHANGE_ADMINS ?? '').split(',').map((email) => email.trim().toLowerCase()).filter((email) => email !== '')),
   };

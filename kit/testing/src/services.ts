@@ -13,6 +13,18 @@ export const serviceEnv: Record<ServiceName, string> = {
   redis: 'REDIS_URL',
 };
 
+/**
+ * The containers' images: the versions docker/compose.yaml runs (docker/src/compose.spec.ts
+ * checks it). Kafka is Confluent's image, the one @testcontainers/kafka configures: its 8.1
+ * line is Apache Kafka 4.1, compose's `apache/kafka:4.1.0`.
+ */
+export const serviceImages: Record<ServiceName, string> = {
+  postgres: 'postgres:17.2-bookworm',
+  kafka: 'confluentinc/cp-kafka:8.1.0',
+  mongo: 'mongo:8.0.4',
+  redis: 'redis:7.4.2-bookworm',
+};
+
 interface StartedService {
   url: string;
   stop(): Promise<unknown>;
@@ -22,22 +34,22 @@ async function startContainer(name: ServiceName): Promise<StartedService> {
   switch (name) {
     case 'postgres': {
       const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-      const container = await new PostgreSqlContainer('postgres:15-alpine').start();
+      const container = await new PostgreSqlContainer(serviceImages.postgres).start();
       return { url: container.getConnectionUri(), stop: () => container.stop() };
     }
     case 'kafka': {
       const { KafkaContainer } = await import('@testcontainers/kafka');
-      const container = await new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start();
+      const container = await new KafkaContainer(serviceImages.kafka).withKraft().start();
       return { url: `${container.getHost()}:${container.getMappedPort(9093)}`, stop: () => container.stop() };
     }
     case 'mongo': {
       const { MongoDBContainer } = await import('@testcontainers/mongodb');
-      const container = await new MongoDBContainer('mongo:7').start();
+      const container = await new MongoDBContainer(serviceImages.mongo).start();
       return { url: `${container.getConnectionString()}?directConnection=true`, stop: () => container.stop() };
     }
     case 'redis': {
       const { RedisContainer } = await import('@testcontainers/redis');
-      const container = await new RedisContainer('redis:7-alpine').start();
+      const container = await new RedisContainer(serviceImages.redis).start();
       return { url: container.getConnectionUrl(), stop: () => container.stop() };
     }
   }

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Big from 'big.js';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { exchangeConfigFromEnv } from '@sd/app-exchange/config';
-import { startExchange, type RunningExchange } from '@sd/app-exchange/server';
+import { exchangeConfigFromEnv } from '../../src/config';
+import { startExchange, type RunningExchange } from '../../src/server';
 
-// A real embedded exchange on loopback serving the built page (dist/, built by
-// `pnpm test:integration`), driven through Debian's Chromium: never a downloaded browser.
+// A real embedded exchange on loopback serving the page from its default WEB_ROOT (the built
+// @sd/app-web, a dependency of this app, so turbo builds it first), driven through Debian's
+// Chromium: never a downloaded browser.
 const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = resolve(__dirname, '../../../test-artifacts/web');
+const ARTIFACTS = resolve(__dirname, '../../../../test-artifacts/web');
 const STEP_MS = 10_000;
 
 let dataDir: string;
@@ -29,7 +30,6 @@ function config(port: number, dir = dataDir, faucet: 'on' | 'off' = 'on'): Param
     DATA_DIR: dir,
     LOG_LEVEL: 'silent',
     FAUCET: faucet,
-    WEB_ROOT: resolve(__dirname, '../dist'),
   });
 }
 
