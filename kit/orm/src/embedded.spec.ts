@@ -22,6 +22,14 @@ describe('embedded SQL database', () => {
     await second.close();
   });
 
+  it('keeps decimals as exact text: SQLite would round a numeric column through a float', async () => {
+    const db = await openSqlDatabase({ kind: 'embedded' }, noteSchema);
+    await db.dataSource.getRepository(NoteEntity).save({ id: 'n1', text: 'btc', amount: '12345678901234567.10000000' });
+    expect((await db.dataSource.getRepository(NoteEntity).findOneByOrFail({ id: 'n1' })).amount).toBe('12345678901234567.10000000');
+    expect(await db.dataSource.query("SELECT typeof(amount) AS type FROM kit_orm_note")).toEqual([{ type: 'text' }]);
+    await db.close();
+  });
+
   it('saves on demand only when asked', async () => {
     const file = join(dir, 'db.sqlite');
     const db = await openSqlDatabase({ kind: 'embedded', file, persist: 'on-demand' }, noteSchema);

@@ -1,7 +1,9 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, MigrationExecutor, type EntitySchema, type MixedList } from 'typeorm';
 import type { SqljsDriver } from 'typeorm/driver/sqljs/SqljsDriver';
+import { keepDecimalsAsText } from './decimal-column';
 import { exclusive } from './embedded-lock';
 
 /**
@@ -15,7 +17,10 @@ export type SqlConfig =
 export interface SqlSchema {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
-  /** PostgreSQL migrations, run at open; the embedded database is synchronized from the entities. */
+  /**
+   * PostgreSQL migrations, run at open under an advisory lock (see `migrateUnderLock`); the
+   * embedded database is synchronized from the entities.
+   */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
   /** Default `migrations`; an app composing several domains passes all their entities and migrations at once. */
@@ -41,17 +46,23 @@ export function combineSqlSchemas(schemas: readonly SqlSchema[]): SqlSchema {
 export async function openSqlDatabase(config: SqlConfig, schema: SqlSchema): Promise<SqlDatabase> {
   switch (config.kind) {
     case 'postgres': {
+      const migrationsTableName = schema.migrationsTableName ?? 'migrations';
       const dataSource = new DataSource({
         type: 'postgres',
         url: config.url,
         entities: schema.entities,
         migrations: schema.migrations,
-        migrationsTableName: schema.migrationsTableName ?? 'migrations',
-        migrationsRun: true,
+        migrationsTableName,
         synchronize: false,
         extra: { max: config.poolSize ?? 10 },
       });
       await dataSource.initialize();
+      try {
+        await migrateUnderLock(dataSource, migrationsTableName);
+      } catch (error) {
+        await dataSource.destroy();
+        throw error;
+      }
       return { dataSource, kind: 'postgres', persist: async () => undefined, close: () => dataSource.destroy() };
     }
     case 'embedded': {
@@ -61,11 +72,13 @@ export async function openSqlDatabase(config: SqlConfig, schema: SqlSchema): Pro
         type: 'sqljs',
         database: file ? await readIfExists(file) : undefined,
         entities: schema.entities,
-        synchronize: true,
+        synchronize: false,
         autoSave: saveTo !== undefined && config.persist !== 'on-demand',
         autoSaveCallback: saveTo,
       });
       await dataSource.initialize();
+      keepDecimalsAsText(dataSource);
+      await dataSource.synchronize();
       const persist = async (): Promise<void> => {
         if (saveTo) await saveTo((dataSource.driver as SqljsDriver).export());
       };
@@ -81,6 +94,39 @@ export async function openSqlDatabase(config: SqlConfig, schema: SqlSchema): Pro
           }),
       };
     }
+  }
+}
+
+/**
+ * The advisory lock key of one migrations table: its schema and name hashed to a signed
+ * 64-bit integer, so processes migrating other schemas of the same database never wait on it.
+ */
+export function migrationLockKey(schema: string, migrationsTableName: string): string {
+  return createHash('sha256').update(`sd-migrations:${schema}.${migrationsTableName}`).digest().readBigInt64BE(0).toString();
+}
+
+/**
+ * Every process runs the migrations at start. On a fresh database two of them would both see
+ * a migration as pending and race to apply it; under a session-level advisory lock one
+ * migrates while the others wait, then find nothing left to do. The lock and the migrations
+ * share one connection (a pool of one cannot deadlock), and it ends with the session, so a
+ * process dying mid-migration frees it.
+ */
+async function migrateUnderLock(dataSource: DataSource, migrationsTableName: string): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    const [{ schema }] = (await runner.query('SELECT current_schema() AS schema')) as [{ schema: string }];
+    const key = migrationLockKey(schema, migrationsTableName);
+    await runner.query('SELECT pg_advisory_lock($1)', [key]);
+    try {
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'all';
+      await executor.executePendingMigrations();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [key]);
+    }
+  } finally {
+    await runner.release();
   }
 }
 

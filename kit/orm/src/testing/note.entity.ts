@@ -23,7 +23,7 @@ export class CreateNote1700000000000 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(
       `CREATE TABLE "kit_orm_note" ("id" varchar(64) PRIMARY KEY, "text" varchar(200) NOT NULL,
-       "amount" varchar(64) NOT NULL, "createdAt" TIMESTAMP NOT NULL DEFAULT now())`,
+       "amount" numeric NOT NULL, "createdAt" TIMESTAMP NOT NULL DEFAULT now())`,
     );
   }
 

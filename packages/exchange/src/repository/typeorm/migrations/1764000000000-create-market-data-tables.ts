@@ -2,8 +2,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Hand-written PostgreSQL schema of the exchange read side (the embedded database is
- * synchronized from the entities instead). Amounts are canonical decimal strings; primary
- * keys and indexes serve the newest-first pages of each query.
+ * synchronized from the entities instead). Amounts were canonical decimal strings here;
+ * AmountsAsNumeric1766000000000 makes them numeric. Primary keys and indexes serve the
+ * newest-first pages of each query.
  */
 export class CreateMarketDataTables1764000000000 implements MigrationInterface {
   name = 'CreateMarketDataTables1764000000000';
