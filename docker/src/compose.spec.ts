@@ -139,6 +139,15 @@ describe('docker/compose.yaml', () => {
     expect(services['exchange-engine']!.volumes).toContain(`engine-data:${engine.config.dataDir}`);
   });
 
+  it('has every exchange process send its traces to Jaeger over OTLP/HTTP', () => {
+    expect(services.jaeger!.image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+    expect(services.jaeger!.ports).toContain('16686:16686');
+    for (const [name, service] of appServices.filter(([, s]) => s.build!.args!.APP_DIR === 'apps/exchange')) {
+      const { tracing } = exchangeConfigFromEnv(environment(service));
+      expect([name, tracing.exporter, tracing.otlpEndpoint]).toEqual([name, 'otlp', 'http://jaeger:4318']);
+    }
+  });
+
   it('waits only on services that have a healthcheck', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {

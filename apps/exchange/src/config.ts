@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { logLevel, oneOf, port, positiveInteger, required, type LogLevel } from '@sd/app/env';
+import { httpUrl, logLevel, oneOf, port, positiveInteger, required, type LogLevel } from '@sd/app/env';
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
@@ -11,6 +11,7 @@ import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '@sd/exchange/usecase/core/
 import type { MqConfig } from '@sd/mq/mq.module';
 import type { SqlConfig } from '@sd/orm/sql-database';
 import type { RateLimiterConfig } from '@sd/ratelimit/ratelimit.module';
+import { DEFAULT_OTLP_ENDPOINT, type TracingConfig } from '@sd/tracing/tracing';
 
 export type ExchangeMode = 'embedded' | 'distributed';
 /** What a distributed process runs: the engine leader, the HTTP/WebSocket API, the history writer. */
@@ -53,8 +54,8 @@ export interface ExchangeConfig {
   tradingRateLimit: RateLimitRule;
   /** The test-funds faucet: the largest deposit per call, or null when there is none. */
   faucet: { maxAmount: string } | null;
-  /** Where finished spans go: nowhere, the console, or memory (tests read them). */
-  tracing: 'none' | 'console' | 'memory';
+  /** Where finished spans go: nowhere, the console, memory (tests read them), or an OTLP collector (Jaeger). */
+  tracing: Omit<TracingConfig, 'serviceName'>;
   /** Static files of the web page served at `/`, when the directory exists (default: the built @sd/app-web). */
   webRoot: string;
   /**
@@ -118,7 +119,10 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
     sessionCache: distributed ? 'none' : 'local',
     tradingRateLimit: { limit: positiveInteger('ORDERS_PER_SECOND_PER_USER', env.ORDERS_PER_SECOND_PER_USER ?? '50'), windowMs: 1000 },
     faucet: faucetOn ? { maxAmount: env.FAUCET_MAX_AMOUNT ?? '1000000' } : null,
-    tracing: oneOf('TRACING', env.TRACING ?? 'none', ['none', 'console', 'memory'] as const),
+    tracing: {
+      exporter: oneOf('TRACING', env.TRACING ?? 'none', ['none', 'console', 'memory', 'otlp'] as const),
+      otlpEndpoint: httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', env.OTEL_EXPORTER_OTLP_ENDPOINT ?? DEFAULT_OTLP_ENDPOINT),
+    },
     webRoot: resolve(env.WEB_ROOT ?? builtWebPage()),
     market: env.MARKETS_FILE === undefined ? { currencies: [...DEFAULT_CURRENCIES], products: [...DEFAULT_PRODUCTS] } : marketFile(env.MARKETS_FILE),
     admins: new Set((env.EXCHANGE_ADMINS ?? '').split(',').map((email) => email.trim().toLowerCase()).filter((email) => email !== '')),

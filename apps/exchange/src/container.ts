@@ -61,10 +61,10 @@ export interface ExchangeContainerOptions {
 export async function createExchangeContainer(config: ExchangeConfig, options: ExchangeContainerOptions = {}): Promise<Container> {
   const container = createAppContainer({ name: 'exchange', logLevel: config.logLevel, logger: options.logger });
   const metrics = container.get(Metrics);
-  const tracing = createTracing({ serviceName: `exchange-${[...config.roles].join('-')}`, exporter: config.tracing });
+  const tracing = createTracing({ serviceName: `exchange-${[...config.roles].join('-')}`, ...config.tracing });
   container.get<Lifecycle>(Lifecycle).onStop(() => tracing.shutdown());
   container.bind(Tracing).toConstantValue(tracing);
-  const traces = config.tracing === 'none' ? untraced : new RequestTraces(tracing.tracer);
+  const traces = config.tracing.exporter === 'none' ? untraced : new RequestTraces(tracing.tracer);
   const { roles, commandLog } = config;
   const storage = { dataDir: config.dataDir, journalFsync: config.journalFsync };
   container.load(

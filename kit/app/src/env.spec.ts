@@ -1,4 +1,4 @@
-import { integer, oneOf, port, positiveInteger, required } from './env';
+import { httpUrl, integer, oneOf, port, positiveInteger, required } from './env';
 
 describe('environment readers', () => {
   it('read valid values', () => {
@@ -7,6 +7,7 @@ describe('environment readers', () => {
     expect(integer('N', '0', 0, 3)).toBe(0);
     expect(oneOf('MODE', 'b', ['a', 'b'] as const)).toBe('b');
     expect(required({ URL: 'x' }, 'URL', 'MODE=b')).toBe('x');
+    expect(httpUrl('ENDPOINT', 'http://jaeger:4318')).toBe('http://jaeger:4318');
   });
 
   it('refuse bad values with a message naming the variable', () => {
@@ -17,5 +18,6 @@ describe('environment readers', () => {
     expect(() => integer('N', '4', 0, 3)).toThrow('N must be an integer in 0..3, not 4');
     expect(() => oneOf('MODE', 'c', ['a', 'b'] as const)).toThrow('MODE must be one of a, b, not c');
     expect(() => required({}, 'URL', 'MODE=b')).toThrow('URL is required with MODE=b');
+    for (const bad of ['jaeger:4318', 'ftp://jaeger', '']) expect(() => httpUrl('ENDPOINT', bad)).toThrow(/^ENDPOINT must be an http/);
   });
 });

@@ -38,3 +38,15 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export function logLevel(env: NodeJS.ProcessEnv): LogLevel {
   return oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LOG_LEVELS);
 }
+
+/** An http(s) URL, such as a collector's base URL. */
+export function httpUrl(name: string, value: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || !['http:', 'https:'].includes(parsed.protocol)) throw new Error(`${name} must be an http:// or https:// URL, not ${value}`);
+  return value;
+}

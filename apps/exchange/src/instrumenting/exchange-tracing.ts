@@ -4,7 +4,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
 import type { EngineOutput } from '@sd/domain/exchange/engine-output';
 import { routeTemplate } from '@sd/http/http-app';
-import { withSpan } from '@sd/tracing/tracing';
+import { incomingTraceContext, serverSpan, withSpan } from '@sd/tracing/tracing';
 
 /** Where the app weaves tracing in: the HTTP middleware, the sequencer and the engine output. */
 export interface RequestTracing {
@@ -32,10 +32,14 @@ export class RequestTraces implements RequestTracing {
 
   constructor(private readonly tracer: Tracer) {}
 
-  /** A span per request, named by method and route template once the route is known. */
+  /**
+   * A span per request, named by method and route template once the route is known. It
+   * continues the caller's trace when the request carries a W3C `traceparent`.
+   */
   middleware(): RequestHandler {
     return (req: Request, res: Response, next: NextFunction) => {
-      void withSpan(this.tracer, `HTTP ${req.method}`, undefined, (span, context) => {
+      const caller = incomingTraceContext(req.headers);
+      void withSpan(this.tracer, `HTTP ${req.method}`, caller, (span, context) => {
         span.setAttribute('http.request.method', req.method);
         return new Promise<void>((done) => {
           res.once('close', () => {
@@ -47,7 +51,7 @@ export class RequestTraces implements RequestTracing {
           });
           this.current.run(context, next);
         });
-      });
+      }, serverSpan);
     };
   }
 
