@@ -31,7 +31,7 @@ function project(rootDir, displayName, testMatch, testTimeoutMs, extra) {
     // inversify 8 ships ESM only; Jest loads ESM from CommonJS tests only under Node's
     // experimental --experimental-vm-modules (even on Node 24), so it is transformed instead.
     // The OTLP exporter loads `http` with import(), which that sandbox refuses untransformed too.
-    transformIgnorePatterns: ['/node_modules/(?!(\.pnpm/)?(inversify|@inversifyjs|@opentelemetry[+/]otlp-exporter-base))'],
+    transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(inversify|@inversifyjs|@opentelemetry[+/]otlp-exporter-base))'],
     setupFiles: [path.join(__dirname, 'jest.setup.js')],
     setupFilesAfterEnv: [path.join(__dirname, 'jest.timeout-setup.js')],
     ...extra,

@@ -25,8 +25,13 @@ const repoRoot = resolve(dockerDir, '..');
 const compose = parse(read('compose.yaml'), { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
 
+interface AppConfig {
+  http: { host: string; port: number };
+  metrics: { host: string; port: number };
+}
+
 /** The config reader of each app, by the directory compose builds it from. */
-const readers: Record<string, (env: NodeJS.ProcessEnv) => { http: { host: string; port: number } }> = {
+const readers: Record<string, (env: NodeJS.ProcessEnv) => AppConfig> = {
   'apps/exchange': exchangeConfigFromEnv,
   'apps/user': userConfigFromEnv,
   'apps/chat': chatConfigFromEnv,
@@ -48,7 +53,7 @@ function environment(service: Service): Record<string, string> {
 }
 
 /** Runs the app's config reader on `env`, recording which variables it looked at. */
-function configOf(appDir: string, env: Record<string, string>): { config: { http: { host: string; port: number } }; looked: Set<string> } {
+function configOf(appDir: string, env: Record<string, string>): { config: AppConfig; looked: Set<string> } {
   const looked = new Set<string>();
   const recording = new Proxy(env, {
     get: (target, name) => {
@@ -64,8 +69,8 @@ function configOf(appDir: string, env: Record<string, string>): { config: { http
 }
 
 const healthPort = (service: Service): number => {
-  const url = /http:\/\/127\.0\.0\.1:(\d+)\/api\/health/.exec(service.healthcheck?.test.join(' ') ?? '');
-  if (url === null) throw new Error('no /api/health healthcheck');
+  const url = /http:\/\/127\.0\.0\.1:(\d+)\/api\/health\/ready'/.exec(service.healthcheck?.test.join(' ') ?? '');
+  if (url === null) throw new Error('no /api/health/ready healthcheck');
   return Number(url[1]);
 };
 
@@ -82,14 +87,28 @@ describe('docker/compose.yaml', () => {
     expect(read('Dockerfile')).toContain('CMD ["node", "--enable-source-maps", "dist/main.js"]');
   });
 
+  it("has the image's own healthcheck probe readiness on the port the app listens on", () => {
+    const dockerfile = read('Dockerfile');
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\\\n\s+CMD \["node", "-e", "fetch\(`http:\/\/127\.0\.0\.1:\$\{process\.env\.PORT\}\/api\/health\/ready`\)/m);
+    expect(dockerfile).toContain('ENV PORT=${APP_PORT}');
+    const defaultPort = Number(/^ARG APP_PORT=(\d+)$/m.exec(dockerfile)?.[1]);
+    for (const [name, service] of appServices) {
+      // Without PORT in its environment the app listens on its own default: the image's PORT must be that.
+      const { config } = configOf(service.build!.args!.APP_DIR!, {});
+      expect([name, Number(service.build!.args!.APP_PORT ?? defaultPort)]).toEqual([name, config.http.port]);
+    }
+  });
+
   it.each(appServices)('%s: its config reader accepts the environment and reads every variable set', (_name, service) => {
     const env = environment(service);
     const { config, looked } = configOf(service.build!.args!.APP_DIR!, env);
     expect(Object.keys(env).filter((name) => !looked.has(name))).toEqual([]);
     expect(config.http.host).toBe('0.0.0.0');
-    // The healthcheck and the published port are the port the app listens on.
+    // The readiness healthcheck and the published port are the port the app listens on; the
+    // metrics port is another, and compose publishes only the API port.
     expect(healthPort(service)).toBe(config.http.port);
     for (const mapping of service.ports ?? []) expect(Number(mapping.split(':').at(-1))).toBe(config.http.port);
+    expect(config.metrics.port).not.toBe(config.http.port);
   });
 
   it('points every service URL at a compose service on its port, with a database created for it', () => {
@@ -157,10 +176,10 @@ describe('docker/compose.yaml', () => {
     }
   });
 
-  it('has Prometheus scrape every app process on the port it listens on, and nothing else', () => {
+  it('has Prometheus scrape every app process on its metrics port, and nothing else', () => {
     const prometheus = parse(read('prometheus/prometheus.yml')) as { scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }> };
     const targets = prometheus.scrape_configs.flatMap((job) => job.static_configs.flatMap((group) => group.targets)).sort();
-    const expected = appServices.map(([name, service]) => `${name}:${configOf(service.build!.args!.APP_DIR!, environment(service)).config.http.port}`).sort();
+    const expected = appServices.map(([name, service]) => `${name}:${configOf(service.build!.args!.APP_DIR!, environment(service)).config.metrics.port}`).sort();
     expect(targets).toEqual(expected);
     expect(services.prometheus!.volumes).toContain('./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
   });

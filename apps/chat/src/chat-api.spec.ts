@@ -294,10 +294,14 @@ describe.each(['embedded', 'remote'] as const)('chat app (auth %s)', (auth) => {
     expect(received).toEqual(['flood 0', 'flood 1', 'flood 2', 'flood 3', 'still here']);
   });
 
-  it('serves the users API only with the auth domain embedded, and health and metrics', async () => {
+  it('serves the users API only with the auth domain embedded, liveness and readiness, and /metrics on its own port', async () => {
     await request(url).post('/api/users').send({ email: 'x@example.com', password: 'Correct-Horse-7' }).expect(auth === 'embedded' ? 201 : 404);
     await request(url).get('/api/health').expect(200, { status: 'ok' });
-    expect((await request(url).get('/metrics').expect(200)).text).toContain('process_cpu');
+    await request(url).get('/api/health/live').expect(200, { status: 'ok' });
+    const { body } = await request(url).get('/api/health/ready').expect(200);
+    expect(Object.keys(body.checks).sort()).toEqual(auth === 'embedded' ? ['sqlite:app'] : ['auth-service', 'sqlite:app']);
+    await request(url).get('/metrics').expect(404);
+    expect(await (await fetch(`${chat.metricsUrl}/metrics`)).text()).toContain('http_requests_total{method="GET",route="/api/health/ready",status="200"} 1');
   });
 });
 
@@ -308,6 +312,7 @@ describe('chat app (auth remote) while the user app is down', () => {
     try {
       const ann = await new AuthClient(userApp.url).newUser();
       await userApp.close();
+      expect((await request(chat.url).get('/api/health/ready').expect(503)).body.message).toMatch(/^not ready: auth-service \(/);
       const refused = await request(chat.url).get('/api/chat/messages').set('authorization', `Bearer ${ann.accessToken}`).expect(503);
       expect(refused.body).toEqual({ code: 'AUTH.UNAVAILABLE', message: 'authentication is temporarily unavailable' });
       const client = await ChatClient.connect(chat.url);

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { integer, logLevel, oneOf, port, required, type LogLevel } from '@sd/app/env';
+import { integer, logLevel, oneOf, required, serverConfigFromEnv, type LogLevel, type ServerConfig } from '@sd/app/env';
 import { authAppConfigFromEnv, type AuthAppConfig } from '@sd/auth/auth-config';
 import type { ChatMessageStoreConfig, ChatSettings } from '@sd/chat/module';
 import type { RateLimitRule } from '@sd/domain/rate-limit';
 import type { MqConfig } from '@sd/mq/mq.module';
 
-export interface ChatConfig extends AuthAppConfig {
-  http: { host: string; port: number };
+export interface ChatConfig extends AuthAppConfig, ServerConfig {
   logLevel: LogLevel;
   /** Where messages live: the SQL database, or MongoDB (FerretDB). */
   store: ChatMessageStoreConfig;
@@ -19,7 +18,7 @@ export interface ChatConfig extends AuthAppConfig {
 
 /**
  * Reads the config once at start-up and refuses bad values with a message naming them.
- * HOST, PORT (8082), LOG_LEVEL, DATA_FILE, the auth prelude's variables (see
+ * HOST, PORT (8082), METRICS_PORT, TRUST_PROXY, LOG_LEVEL, DATA_FILE, the auth prelude's variables (see
  * `authAppConfigFromEnv`: SQL, CACHE, AUTH=embedded|remote, AUTH_URL, ...), CHAT_STORE=sql|mongo
  * (MONGO_URL), MQ=memory|kafka (KAFKA_BROKERS; needed for more than one instance), CHAT_TOPIC,
  * CHAT_MAX_TEXT, CHAT_FRAMES_PER_10S, CHAT_DIRECT_MESSAGES=friends|requested, CHAT_MAX_CHANNELS,
@@ -28,7 +27,7 @@ export interface ChatConfig extends AuthAppConfig {
 export function chatConfigFromEnv(env: NodeJS.ProcessEnv): ChatConfig {
   const instanceId = env.INSTANCE_ID ?? randomUUID();
   return {
-    http: { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? '8082') },
+    ...serverConfigFromEnv(env, 8082),
     logLevel: logLevel(env),
     ...authAppConfigFromEnv(env, { redisKeyPrefix: 'sd:chat:', sqlFile: env.DATA_FILE, remote: true }),
     store: oneOf('CHAT_STORE', env.CHAT_STORE ?? 'sql', ['sql', 'mongo'] as const) === 'mongo' ? { kind: 'mongo', url: required(env, 'MONGO_URL', 'CHAT_STORE=mongo') } : { kind: 'sql' },

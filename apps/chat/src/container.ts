@@ -29,6 +29,7 @@ export async function createChatContainer(config: ChatConfig, options: AppOption
   const webRoot = config.webRoot;
   container.load(
     httpAppModule({
+      trustProxy: config.trustProxy,
       inject: [ChatRouter, { optional: true, serviceIdentifier: AuthRouter }],
       mount: (app: Application, chat: Router, users: Router | undefined) => {
         app.use('/api', ...(users ? [users] : []), chat);

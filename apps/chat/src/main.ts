@@ -6,7 +6,7 @@ import { createChatContainer } from './container';
 
 runMain(async () => {
   const config = chatConfigFromEnv(process.env);
-  const app = await serveApp(await createChatContainer(config), config.http);
-  app.logger.info({ url: app.url, store: config.store.kind, mq: config.mq.kind, auth: config.auth.kind }, 'chat app listening');
+  const app = await serveApp(await createChatContainer(config), config.http, config.metrics);
+  app.logger.info({ url: app.url, metrics: `${app.metricsUrl}/metrics`, store: config.store.kind, mq: config.mq.kind, auth: config.auth.kind }, 'chat app listening');
   return app;
 });

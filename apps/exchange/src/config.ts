@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { httpUrl, logLevel, oneOf, port, positiveInteger, required, type LogLevel } from '@sd/app/env';
+import { httpUrl, logLevel, oneOf, positiveInteger, required, serverConfigFromEnv, type LogLevel, type ServerConfig } from '@sd/app/env';
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
@@ -17,7 +17,7 @@ export type ExchangeMode = 'embedded' | 'distributed';
 /** What a distributed process runs: the engine leader, the HTTP/WebSocket API, the history writer. */
 export type ExchangeRole = 'engine' | 'api' | 'history';
 
-export interface ExchangeConfig {
+export interface ExchangeConfig extends ServerConfig {
   mode: ExchangeMode;
   /** Embedded: all three. Distributed: ROLES, default all three. */
   roles: ReadonlySet<ExchangeRole>;
@@ -33,7 +33,8 @@ export interface ExchangeConfig {
    * database's exports stay off the request thread) or the request thread (`inline`).
    */
   readSide: 'worker' | 'inline';
-  http: { host: string; port: number };
+  /** Readiness fails once the read side is more commands than this behind the engine (READY_MAX_LAG). */
+  readyMaxLag: number;
   logLevel: LogLevel;
   /** Embedded: the journal and snapshots live here. */
   dataDir: string;
@@ -98,7 +99,9 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
     topics: topics(env.TOPIC_PREFIX ?? 'exchange'),
     marketData: marketDataKind === 'mongo' ? { kind: 'mongo', url: required(env, 'MONGO_URL', 'MARKET_DATA=mongo') } : { kind: 'sql' },
     readSide,
-    http: { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? '8080') },
+    ...serverConfigFromEnv(env, 8080),
+    // A stuck read side, not a busy one: 100,000 commands is half a minute at full load.
+    readyMaxLag: positiveInteger('READY_MAX_LAG', env.READY_MAX_LAG ?? '100000'),
     logLevel: logLevel(env),
     dataDir,
     journalFsync: oneOf('JOURNAL_FSYNC', env.JOURNAL_FSYNC ?? 'batch', ['batch', 'none'] as const),

@@ -12,6 +12,7 @@ import { requirePermission } from '@sd/auth/require-permission';
 import { authenticate, authenticateHttp, principalOf } from '@sd/http/authenticate';
 import { Authenticator } from '@sd/domain/auth/authenticator';
 import { UserRepository } from '@sd/domain/auth/user';
+import { HealthCheck } from '@sd/domain/health';
 import { Logger } from '@sd/domain/logger';
 import { RateLimiter } from '@sd/domain/rate-limit';
 import { createAdminRouter } from '@sd/exchange/delivery/http/admin.router';
@@ -21,7 +22,7 @@ import { apiModule, ExchangeWebSocket } from '@sd/exchange/modules/api.module';
 import { embeddedEngineModule, EngineStandby, replicaModule, standbyEngineModule } from '@sd/exchange/modules/engine.module';
 import { exchangeModule } from '@sd/exchange/modules/exchange.module';
 import { HistoryWriter, historyModule } from '@sd/exchange/modules/history.module';
-import { readSideModule } from '@sd/exchange/modules/read-side.module';
+import { ReadSide, readSideModule } from '@sd/exchange/modules/read-side.module';
 import { EngineSequence } from '@sd/exchange/modules/settings';
 import { HistoryQueries } from '@sd/exchange/usecase/read/history/history-queries';
 import { AccountQueries } from '@sd/exchange/usecase/read/account-queries';
@@ -29,6 +30,7 @@ import { MarketQueries } from '@sd/exchange/usecase/read/market-queries';
 import { QuotationQueries } from '@sd/exchange/usecase/read/quotation/quotation-queries';
 import { MarketAdminUseCase } from '@sd/exchange/usecase/write/market-admin.usecase';
 import { TradingUseCase } from '@sd/exchange/usecase/write/trading.usecase';
+import { healthRoutes } from '@sd/http/health';
 import { createHttpApp } from '@sd/http/http-app';
 import { HttpApp, WebSockets } from '@sd/http/http-app.module';
 import type { LeanHeaders, LeanRequest } from '@sd/http/lean-routes';
@@ -37,6 +39,7 @@ import { mqModule } from '@sd/mq/mq.module';
 import { rateLimitCheck } from '@sd/ratelimit/rate-limit.middleware';
 import { createTracing } from '@sd/tracing/tracing';
 import type { ExchangeConfig } from './config';
+import { readSideLagCheck } from './instrumenting/exchange-health';
 import { countWebSocketClients, instrumentEngine, watchOutcomeLag } from './instrumenting/exchange-metrics';
 import { RequestTraces, untraced } from './instrumenting/exchange-tracing';
 
@@ -81,7 +84,7 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
       cache: config.cache,
       rateLimiter: config.rateLimiter,
       auth: { kind: 'embedded', keys: config.keys, settings: config.auth, sessionCache: config.sessionCache },
-    });
+    }, { holds: 'auth' });
   }
   if (roles.has('api')) container.load(apiModule());
 
@@ -97,19 +100,27 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   if (!roles.has('api')) {
     // Engine and history processes serve only their health and metrics.
     container.bind(WebSockets).toConstantValue({});
-    container.bind<Application>(HttpApp).toConstantValue(createHttpApp({ logger: container.get<Logger>(Logger), metrics, routes: (app) => serveOperations(app, metrics, sequence) }));
+    const checks = await healthChecks(container, config, sequence);
+    container.bind<Application>(HttpApp).toConstantValue(createHttpApp({ logger: container.get<Logger>(Logger), metrics, routes: (app) => serveHealth(app, checks, sequence) }));
     return container;
   }
   await container.getAsync(PushServer);
   const wss = container.get<WebSocketServer>(ExchangeWebSocket);
   countWebSocketClients(wss, metrics);
   container.bind(WebSockets).toConstantValue({ '/ws': wss });
-  container.bind<Application>(HttpApp).toConstantValue(await exchangeHttpApp(container, config, traces.middleware(), sequence));
+  const checks = await healthChecks(container, config, sequence);
+  container.bind<Application>(HttpApp).toConstantValue(await exchangeHttpApp(container, config, traces.middleware(), sequence, checks));
   return container;
 }
 
 /** The API over HTTP: the lean order routes, the auth and exchange routers, the web page. */
-async function exchangeHttpApp(container: Container, config: ExchangeConfig, traceRequests: express.RequestHandler | null, sequence: () => number | null): Promise<Application> {
+async function exchangeHttpApp(
+  container: Container,
+  config: ExchangeConfig,
+  traceRequests: express.RequestHandler | null,
+  sequence: () => number | null,
+  checks: readonly HealthCheck[],
+): Promise<Application> {
   const [trading, market, accounts, quotation, admin] = await Promise.all([
     container.getAsync(TradingUseCase),
     container.getAsync(MarketQueries),
@@ -150,10 +161,11 @@ async function exchangeHttpApp(container: Container, config: ExchangeConfig, tra
     logger,
     metrics,
     bodyLimit: '16kb',
+    trustProxy: config.trustProxy,
     before: traceRequests === null ? [] : [traceRequests],
     leanRoutes: createOrderEntryRoutes({ trading, mountPath: API, authorizeTrade }),
     routes: (app) => {
-      serveOperations(app, metrics, sequence);
+      serveHealth(app, checks, sequence);
       app.use(API, authRouter);
       app.use(`${API}/admin`, adminRouter);
       app.use(API, exchangeRouter);
@@ -162,11 +174,20 @@ async function exchangeHttpApp(container: Container, config: ExchangeConfig, tra
   });
 }
 
-/** `/api/health` (with the engine sequence this process has applied) and `/metrics`. */
-function serveOperations(app: Application, metrics: Metrics, sequence: () => number | null): void {
-  app.get('/api/health', (_req, res) => void res.json({ status: 'ok', sequence: sequence() }));
-  app.get('/metrics', async (_req, res) => {
-    const { contentType, body } = await metrics.expose();
-    res.type(contentType).send(body);
-  });
+/**
+ * What readiness asks in this process: every check its modules bound (the journal, Kafka,
+ * Redis, the auth database), the read side's databases, and how far the read side lags.
+ */
+async function healthChecks(container: Container, config: ExchangeConfig, sequence: () => number | null): Promise<HealthCheck[]> {
+  const [bound, readSide, history] = await Promise.all([
+    container.getAllAsync<HealthCheck>(HealthCheck, { optional: true }),
+    container.getAsync<ReadSide>(ReadSide),
+    container.getAsync(HistoryQueries),
+  ]);
+  return [...bound, ...readSide.health, readSideLagCheck({ engineSequence: sequence, checkpoint: () => history.checkpoint(), maxLag: config.readyMaxLag })];
+}
+
+/** Liveness (`/api/health`, `/api/health/live`: the engine sequence this process has applied) and readiness (`/api/health/ready`). */
+function serveHealth(app: Application, checks: readonly HealthCheck[], sequence: () => number | null): void {
+  app.use(healthRoutes({ checks, live: () => ({ sequence: sequence() }) }));
 }

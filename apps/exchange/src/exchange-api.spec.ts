@@ -89,7 +89,8 @@ describe.each(['worker', 'inline'])('exchange app, embedded, read side %s, throu
     expect(await bob.expectOk('GET', '/products/BTC-USDT/ticker')).toMatchObject({ price: '30000.100000', ask: '30000.100000', volume: '0.20000000' });
     expect((await bob.request('GET', '/products/BTC-USDT/candles?granularity=61')).status).toBe(400);
 
-    const metrics = await (await fetch(`${exchange.url}/metrics`)).text();
+    expect((await fetch(`${exchange.url}/metrics`)).status).toBe(404);
+    const metrics = await (await fetch(`${exchange.metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(/exchange_engine_commands_total\{type="place",result="accepted"\} [1-9]/);
     expect(metrics).toMatch(/exchange_engine_apply_seconds_count [1-9]/);
     expect(metrics).toMatch(/exchange_websocket_clients 2/);

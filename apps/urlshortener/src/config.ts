@@ -1,9 +1,8 @@
-import { integer, logLevel, oneOf, port, type LogLevel } from '@sd/app/env';
+import { integer, logLevel, oneOf, serverConfigFromEnv, type LogLevel, type ServerConfig } from '@sd/app/env';
 import { authAppConfigFromEnv, type AuthAppConfig } from '@sd/auth/auth-config';
 import type { RateLimitRule } from '@sd/domain/rate-limit';
 
-export interface UrlShortenerConfig extends AuthAppConfig {
-  http: { host: string; port: number };
+export interface UrlShortenerConfig extends AuthAppConfig, ServerConfig {
   logLevel: LogLevel;
   links: {
     redirectStatus: 301 | 302;
@@ -17,7 +16,7 @@ export interface UrlShortenerConfig extends AuthAppConfig {
 
 /**
  * Reads the config once at start-up and refuses bad values with a message naming them.
- * HOST, PORT (8083), LOG_LEVEL, DATA_FILE (the embedded database; in memory without), the auth
+ * HOST, PORT (8083), METRICS_PORT, TRUST_PROXY, LOG_LEVEL, DATA_FILE (the embedded database; in memory without), the auth
  * prelude's variables (see `authAppConfigFromEnv`: SQL, CACHE, AUTH=embedded|remote, AUTH_URL, ...),
  * REDIRECT_STATUS=302|301, PUBLIC_URL, LINKS_PER_MINUTE_PER_USER, LINKS_PER_MINUTE_PER_IP,
  * HIT_FLUSH_INTERVAL_MS, LINK_CACHE_TTL_MS.
@@ -25,7 +24,7 @@ export interface UrlShortenerConfig extends AuthAppConfig {
 export function urlShortenerConfigFromEnv(env: NodeJS.ProcessEnv): UrlShortenerConfig {
   const publicUrl = env.PUBLIC_URL ? httpUrl('PUBLIC_URL', env.PUBLIC_URL) : undefined;
   return {
-    http: { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? '8083') },
+    ...serverConfigFromEnv(env, 8083),
     logLevel: logLevel(env),
     ...authAppConfigFromEnv(env, { redisKeyPrefix: 'sd:url:', sqlFile: env.DATA_FILE, remote: true }),
     links: {

@@ -27,6 +27,7 @@ export async function createUrlShortenerContainer(config: UrlShortenerConfig, op
   );
   container.load(
     httpAppModule({
+      trustProxy: config.trustProxy,
       inject: [LinksRouters, { optional: true, serviceIdentifier: AuthRouter }],
       mount: (app: Application, links: { api: Router; redirects: Router }, users: Router | undefined) => {
         app.use('/api', ...(users ? [users] : []), links.api);

@@ -9,6 +9,7 @@ import { AuthClient } from '@sd/auth/testing';
 import { HttpApp } from '@sd/http/http-app.module';
 import { openSqlDatabase, SqlDatabase } from '@sd/orm/sql-database';
 import { HitCounter, urlShortenerSqlSchema } from '@sd/urlshortener/module';
+import { urlShortenerConfigFromEnv } from './config';
 import { createUrlShortenerContainer } from './container';
 import { testConfig, UrlApi } from './testing/url-api';
 
@@ -178,10 +179,26 @@ describe.each(['embedded', 'remote'] as const)('url shortener app (auth %s)', (a
     await api.req('post', '/api/users').send({ email: 'x@example.com', password: 'Correct-Horse-7' }).expect(auth === 'embedded' ? 201 : 404);
   });
 
-  it('serves health and metrics', async () => {
+  it('serves liveness and readiness, and keeps /metrics off the API port', async () => {
     await api.req('get', '/api/health').expect(200, { status: 'ok' });
-    const metrics = await api.req('get', '/metrics').expect(200);
-    expect(metrics.text).toContain('http_requests_total');
+    const { body } = await api.req('get', '/api/health/ready').expect(200);
+    expect(Object.keys(body.checks).sort()).toEqual(auth === 'embedded' ? ['sqlite:app'] : ['auth-service', 'sqlite:app']);
+    await api.req('get', '/metrics').expect(404); // serveApp serves it on METRICS_PORT
+  });
+
+  // Client -> load balancer 10.1.2.3 -> a proxy on this host -> the app: the balancer appends
+  // the client to X-Forwarded-For, the local proxy the balancer.
+  it.each([
+    ['unset (loopback): the balancer looks like the one client', undefined, 429],
+    ['loopback,10.0.0.0/8: each client behind the balancer counts alone', 'loopback,10.0.0.0/8', 201],
+  ])('keys the per-IP limit with TRUST_PROXY %s', async (_case, trustProxy, secondClient) => {
+    const { trustProxy: trusted } = urlShortenerConfigFromEnv({ TRUST_PROXY: trustProxy });
+    const behind = await start({ trustProxy: trusted, links: { createPerIp: { limit: 1, windowMs: 60_000 } } });
+    const first = new UrlApi(behind.target, '203.0.113.7, 10.1.2.3');
+    const second = new UrlApi(behind.target, '198.51.100.9, 10.1.2.3');
+    const [firstUser, secondUser] = [await newToken(first), await newToken(second)];
+    await first.create(firstUser, { url: 'https://example.com/a' }).expect(201);
+    await second.create(secondUser, { url: 'https://example.com/b' }).expect(secondClient);
   });
 });
 

@@ -15,6 +15,7 @@ export async function createUserContainer(config: UserConfig, options: AppOption
   await loadAuthApp(container, config, { clock: options.clock });
   container.load(
     httpAppModule({
+      trustProxy: config.trustProxy,
       inject: [AuthRouter, AuthServiceRouter],
       mount: (app: Application, users: Router, service: Router) => {
         app.use('/api', users);

@@ -3,6 +3,7 @@ import type { Application } from 'express';
 import type { WebSocketServer } from 'ws';
 import { Logger } from '@sd/domain/logger';
 import { HttpApp, WebSockets } from '@sd/http/http-app.module';
+import { listenMetrics } from '@sd/http/metrics-server';
 import { listen, type RunningServer } from '@sd/http/server';
 import { createLogger } from '@sd/logging/logger';
 import { Metrics } from '@sd/metrics/metrics';
@@ -68,22 +69,34 @@ export interface RunningApp {
   server: RunningServer;
   /** `http://host:port`. */
   url: string;
+  /** `http://host:port` of `/metrics`, off the API port. */
+  metricsUrl: string;
   logger: Logger;
   /** Stops accepting requests, then `closeAppContainer`. */
   close(): Promise<void>;
 }
 
-/** Serves the container's `HttpApp` (and its `WebSockets`, when bound): what `main` runs, and what end-to-end tests start. */
-export async function serveApp(container: Container, http: { host?: string; port: number }): Promise<RunningApp> {
+/**
+ * Serves the container's `HttpApp` (and its `WebSockets`, when bound) on `http`, and its
+ * `Metrics` on `metrics` (`METRICS_PORT`; tests may leave it to any free port): what `main`
+ * runs, and what end-to-end tests start.
+ */
+export async function serveApp(
+  container: Container,
+  http: { host?: string; port: number },
+  metrics: { host: string; port: number } = { host: http.host ?? '127.0.0.1', port: 0 },
+): Promise<RunningApp> {
   const webSockets = container.isBound(WebSockets) ? container.get<Record<string, WebSocketServer>>(WebSockets) : undefined;
-  const server = await listen(container.get<Application>(HttpApp), { ...http, webSockets });
+  const server = await listen(await container.getAsync<Application>(HttpApp), { ...http, webSockets });
+  const metricsServer = await listenMetrics(container.get(Metrics), metrics);
   return {
     container,
     server,
     url: server.url,
+    metricsUrl: metricsServer.url,
     logger: container.get<Logger>(Logger),
     close: async () => {
-      await server.close();
+      await Promise.all([server.close(), metricsServer.close()]);
       await closeAppContainer(container);
     },
   };

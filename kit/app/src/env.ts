@@ -2,6 +2,7 @@
  * Readers of environment variables for an app's `configFromEnv`: each refuses a bad value
  * with a message naming the variable, so a misconfigured app stops at start-up.
  */
+import proxyAddr from 'proxy-addr';
 
 export function port(value: string, name = 'PORT'): number {
   return integer(name, value, 0, 65535);
@@ -49,4 +50,52 @@ export function httpUrl(name: string, value: string): string {
   }
   if (parsed === undefined || !['http:', 'https:'].includes(parsed.protocol)) throw new Error(`${name} must be an http:// or https:// URL, not ${value}`);
   return value;
+}
+
+/**
+ * METRICS_PORT: where `/metrics` is served, apart from the public API port. Default: the API
+ * port + 1000 (exchange 9080, user 9081, ...), or any free port when the API port is 0.
+ */
+export function metricsPort(env: NodeJS.ProcessEnv, apiPort: number): number {
+  if (env.METRICS_PORT === undefined) return apiPort === 0 ? 0 : port(String(apiPort + 1000), 'METRICS_PORT (default: PORT + 1000)');
+  const chosen = port(env.METRICS_PORT, 'METRICS_PORT');
+  if (chosen !== 0 && chosen === apiPort) throw new Error(`METRICS_PORT must differ from PORT (${apiPort}): /metrics stays off the public API port`);
+  return chosen;
+}
+
+/** Which proxies' X-Forwarded-For express believes: `true`, a hop count, or addresses, subnets and names. */
+export type TrustProxy = boolean | number | readonly string[];
+
+/**
+ * TRUST_PROXY in express's trust-proxy syntax: `true`/`false`, a number of hops, or a comma
+ * list of addresses, CIDR subnets and the names `loopback`, `linklocal`, `uniquelocal`.
+ * Default `loopback`: a proxy on the same host. Behind a load balancer, name its subnet so
+ * `req.ip` (and every per-client rate limit) is the real client, not the balancer.
+ */
+export function trustProxy(env: NodeJS.ProcessEnv): TrustProxy {
+  const value = (env.TRUST_PROXY ?? 'loopback').trim();
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return integer('TRUST_PROXY', value, 0, 100);
+  const list = value.split(',').map((entry) => entry.trim());
+  try {
+    proxyAddr.compile(list);
+  } catch (error) {
+    throw new Error(`TRUST_PROXY must be true, false, a hop count or a list of addresses, subnets and loopback/linklocal/uniquelocal: ${(error as Error).message}`);
+  }
+  return list;
+}
+
+/** Where an app serves its API and its metrics, and whose X-Forwarded-For it believes. */
+export interface ServerConfig {
+  http: { host: string; port: number };
+  /** `/metrics`, on a port of its own (METRICS_PORT). */
+  metrics: { host: string; port: number };
+  /** Whose X-Forwarded-For sets the client address, the key of per-IP rate limits (TRUST_PROXY). */
+  trustProxy: TrustProxy;
+}
+
+/** HOST (default 127.0.0.1), PORT (default `defaultPort`), METRICS_PORT and TRUST_PROXY. */
+export function serverConfigFromEnv(env: NodeJS.ProcessEnv, defaultPort: number): ServerConfig {
+  const http = { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? String(defaultPort)) };
+  return { http, metrics: { host: http.host, port: metricsPort(env, http.port) }, trustProxy: trustProxy(env) };
 }

@@ -1,5 +1,6 @@
 import { Container } from 'inversify';
 import { Cache } from '@sd/domain/cache';
+import { HealthCheck } from '@sd/domain/health';
 import { Logger } from '@sd/domain/logger';
 import { silentLogger } from '@sd/logging/logger';
 import { cacheModule, type CacheConfig } from './cache.module';
@@ -21,6 +22,15 @@ describe('cacheModule', () => {
     const redis = containerFor({ kind: 'redis', url: 'redis://127.0.0.1:1', keyPrefix: 't:' });
     const cache = redis.get<Cache>(Cache);
     expect(cache).toBeInstanceOf(RedisCache);
+    await redis.unbindAllAsync();
+  });
+
+  it('adds a redis:cache health check that fails while Redis does not answer; memory needs none', async () => {
+    expect(containerFor({ kind: 'memory' }).getAll(HealthCheck, { optional: true })).toEqual([]);
+    const redis = containerFor({ kind: 'redis', url: 'redis://127.0.0.1:1', keyPrefix: 't:' });
+    const [check, ...others] = redis.getAll<HealthCheck>(HealthCheck);
+    expect([check?.name, others]).toEqual(['redis:cache', []]);
+    await expect(check!.check()).rejects.toThrow();
     await redis.unbindAllAsync();
   });
 

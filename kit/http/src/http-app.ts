@@ -20,6 +20,11 @@ export interface HttpAppOptions {
   leanRoutes?: readonly LeanRoute[];
   /** Middleware that must see every request, lean ones included (request tracing). */
   before?: readonly RequestHandler[];
+  /**
+   * Whose X-Forwarded-For sets `req.ip` (the key of per-client rate limits): express's
+   * trust-proxy value (`TRUST_PROXY`, read by kit/app's `trustProxy`). Default `loopback`.
+   */
+  trustProxy?: boolean | number | readonly string[];
 }
 
 /** What the common middleware leaves on `res.locals` for handlers. */
@@ -51,7 +56,8 @@ export function createHttpApp(options: HttpAppOptions): Application {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  const trusted = options.trustProxy ?? ['loopback'];
+  app.set('trust proxy', typeof trusted === 'object' ? [...trusted] : trusted);
 
   const requests = options.metrics?.counter('http_requests_total', 'HTTP requests by route and status', ['method', 'route', 'status']);
   const latency = options.metrics?.histogram('http_request_duration_seconds', 'HTTP request latency by route', ['method', 'route']);

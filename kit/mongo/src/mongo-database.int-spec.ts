@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { serviceUrl } from '@sd/testing/services';
-import { openMongoDatabase } from './mongo-database';
+import { mongoHealthCheck, openMongoDatabase } from './mongo-database';
 
 describe('openMongoDatabase', () => {
   it('writes, indexes and pages documents on the real server', async () => {
@@ -14,6 +14,9 @@ describe('openMongoDatabase', () => {
     const build = await mongo.db.admin().command({ buildInfo: 1 });
     console.log(`[kit/mongo] talked to ${build.version}${build.ferretdbVersion ? ` (FerretDB ${build.ferretdbVersion})` : ''}`);
     await collection.drop();
+    const health = mongoHealthCheck(mongo, 'notes');
+    expect(health.name).toBe('mongodb:notes');
+    await expect(health.check()).resolves.toBeUndefined();
     await mongo.close();
   });
 

@@ -1,4 +1,5 @@
 import { MongoClient, type Db } from 'mongodb';
+import type { HealthCheck } from '@sd/domain/health';
 
 export interface MongoConfig {
   url: string;
@@ -9,7 +10,14 @@ export interface MongoConfig {
 export interface MongoDatabase {
   readonly client: MongoClient;
   readonly db: Db;
+  /** Resolves when the server answers `ping` (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The readiness check of a MongoDB database, named by what it holds: `mongodb:market-data`. */
+export function mongoHealthCheck(mongo: MongoDatabase, holds: string): HealthCheck {
+  return { name: `mongodb:${holds}`, check: () => mongo.ping() };
 }
 
 /**
@@ -20,6 +28,9 @@ export async function openMongoDatabase(config: MongoConfig): Promise<MongoDatab
   const client = new MongoClient(config.url, { serverSelectionTimeoutMS: 10_000 });
   await client.connect();
   const db = client.db(config.database ?? (new URL(config.url).pathname.slice(1) || 'sd'));
-  await db.command({ ping: 1 });
-  return { client, db, close: () => client.close() };
+  const ping = async (): Promise<void> => {
+    await db.command({ ping: 1 });
+  };
+  await ping();
+  return { client, db, ping, close: () => client.close() };
 }

@@ -1,4 +1,5 @@
 import { Container } from 'inversify';
+import { HealthCheck } from '@sd/domain/health';
 import { Logger } from '@sd/domain/logger';
 import { MessageQueue } from '@sd/domain/mq';
 import { silentLogger } from '@sd/logging/logger';
@@ -19,6 +20,15 @@ describe('mqModule', () => {
     expect(memory.get(MessageQueue)).toBeInstanceOf(MemoryMessageQueue);
     expect(memory.get(MessageQueue)).toBe(memory.get(MessageQueue));
     expect(containerFor({ kind: 'kafka', brokers: ['127.0.0.1:1'], clientId: 't' }).get(MessageQueue)).toBeInstanceOf(KafkaMessageQueue);
+  });
+
+  it('adds a kafka health check that fails while no broker answers; memory needs none', async () => {
+    expect(containerFor({ kind: 'memory' }).getAll(HealthCheck, { optional: true })).toEqual([]);
+    const kafka = containerFor({ kind: 'kafka', brokers: ['127.0.0.1:1'], clientId: 't' });
+    const [check, ...others] = kafka.getAll<HealthCheck>(HealthCheck);
+    expect([check?.name, others]).toEqual(['kafka', []]);
+    await expect(check!.check()).rejects.toThrow();
+    await kafka.unbindAllAsync();
   });
 
   it('closes the queue when the container is torn down', async () => {

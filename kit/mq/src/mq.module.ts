@@ -1,4 +1,5 @@
 import { ContainerModule } from 'inversify';
+import { HealthCheck } from '@sd/domain/health';
 import { Logger } from '@sd/domain/logger';
 import { MessageQueue } from '@sd/domain/mq';
 import { KafkaMessageQueue } from './kafka/kafka-mq';
@@ -8,7 +9,10 @@ export type MqConfig =
   | { kind: 'memory'; partitionCapacity?: number }
   | { kind: 'kafka'; brokers: readonly string[]; clientId: string; sessionTimeoutMs?: number; heartbeatIntervalMs?: number };
 
-/** Binds `MessageQueue` to the adapter the config names; the container closes it on unbind. */
+/**
+ * Binds `MessageQueue` to the adapter the config names; the container closes it on unbind.
+ * Kafka also adds the `kafka` health check.
+ */
 export function mqModule(config: MqConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
     const binding = bind<MessageQueue>(MessageQueue);
@@ -24,6 +28,7 @@ export function mqModule(config: MqConfig): ContainerModule {
           .toResolvedValue((logger: Logger) => new KafkaMessageQueue({ ...config, logger }), [Logger])
           .inSingletonScope()
           .onDeactivation((mq) => mq.close());
+        bind<HealthCheck>(HealthCheck).toResolvedValue((mq: KafkaMessageQueue) => ({ name: 'kafka', check: () => mq.ping() }), [MessageQueue]);
         return;
       default:
         throw new Error(`unknown message queue kind: ${(config as { kind: string }).kind}`);

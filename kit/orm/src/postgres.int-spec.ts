@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { serviceUrl } from '@sd/testing/services';
-import { migrationLockKey, openSqlDatabase, type SqlDatabase } from './sql-database';
+import { migrationLockKey, openSqlDatabase, sqlHealthCheck, type SqlDatabase } from './sql-database';
 import { isolatedPostgresSchema } from './testing/postgres-schema';
 import { NoteEntity, noteSchema } from './testing/note.entity';
 
@@ -34,6 +34,9 @@ describe('PostgreSQL database', () => {
     // numeric, not text: SQL sums exactly and compares by value ('9' > '10' as text).
     expect(await second.dataSource.query('SELECT sum(amount)::text AS total FROM kit_orm_note')).toEqual([{ total: '12345678901234567.100000000000000001' }]);
     expect(await second.dataSource.query("SELECT id FROM kit_orm_note WHERE amount > '9'")).toEqual([{ id: 'n1' }]);
+    const health = sqlHealthCheck(second, 'notes');
+    expect(health.name).toBe('postgresql:notes');
+    await expect(health.check()).resolves.toBeUndefined();
     const [{ version }] = await second.dataSource.query('SELECT version()');
     console.log(`[kit/orm] talked to ${String(version).split(',')[0]}`);
   });

@@ -2,6 +2,7 @@ import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import { DataSource, MigrationExecutor, type EntitySchema, type MixedList } from 'typeorm';
+import type { HealthCheck } from '@sd/domain/health';
 import type { SqljsDriver } from 'typeorm/driver/sqljs/SqljsDriver';
 import { keepDecimalsAsText } from './decimal-column';
 import { exclusive } from './embedded-lock';
@@ -35,12 +36,23 @@ export interface SqlDatabase {
   readonly kind: SqlConfig['kind'];
   /** Writes an embedded database to its file now (atomically); a no-op for PostgreSQL. */
   persist(): Promise<void>;
+  /** Resolves when the database answers a query (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** One schema of the tables of several domains sharing a database. */
 export function combineSqlSchemas(schemas: readonly SqlSchema[]): SqlSchema {
   return { entities: schemas.flatMap((schema) => schema.entities as unknown[]), migrations: schemas.flatMap((schema) => schema.migrations as unknown[]) } as SqlSchema;
+}
+
+/** The readiness check of a database, named by engine and by what it holds: `postgresql:auth`. */
+export function sqlHealthCheck(db: SqlDatabase, holds: string): HealthCheck {
+  return { name: `${db.kind === 'postgres' ? 'postgresql' : 'sqlite'}:${holds}`, check: () => db.ping() };
+}
+
+async function selectOne(dataSource: DataSource): Promise<void> {
+  await dataSource.query('SELECT 1');
 }
 
 export async function openSqlDatabase(config: SqlConfig, schema: SqlSchema): Promise<SqlDatabase> {
@@ -63,7 +75,7 @@ export async function openSqlDatabase(config: SqlConfig, schema: SqlSchema): Pro
         await dataSource.destroy();
         throw error;
       }
-      return { dataSource, kind: 'postgres', persist: async () => undefined, close: () => dataSource.destroy() };
+      return { dataSource, kind: 'postgres', persist: async () => undefined, ping: () => selectOne(dataSource), close: () => dataSource.destroy() };
     }
     case 'embedded': {
       const { file } = config;
@@ -86,6 +98,7 @@ export async function openSqlDatabase(config: SqlConfig, schema: SqlSchema): Pro
         dataSource,
         kind: 'embedded',
         persist,
+        ping: () => selectOne(dataSource),
         // After the stores' pending work (they run under the same lock), never beside a timed persist.
         close: () =>
           exclusive(dataSource, async () => {

@@ -1,4 +1,5 @@
 import { Container } from 'inversify';
+import { HealthCheck } from '@sd/domain/health';
 import { Logger } from '@sd/domain/logger';
 import { RateLimiter } from '@sd/domain/rate-limit';
 import { silentLogger } from '@sd/logging/logger';
@@ -20,6 +21,15 @@ describe('rateLimitModule', () => {
     expect(memory.get(RateLimiter)).toBe(memory.get(RateLimiter));
     const redis = containerFor({ kind: 'redis', url: 'redis://127.0.0.1:1' });
     expect(redis.get(RateLimiter)).toBeInstanceOf(RedisRateLimiter);
+    await redis.unbindAllAsync();
+  });
+
+  it('adds a redis:ratelimit health check that fails while Redis does not answer; memory needs none', async () => {
+    expect(containerFor({ kind: 'memory' }).getAll(HealthCheck, { optional: true })).toEqual([]);
+    const redis = containerFor({ kind: 'redis', url: 'redis://127.0.0.1:1' });
+    const [check, ...others] = redis.getAll<HealthCheck>(HealthCheck);
+    expect([check?.name, others]).toEqual(['redis:ratelimit', []]);
+    await expect(check!.check()).rejects.toThrow();
     await redis.unbindAllAsync();
   });
 

@@ -5,12 +5,13 @@ import type { WebSocketServer } from 'ws';
 import { Lifecycle } from '@sd/app/app-container';
 import { Authenticator } from '@sd/domain/auth/authenticator';
 import { ChannelStore } from '@sd/domain/chat/channel';
+import { HealthCheck } from '@sd/domain/health';
 import { ChatUserStore, FriendStore } from '@sd/domain/chat/friendship';
 import { MessageStore, ReadMarkerStore } from '@sd/domain/chat/message';
 import { Logger } from '@sd/domain/logger';
 import { MessageQueue } from '@sd/domain/mq';
 import { RateLimiter } from '@sd/domain/rate-limit';
-import { openMongoDatabase } from '@sd/mongo/mongo-database';
+import { mongoHealthCheck, openMongoDatabase } from '@sd/mongo/mongo-database';
 import { createChatRouter } from './delivery/http/chat.router';
 import { createChatWebSocketServer, type ChatWebSocketSettings } from './delivery/ws/chat-websocket';
 import { MongoMessageStore } from './repository/mongo/message.mongo-store';
@@ -52,6 +53,7 @@ export async function chatStoresModule(messages: ChatMessageStoreConfig, dataSou
       .toResolvedValue(() => messageStore)
       .inSingletonScope()
       .onDeactivation(async () => mongo?.close());
+    if (mongo) bind<HealthCheck>(HealthCheck).toConstantValue(mongoHealthCheck(mongo, 'chat'));
   });
 }
 

@@ -38,6 +38,7 @@ export function spawnExchange(options: ExchangeProcessOptions): ChildProcess {
     env: {
       ...process.env,
       PORT: String(options.port),
+      METRICS_PORT: '0', // nothing scrapes it; PORT + 1000 of a random port may be taken
       HOST: '127.0.0.1',
       DATA_DIR: options.dataDir,
       LOG_LEVEL: 'warn',

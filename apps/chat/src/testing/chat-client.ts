@@ -8,6 +8,8 @@ export function testConfig(overrides: Partial<Omit<ChatConfig, 'chat'>> & { chat
   const { chat, ...rest } = overrides;
   return {
     http: { host: '127.0.0.1', port: 0 },
+    metrics: { host: '127.0.0.1', port: 0 },
+    trustProxy: ['loopback'],
     logLevel: 'silent',
     sql: { kind: 'embedded' },
     store: { kind: 'sql' },

@@ -8,6 +8,8 @@ export function testConfig(overrides: Partial<Omit<UserConfig, 'auth'>> & { auth
   const { auth, ...rest } = overrides;
   return {
     http: { host: '127.0.0.1', port: 0 },
+    metrics: { host: '127.0.0.1', port: 0 },
+    trustProxy: ['loopback'],
     logLevel: 'silent',
     sql: { kind: 'embedded' },
     cache: { kind: 'memory' },

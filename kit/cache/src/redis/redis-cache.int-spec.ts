@@ -16,4 +16,10 @@ describe('RedisCache', () => {
     expect(await bare.get('k')).not.toBe('v');
     await Promise.all([prefixed.close(), bare.close()]);
   });
+
+  it('answers a ping while Redis runs', async () => {
+    const cache = new RedisCache({ url: serviceUrl('redis'), keyPrefix });
+    await expect(cache.ping()).resolves.toBeUndefined();
+    await cache.close();
+  });
 });

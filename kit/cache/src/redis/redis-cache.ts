@@ -44,6 +44,11 @@ export class RedisCache implements Cache {
     return (await this.redis.del(key)) > 0;
   }
 
+  /** Resolves when Redis answers PING (readiness). */
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
   async close(): Promise<void> {
     if (this.redis.status === 'ready') await this.redis.quit();
     else this.redis.disconnect();

@@ -28,6 +28,8 @@ export interface KafkaMqConfig {
  */
 export class KafkaMessageQueue implements MessageQueue {
   private readonly kafka: Kafka;
+  /** The client of `ping`: no retries, so a stopped broker fails the check at once. */
+  private readonly probe: Kafka;
   private producer: Promise<Producer> | undefined;
   private readonly consumers = new Set<Consumer>();
   /** Set by `close`: a publish or subscribe after it would connect a client nothing closes. */
@@ -35,6 +37,8 @@ export class KafkaMessageQueue implements MessageQueue {
 
   constructor(private readonly config: KafkaMqConfig) {
     this.kafka = kafkaClient(config);
+    // Its connection errors are what readiness reports; logging each probe's would only repeat them.
+    this.probe = kafkaClient({ clientId: `${config.clientId}-health`, brokers: config.brokers, retries: 0 });
   }
 
   async ensureTopic(topic: string, options?: { partitions?: number }): Promise<void> {
@@ -113,6 +117,17 @@ export class KafkaMessageQueue implements MessageQueue {
         return closing;
       },
     };
+  }
+
+  /** Resolves when a broker answers a metadata request (readiness). */
+  async ping(): Promise<void> {
+    const admin = this.probe.admin();
+    try {
+      await admin.connect();
+      await admin.describeCluster();
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async close(): Promise<void> {

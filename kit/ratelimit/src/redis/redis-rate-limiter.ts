@@ -62,6 +62,11 @@ export class RedisRateLimiter implements RateLimiter {
     await this.redis.del(key);
   }
 
+  /** Resolves when Redis answers PING (readiness). */
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
   async close(): Promise<void> {
     if (this.redis.status === 'ready') await this.redis.quit();
     else this.redis.disconnect();

@@ -4,11 +4,12 @@ import { ContainerModule, type Bind } from 'inversify';
 import { Lifecycle } from '@sd/app/app-container';
 import { CommandJournal } from '@sd/domain/exchange/command-journal';
 import { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
+import { HealthCheck } from '@sd/domain/health';
 import { EngineOutput } from '@sd/domain/exchange/engine-output';
 import { SnapshotStore } from '@sd/domain/exchange/snapshot-store';
 import { Logger } from '@sd/domain/logger';
 import { MessageQueue } from '@sd/domain/mq';
-import { createCommandJournal } from '../repository/journal/command-journal-factory';
+import { FileJournal } from '../repository/journal/file-journal';
 import { KafkaCommandJournal } from '../repository/journal/kafka-journal';
 import { MessageQueueCommandSubmitter, serveCommandRequests } from '../repository/mq/command-requests';
 import { MessageQueueEngineOutput } from '../repository/mq/outcome-topic';
@@ -40,12 +41,11 @@ export const EngineStandby = Symbol.for('sd.exchange.EngineStandby');
  */
 export function embeddedEngineModule(storage: EngineStorage): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    const journal = new FileJournal({ dir: join(storage.dataDir, 'journal'), fsync: storage.journalFsync });
     bind<CommandJournal>(CommandJournal)
-      .toResolvedValue(
-        (settings: ExchangeSettings) => settings.instrumentation.journal(createCommandJournal({ kind: 'file', dir: join(storage.dataDir, 'journal'), fsync: storage.journalFsync })),
-        [ExchangeSettings],
-      )
+      .toResolvedValue((settings: ExchangeSettings) => settings.instrumentation.journal(journal), [ExchangeSettings])
       .inSingletonScope();
+    bind<HealthCheck>(HealthCheck).toConstantValue({ name: 'journal', check: () => journal.ping() });
     bindEngineParts(bind, storage);
     bind<EngineHost>(EngineLeader)
       .toResolvedValue(

@@ -3,9 +3,10 @@ import { Lifecycle } from '@sd/app/app-container';
 import { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
 import { OrderHistoryStore } from '@sd/domain/exchange/order-history';
 import type { MarketDefinition } from '@sd/domain/exchange/product';
+import type { HealthCheck } from '@sd/domain/health';
 import { Logger } from '@sd/domain/logger';
-import { openMongoDatabase } from '@sd/mongo/mongo-database';
-import { openSqlDatabase, persistPeriodically, type SqlConfig } from '@sd/orm/sql-database';
+import { mongoHealthCheck, openMongoDatabase } from '@sd/mongo/mongo-database';
+import { openSqlDatabase, persistPeriodically, sqlHealthCheck, type SqlConfig } from '@sd/orm/sql-database';
 import { MongoCandleStore, MongoTradeStore } from '../repository/mongo/market-data.mongo-repo';
 import { decodeOutcomes } from '../repository/mq/outcome-topic';
 import { WorkerReadSide } from '../repository/read-side-worker/worker-read-side';
@@ -45,6 +46,8 @@ export interface ReadSide {
    * RecoveryOptions.beforeRepublish); the projection follows the `product` events after it.
    */
   learnMarket(market: MarketDefinition): Promise<void>;
+  /** Readiness of the databases it opened on this thread (a worker's answers through its queries). */
+  health: readonly HealthCheck[];
 }
 
 export const ReadSide = Symbol.for('sd.exchange.ReadSide');
@@ -89,16 +92,19 @@ async function openReadSide(config: ReadSideConfig, settings: ExchangeSettings, 
       trades: worker.trades,
       project: (messages) => worker.projectMessages(messages),
       learnMarket: (market) => worker.learnMarket(market),
+      health: [],
     };
   }
   const db = await openSqlDatabase(config.sql, exchangeSqlSchema);
   lifecycle.onStop(() => db.close());
   const orders = new TypeormOrderHistoryStore(db.dataSource);
   let market: { candles: CandleStore; trades: TradeStore } = { candles: new TypeormCandleStore(db.dataSource), trades: new TypeormTradeStore(db.dataSource) };
+  const health = [sqlHealthCheck(db, 'history')];
   if (config.marketData.kind === 'mongo') {
     const mongo = await openMongoDatabase({ url: config.marketData.url });
     lifecycle.onStop(() => mongo.close());
     market = { candles: await MongoCandleStore.open(mongo.db), trades: await MongoTradeStore.open(mongo.db) };
+    health.push(mongoHealthCheck(mongo, 'market-data'));
   }
   const stopPersisting = persistPeriodically(db, config.persistEveryMs, onPersistError);
   lifecycle.onStop(async () => stopPersisting());
@@ -110,5 +116,6 @@ async function openReadSide(config: ReadSideConfig, settings: ExchangeSettings, 
     ...market,
     project: (messages) => projector.project(decodeOutcomes(messages)),
     learnMarket: async (seen) => seen.products.forEach((product) => products.learn(product)),
+    health,
   };
 }

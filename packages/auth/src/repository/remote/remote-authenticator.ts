@@ -58,6 +58,13 @@ export class RemoteAuthenticator implements Authenticator {
     return valid;
   }
 
+  /** Resolves when the user service answers its liveness route within the timeout (readiness). */
+  async ping(): Promise<void> {
+    const response = await fetch(new URL('/api/health/live', this.options.url), { signal: AbortSignal.timeout(this.options.timeoutMs) });
+    await response.body?.cancel();
+    if (!response.ok) throw new Error(`auth service answered ${response.status}`);
+  }
+
   private async cached(key: string, fetchAnswer: () => Promise<string>): Promise<string> {
     if (this.options.cacheTtlMs > 0) {
       const hit = await this.cache.get(key);

@@ -99,6 +99,17 @@ describe('FileJournal', () => {
     await expect(journal.append(entries(2, 1))).rejects.toThrow(/expects sequence 1/);
     await journal.close();
   });
+
+  it('answers a ping while open and writable, and fails it once its directory is gone or it is closed', async () => {
+    const journal = new FileJournal({ dir });
+    await expect(journal.ping()).rejects.toThrow(/not open/);
+    await journal.open();
+    await expect(journal.ping()).resolves.toBeUndefined();
+    await rm(dir, { recursive: true });
+    await expect(journal.ping()).rejects.toThrow(/ENOENT/);
+    await journal.close();
+    await expect(journal.ping()).rejects.toThrow(/not open/);
+  });
 });
 
 describe('MemoryJournal', () => {

@@ -1,5 +1,5 @@
-import { closeSync, fdatasync, ftruncateSync, openSync, writeSync } from 'node:fs';
-import { mkdir, open, readdir } from 'node:fs/promises';
+import { closeSync, constants, fdatasync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { access, mkdir, open, readdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { CommandJournal } from '@sd/domain/exchange/command-journal';
@@ -25,6 +25,8 @@ const HEADER = 8;
 const PAYLOAD_HEADER = 12;
 const SEGMENT = /^journal-(\d{20})\.log$/;
 const READ_CHUNK = 8 << 20;
+/** Room a few full group commits need; below it the next append may fail with ENOSPC. */
+const MIN_FREE_BYTES = 64 << 20;
 
 interface Segment {
   firstSequence: number;
@@ -134,6 +136,14 @@ export class FileJournal implements CommandJournal {
       });
     }
     return last;
+  }
+
+  /** Resolves while an append can land (readiness): open, its directory writable, room on its file system. */
+  async ping(): Promise<void> {
+    if (this.fd < 0) throw new Error('journal is not open');
+    await access(this.options.dir, constants.W_OK);
+    const { bavail, bsize } = await statfs(this.options.dir);
+    if (bavail * bsize < MIN_FREE_BYTES) throw new Error(`journal file system has ${bavail * bsize} bytes free, under ${MIN_FREE_BYTES}`);
   }
 
   async close(): Promise<void> {
