@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KafkaCommandJournal } from '@sd/exchange/repository/journal/kafka-journal';
 import { serviceUrl } from '@sd/testing/services';
 import { ExchangeProcess } from './testing/exchange-process';
 import { PrivateServices, type PrivateService } from './testing/private-services';
@@ -42,11 +41,6 @@ describe('exchange readiness, distributed mode, while PostgreSQL and Kafka stop 
       AUTH_TOKEN_SECRET: randomBytes(32).toString('base64'),
       AUTH_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     };
-    // A replica gives up following a command log that does not exist yet, and nothing writes
-    // one here; the topic a first order would have created is made up front instead.
-    const log = new KafkaCommandJournal({ brokers: [services.kafkaBrokers], topic: `${env.TOPIC_PREFIX}.commands`, clientId: 'readiness-test', mode: 'read' });
-    await log.open();
-    await log.close();
     for (const roles of ['engine,history', 'api']) {
       const dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-ready-'));
       dirs.push(dataDir);

@@ -1,9 +1,13 @@
+import type { Application } from 'express';
+import { Container } from 'inversify';
 import request from 'supertest';
-import type { HealthCheck } from '@sd/domain/health';
+import { HealthCheck } from '@sd/domain/health';
+import { Logger } from '@sd/domain/logger';
 import { silentLogger } from '@sd/logging/logger';
 import { Metrics } from '@sd/metrics/metrics';
 import { healthRoutes, ReadinessProbe } from './health';
 import { createHttpApp } from './http-app';
+import { HttpApp, httpAppModule } from './http-app.module';
 import { listenMetrics } from './metrics-server';
 
 /** A dependency the test switches: answering, refusing, or never answering. */
@@ -100,5 +104,23 @@ describe('listenMetrics', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('httpAppModule', () => {
+  it('answers readiness over every HealthCheck in the container, and serves no /metrics', async () => {
+    const container = new Container({ defaultScope: 'Singleton' });
+    container.bind(Logger).toConstantValue(silentLogger);
+    container.bind(Metrics).toConstantValue(new Metrics());
+    const broker = new Switchable('kafka');
+    container.bind<HealthCheck>(HealthCheck).toConstantValue(broker);
+    container.bind<HealthCheck>(HealthCheck).toConstantValue(new Switchable('redis:cache'));
+    container.load(httpAppModule({ inject: [], mount: (app) => app.get('/api/hello', (_req, res) => void res.json({ hello: true })) }));
+    const app = await container.getAsync<Application>(HttpApp);
+    expect(Object.keys((await request(app).get('/api/health/ready').expect(200)).body.checks).sort()).toEqual(['kafka', 'redis:cache']);
+    broker.state = 'refusing';
+    await request(app).get('/api/health/ready').expect(503);
+    await request(app).get('/api/hello').expect(200, { hello: true });
+    await request(app).get('/metrics').expect(404);
   });
 });
