@@ -38,6 +38,7 @@ describe('OTLP export', () => {
     const inner = collector.spans.find((span) => span.name === 'inner')!;
     expect(request).toMatchObject({ service: 'exchange-api', traceId, parentSpanId: '00f067aa0ba902b7', kind: 2 }); // 2: SERVER in OTLP
     expect(inner).toMatchObject({ traceId, parentSpanId: request.spanId });
+    expect(request.durationMs).toBeGreaterThanOrEqual(inner.durationMs);
   });
 
   it('starts a new trace when the traceparent is absent or malformed', async () => {

@@ -11,6 +11,8 @@ export interface CollectedSpan {
   parentSpanId: string;
   name: string;
   kind: number;
+  /** From the span's start and end (nanosecond strings in OTLP/JSON). */
+  durationMs: number;
   attributes: Record<string, unknown>;
 }
 
@@ -27,7 +29,9 @@ interface KeyValue {
 interface ExportTraceServiceRequest {
   resourceSpans?: Array<{
     resource?: { attributes?: KeyValue[] };
-    scopeSpans?: Array<{ spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes?: KeyValue[] }> }>;
+    scopeSpans?: Array<{
+      spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; startTimeUnixNano: string; endTimeUnixNano: string; attributes?: KeyValue[] }>;
+    }>;
   }>;
 }
 
@@ -84,6 +88,7 @@ function decode(request: ExportTraceServiceRequest): CollectedSpan[] {
         parentSpanId: span.parentSpanId ?? '',
         name: span.name,
         kind: span.kind,
+        durationMs: Number(BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano)) / 1e6,
         attributes: attributes(span.attributes),
       })),
     );
