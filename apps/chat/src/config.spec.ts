@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { configurationDrift } from '@sd/app/testing/env-reads';
 import { chatConfigFromEnv } from './config';
 
 describe('chatConfigFromEnv', () => {
@@ -37,4 +39,11 @@ describe('chatConfigFromEnv', () => {
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => chatConfigFromEnv(env)).toThrow(message);
   });
+});
+
+describe('docs/configuration.md', () => {
+  it('lists every variable chatConfigFromEnv reads, through every function it calls, and no other', () => {
+    const root = resolve(__dirname, '../../..');
+    expect(configurationDrift({ root, appDir: 'apps/chat', reader: 'chatConfigFromEnv' })).toEqual({ undocumented: [], stale: [], unresolved: [] });
+  }, 60_000);
 });

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { configurationDrift } from '@sd/app/testing/env-reads';
 import { urlShortenerConfigFromEnv } from './config';
 
 describe('urlShortenerConfigFromEnv', () => {
@@ -49,4 +51,11 @@ describe('urlShortenerConfigFromEnv', () => {
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => urlShortenerConfigFromEnv(env)).toThrow(message);
   });
+});
+
+describe('docs/configuration.md', () => {
+  it('lists every variable urlShortenerConfigFromEnv reads, through every function it calls, and no other', () => {
+    const root = resolve(__dirname, '../../..');
+    expect(configurationDrift({ root, appDir: 'apps/urlshortener', reader: 'urlShortenerConfigFromEnv' })).toEqual({ undocumented: [], stale: [], unresolved: [] });
+  }, 60_000);
 });

@@ -1,12 +1,13 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Application } from 'express';
 import request from 'supertest';
 import { silentLogger } from '@sd/logging/logger';
 import { closeAppContainer } from '@sd/app/app-container';
 import { resolveAuthKeys } from '@sd/auth/auth-keys';
 import { HttpApp } from '@sd/http/http-app.module';
+import { configurationDrift } from '@sd/app/testing/env-reads';
 import { userConfigFromEnv } from './config';
 import { createUserContainer } from './container';
 
@@ -69,4 +70,13 @@ describe('user app config', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('docs/configuration.md', () => {
+  it('lists every variable userConfigFromEnv reads, through every function it calls, and no other', () => {
+    const root = resolve(__dirname, '../../..');
+    expect(configurationDrift({ root, appDir: 'apps/user', reader: 'userConfigFromEnv', unreachable: ['AUTH_URL', 'AUTH_TIMEOUT_MS', 'AUTH_CACHE_TTL_MS'] })).toEqual({ undocumented: [], stale: [], unresolved: [] });
+    // The auth prelude reads these only with AUTH=remote, which the auth service itself refuses.
+    expect(() => userConfigFromEnv({ AUTH: 'remote', AUTH_URL: 'http://user:8081' })).toThrow('AUTH must be one of embedded, not remote');
+  }, 60_000);
 });
