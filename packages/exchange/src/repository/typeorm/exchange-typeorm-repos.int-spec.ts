@@ -5,7 +5,7 @@ import type { CandleGranularity } from '@sd/domain/exchange/market-data';
 import { describeMarketDataContract, type MarketDataStores } from '../../testing/market-data-contract';
 import { describeOrderHistoryContract } from '../../testing/order-history-contract';
 import { limit, market, OutcomeFixture, T0 } from '../../testing/outcome-fixture';
-import { addDecimal } from '../../usecase/core/money/decimal-units';
+import { addDecimal } from '../../usecase/core/money/decimal';
 import { HistoryProjector } from '../../usecase/read/history/history-projector';
 import { QuotationProjector } from '../../usecase/read/quotation/quotation-projector';
 import { isolatedPostgresSchema } from '@sd/orm/testing/postgres-schema';
