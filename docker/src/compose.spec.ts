@@ -89,11 +89,11 @@ describe('docker/compose.yaml', () => {
 
   it("has the image's own healthcheck probe readiness on the port the app listens on", () => {
     const dockerfile = read('Dockerfile');
-    expect(dockerfile).toMatch(/^HEALTHCHECK .*\\\n\s+CMD \["node", "-e", "fetch\(`http:\/\/127\.0\.0\.1:\$\{process\.env\.PORT\}\/api\/health\/ready`\)/m);
-    expect(dockerfile).toContain('ENV PORT=${APP_PORT}');
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\\\n\s+CMD \["node", "-e", "fetch\(`http:\/\/127\.0\.0\.1:\$\{process\.env\.PORT \?\? process\.env\.APP_PORT\}\/api\/health\/ready`\)/m);
+    expect(dockerfile).toContain('ENV APP_PORT=${APP_PORT}');
     const defaultPort = Number(/^ARG APP_PORT=(\d+)$/m.exec(dockerfile)?.[1]);
     for (const [name, service] of appServices) {
-      // Without PORT in its environment the app listens on its own default: the image's PORT must be that.
+      // Without PORT in its environment the app listens on its own default: APP_PORT must be that.
       const { config } = configOf(service.build!.args!.APP_DIR!, {});
       expect([name, Number(service.build!.args!.APP_PORT ?? defaultPort)]).toEqual([name, config.http.port]);
     }
