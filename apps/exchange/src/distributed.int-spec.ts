@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { serviceUrl } from '@sd/testing/services';
 import { exchangeConfigFromEnv } from './config';
 import { startExchange, type RunningExchange } from './server';
 import { ApiClient } from './testing/api-client';
+import { distributedEnv } from './testing/distributed-env';
 import { expectEventually } from './testing/eventually';
 
 jest.setTimeout(120_000);
@@ -34,21 +35,12 @@ describe('exchange app, distributed mode on Kafka, PostgreSQL, MongoDB and Redis
 
   beforeAll(async () => {
     schema = await isolatedPostgresSchema(serviceUrl('postgres'), 'exchange_e2e');
-    const run = randomUUID().slice(0, 8);
     env = {
-      EXCHANGE_MODE: 'distributed',
+      ...distributedEnv('e2e', schema.url),
       PORT: '0',
       LOG_LEVEL: 'silent',
-      KAFKA_BROKERS: serviceUrl('kafka'),
-      DATABASE_URL: schema.url,
-      REDIS_URL: serviceUrl('redis'),
-      REDIS_KEY_PREFIX: `sd:e2e:${run}:`,
-      MONGO_URL: `${serviceUrl('mongo').replace(/\/?$/, '/')}exchange_e2e_${run}`,
+      MONGO_URL: `${serviceUrl('mongo').replace(/\/?$/, '/')}exchange_e2e_${randomUUID().slice(0, 8)}`,
       MARKET_DATA: 'mongo',
-      TOPIC_PREFIX: `e2e-${run}`,
-      FAUCET: 'on',
-      AUTH_TOKEN_SECRET: randomBytes(32).toString('base64'),
-      AUTH_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     };
     await start('engine,history');
     api1 = await start('api');

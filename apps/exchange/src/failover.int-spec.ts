@@ -1,4 +1,3 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { serviceUrl } from '@sd/testing/services';
 import { exchangeConfigFromEnv } from './config';
 import { startExchange, type RunningExchange } from './server';
 import { ApiClient } from './testing/api-client';
+import { distributedEnv } from './testing/distributed-env';
 import { ExchangeProcess } from './testing/exchange-process';
 import { expectEventually } from './testing/eventually';
 
@@ -27,19 +27,7 @@ describe('exchange engine failover, distributed mode on Kafka and PostgreSQL', (
 
   beforeAll(async () => {
     schema = await isolatedPostgresSchema(serviceUrl('postgres'), 'exchange_failover');
-    const run = randomUUID().slice(0, 8);
-    env = {
-      EXCHANGE_MODE: 'distributed',
-      LOG_LEVEL: 'info',
-      KAFKA_BROKERS: serviceUrl('kafka'),
-      DATABASE_URL: schema.url,
-      REDIS_URL: serviceUrl('redis'),
-      REDIS_KEY_PREFIX: `sd:failover:${run}:`,
-      TOPIC_PREFIX: `failover-${run}`,
-      FAUCET: 'on',
-      AUTH_TOKEN_SECRET: randomBytes(32).toString('base64'),
-      AUTH_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    };
+    env = { ...distributedEnv('failover', schema.url), LOG_LEVEL: 'info' };
     for (let i = 0; i < 2; i++) {
       const dataDir = mkdtempSync(join(tmpdir(), 'sd-engine-'));
       dirs.push(dataDir);

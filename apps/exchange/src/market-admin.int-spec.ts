@@ -1,4 +1,3 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { serviceUrl } from '@sd/testing/services';
 import { exchangeConfigFromEnv } from './config';
 import { startExchange, type RunningExchange } from './server';
 import { ApiClient } from './testing/api-client';
+import { distributedEnv } from './testing/distributed-env';
 import { expectEventually } from './testing/eventually';
 import { BTC_ETH } from './testing/products';
 
@@ -35,21 +35,7 @@ describe('exchange app, distributed: the admin API changes the market on every r
 
   beforeAll(async () => {
     schema = await isolatedPostgresSchema(serviceUrl('postgres'), 'exchange_admin_e2e');
-    const run = randomUUID().slice(0, 8);
-    env = {
-      EXCHANGE_MODE: 'distributed',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      KAFKA_BROKERS: serviceUrl('kafka'),
-      DATABASE_URL: schema.url,
-      REDIS_URL: serviceUrl('redis'),
-      REDIS_KEY_PREFIX: `sd:admin-e2e:${run}:`,
-      TOPIC_PREFIX: `admin-e2e-${run}`,
-      FAUCET: 'on',
-      EXCHANGE_ADMINS: 'admin@example.com',
-      AUTH_TOKEN_SECRET: randomBytes(32).toString('base64'),
-      AUTH_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    };
+    env = { ...distributedEnv('admin-e2e', schema.url), PORT: '0', LOG_LEVEL: 'silent', EXCHANGE_ADMINS: 'admin@example.com' };
   });
 
   afterAll(async () => {

@@ -1,8 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serviceUrl } from '@sd/testing/services';
+import { distributedEnv } from './testing/distributed-env';
 import { ExchangeProcess } from './testing/exchange-process';
 import { PrivateServices, type PrivateService } from './testing/private-services';
 
@@ -29,17 +28,9 @@ describe('exchange readiness, distributed mode, while PostgreSQL and Kafka stop 
 
   beforeAll(async () => {
     services = await PrivateServices.up();
-    const run = randomUUID().slice(0, 8);
     const env = {
-      EXCHANGE_MODE: 'distributed',
+      ...distributedEnv('ready', services.databaseUrl, { kafkaBrokers: services.kafkaBrokers }),
       LOG_LEVEL: 'info', // ExchangeProcess reads the URL from the start-up line
-      KAFKA_BROKERS: services.kafkaBrokers,
-      DATABASE_URL: services.databaseUrl,
-      REDIS_URL: serviceUrl('redis'),
-      REDIS_KEY_PREFIX: `sd:ready:${run}:`,
-      TOPIC_PREFIX: `ready-${run}`,
-      AUTH_TOKEN_SECRET: randomBytes(32).toString('base64'),
-      AUTH_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     };
     for (const roles of ['engine,history', 'api']) {
       const dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-ready-'));

@@ -1,11 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- feed messages are the API's JSON */
-import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isolatedPostgresSchema } from '@sd/orm/testing/postgres-schema';
 import { serviceUrl } from '@sd/testing/services';
 import { ApiClient, type FeedSocket } from './testing/api-client';
+import { distributedEnv } from './testing/distributed-env';
 import { ExchangeProcess } from './testing/exchange-process';
 
 jest.setTimeout(300_000);
@@ -123,19 +123,7 @@ describe('distributed exchange: WebSocket clients through a leader failover and 
 
   beforeAll(async () => {
     schema = await isolatedPostgresSchema(serviceUrl('postgres'), 'exchange_restart_push');
-    const run = randomUUID().slice(0, 8);
-    env = {
-      EXCHANGE_MODE: 'distributed',
-      KAFKA_BROKERS: serviceUrl('kafka'),
-      DATABASE_URL: schema.url,
-      REDIS_URL: serviceUrl('redis'),
-      REDIS_KEY_PREFIX: `sd:restart-push:${run}:`,
-      TOPIC_PREFIX: `restart-push-${run}`,
-      FAUCET: 'on',
-      ORDERS_PER_SECOND_PER_USER: '1000000',
-      AUTH_TOKEN_SECRET: randomBytes(32).toString('base64'),
-      AUTH_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    };
+    env = { ...distributedEnv('restart-push', schema.url), ORDERS_PER_SECOND_PER_USER: '1000000' };
     for (let i = 0; i < 2; i++) {
       const dataDir = mkdtempSync(join(tmpdir(), 'sd-engine-'));
       dirs.push(dataDir);
