@@ -1,0 +1,227 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ExchangeClient } from '../client';
+import type { MarketSpec } from '../load/order-mix';
+import { intBetween, seededRandom } from '../load/random';
+import { summarizeProfile } from './cpu-profile';
+import { benchMarket, freePort, signUpBenchUsers, spawnBaseline, spawnExchange, stop, waitForHealth } from './exchange-process';
+import { loadGenerator, type BenchRequest, type LoadGenerator, type LoadRun } from './wrk';
+
+const USAGE = `usage: pnpm bench:http [-- --flags]
+  --duration 10 (seconds per run; each row runs at saturation, then paced at half that rate)
+  --connections 64  --threads 2  --users 8  --only book,orders,... (rows)  --profile (node --cpu-prof on the exchange)`;
+
+type Lane = 'reference' | 'market_data' | 'private' | 'orders';
+
+interface Row {
+  key: string;
+  target: 'bare' | 'exchange';
+  lane: Lane;
+  what: string;
+  requests: BenchRequest[];
+}
+
+interface Measured extends Row {
+  saturation: LoadRun;
+  half: LoadRun;
+}
+
+/**
+ * pnpm bench:http: the HTTP lanes against a bare node:http server on this machine, in one run.
+ * Each row is measured at saturation (wrk, closed loop over the connections), then at half that
+ * rate, paced, for the latency a lane shows with headroom. The exchange is the embedded
+ * default (fsync on) with its users signed in by bearer token. Table on stdout, JSON last line.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((arg) => arg !== '--'),
+    options: {
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '64' },
+      threads: { type: 'string', default: '2' },
+      users: { type: 'string', default: '8' },
+      only: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+  const durationS = positive('duration', values.duration);
+  const connections = positive('connections', values.connections);
+  const threads = positive('threads', values.threads);
+  const userCount = positive('users', values.users);
+  const only = values.only?.split(',');
+  const note = (line: string): void => void process.stderr.write(`${line}\n`);
+  const loadBefore = loadavg()[0]!;
+  note(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (figures are noise above ~1.5 on this 2-core machine)`);
+  const generator = await loadGenerator(note);
+  const workDir = await mkdtemp(join(tmpdir(), 'sd-bench-http-'));
+  const measured: Measured[] = [];
+  const measure = async (origin: string, row: Row): Promise<void> => {
+    if (only !== undefined && !only.includes(row.key) && row.target === 'exchange') return;
+    const run = (rate?: number): Promise<LoadRun> =>
+      generator.run({ url: origin, requests: row.requests, durationS, connections, threads, rate }, join(workDir, `${row.target}-${row.key}.lua`));
+    note(`${row.target} ${row.what}: saturation...`);
+    const saturation = await run();
+    note(`  ${saturation.rps} req/s, p99 ${saturation.p99Ms} ms; paced at ${Math.round(saturation.rps / 2)} req/s...`);
+    const half = await run(Math.max(1, Math.round(saturation.rps / 2)));
+    note(`  ${half.rps} req/s, p99 ${half.p99Ms} ms`);
+    measured.push({ ...row, saturation, half });
+  };
+
+  try {
+    // The bare server: the same requests, no exchange behind them.
+    const order = orderBodies(null);
+    const barePort = await freePort();
+    const bareOrigin = `http://127.0.0.1:${barePort}`;
+    const bare = spawnBaseline(barePort);
+    try {
+      await waitForHealth(bareOrigin, bare);
+      await measure(bareOrigin, { key: 'get', target: 'bare', lane: 'reference', what: 'GET small JSON', requests: [{ method: 'GET', path: '/api/health' }] });
+      await measure(bareOrigin, { key: 'post', target: 'bare', lane: 'reference', what: 'POST JSON echo', requests: order.map((body) => postOrder(body, 'baseline')) });
+    } finally {
+      await stop(bare);
+    }
+
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const dataDir = join(workDir, 'data');
+    const profileDir = join(workDir, 'profile');
+    const exchange = spawnExchange({
+      port,
+      dataDir,
+      ordersPerSecondPerUser: '1000000',
+      nodeArgs: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    });
+    note(`the exchange (embedded, JOURNAL_FSYNC=batch) on ${origin}${values.profile ? `, profiled into ${profileDir}` : ''}`);
+    const client = new ExchangeClient(origin);
+    try {
+      await waitForHealth(origin, exchange);
+      const { market, fund } = await benchMarket(client, 'BTC-USDT', '30000');
+      const tokens = await signUpBenchUsers(client, userCount, fund);
+      await seedBook(client, tokens[0]!, market);
+      const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+      const productPath = `/api/products/${market.productId}`;
+      await measure(origin, { key: 'health', target: 'exchange', lane: 'reference', what: 'GET /api/health', requests: [{ method: 'GET', path: '/api/health' }] });
+      await measure(origin, { key: 'book', target: 'exchange', lane: 'market_data', what: 'GET book level 2', requests: [{ method: 'GET', path: `${productPath}/book?level=2` }] });
+      await measure(origin, { key: 'ticker', target: 'exchange', lane: 'market_data', what: 'GET ticker', requests: [{ method: 'GET', path: `${productPath}/ticker` }] });
+      await measure(origin, {
+        key: 'accounts',
+        target: 'exchange',
+        lane: 'private',
+        what: 'GET /api/accounts (bearer)',
+        requests: tokens.map((token) => ({ method: 'GET', path: '/api/accounts', headers: bearer(token) })),
+      });
+      await measure(origin, {
+        key: 'orders',
+        target: 'exchange',
+        lane: 'orders',
+        what: 'POST /api/orders (bearer)',
+        requests: orderBodies(market).map((body, i) => postOrder(body, tokens[i % tokens.length]!)),
+      });
+    } finally {
+      await client.close();
+      await stop(exchange);
+    }
+    if (values.profile) await printProfile(profileDir, note);
+    report(measured, generator, loadBefore);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function postOrder(body: string, token: string): BenchRequest {
+  return { method: 'POST', path: '/api/orders', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body };
+}
+
+/**
+ * Limit orders 1..20 price steps either side of the mid, so about half rest and the rest
+ * trade against them; sizes of one to three minimum sizes. Null market: the bare server's
+ * copy, same shape.
+ */
+function orderBodies(market: MarketSpec | null): string[] {
+  const random = seededRandom(7);
+  return Array.from({ length: 1024 }, () => {
+    const side = random() < 0.5 ? 'buy' : 'sell';
+    if (market === null) return JSON.stringify({ product_id: 'BTC-USDT', side, type: 'limit', price: '30000.05', size: '0.0010' });
+    const steps = market.midSteps + intBetween(random, -20, 20);
+    const size = market.minSizeSteps * intBetween(random, 1, 3);
+    return JSON.stringify({ product_id: market.productId, side, type: 'limit', price: market.price.format(steps), size: market.size.format(size) });
+  });
+}
+
+/** Twenty resting levels a side, so the book answers are of a realistic size. */
+async function seedBook(client: ExchangeClient, token: string, market: MarketSpec): Promise<void> {
+  for (let level = 21; level <= 40; level++) {
+    for (const [side, steps] of [['buy', market.midSteps - level], ['sell', market.midSteps + level]] as const) {
+      const order = { product_id: market.productId, side, type: 'limit', price: market.price.format(steps), size: market.size.format(market.minSizeSteps) };
+      await client.placeOrder({ token }, order);
+    }
+  }
+}
+
+async function printProfile(dir: string, note: (line: string) => void): Promise<void> {
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((file) => file.endsWith('.cpuprofile'));
+  for (const file of files) {
+    const { functions, places } = await summarizeProfile(join(dir, file));
+    note(`\nCPU profile of the exchange (${file}), self time:`);
+    note(places.map((share) => `  ${share.percent.toFixed(1).padStart(5)} %  ${share.name}`).join('\n'));
+    note('hottest functions:');
+    note(functions.map((share) => `  ${share.percent.toFixed(1).padStart(5)} %  ${share.name}`).join('\n'));
+  }
+}
+
+function report(measured: Measured[], generator: LoadGenerator, loadBefore: number): void {
+  const find = (target: Row['target'], key: string): Measured | undefined => measured.find((row) => row.target === target && row.key === key);
+  const header = ['target', 'request', 'req/s', 'p50 ms', 'p99 ms', 'half rate', 'p99 ms at half', 'non-2xx'];
+  const lines = measured.map((row) => [
+    row.target,
+    row.what,
+    String(row.saturation.rps),
+    row.saturation.p50Ms.toFixed(2),
+    row.saturation.p99Ms.toFixed(2),
+    String(row.half.rps),
+    row.half.p99Ms.toFixed(2),
+    String(row.saturation.non2xx + row.half.non2xx + row.saturation.socketErrors + row.half.socketErrors),
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i]!.length)));
+  const format = (cells: string[]): string => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  process.stdout.write(`${[format(header), ...lines.map(format)].join('\n')}\n`);
+
+  const ratio = (exchange: Measured | undefined, bare: Measured | undefined): number | null =>
+    exchange && bare ? Number((exchange.saturation.rps / bare.saturation.rps).toFixed(3)) : null;
+  const halfP99 = (row: Measured | undefined): number | null => (row ? Number(row.half.p99Ms.toFixed(2)) : null);
+  const [get, post] = [find('bare', 'get'), find('bare', 'post')];
+  const summary = {
+    generator: generator.name,
+    node: process.version,
+    load_average: Number(loadBefore.toFixed(2)),
+    market_data_ratio: ratio(find('exchange', 'book'), get),
+    private_ratio: ratio(find('exchange', 'accounts'), get),
+    orders_ratio: ratio(find('exchange', 'orders'), post),
+    health_ratio: ratio(find('exchange', 'health'), get),
+    ticker_ratio: ratio(find('exchange', 'ticker'), get),
+    market_data_p99_half_ms: halfP99(find('exchange', 'book')),
+    private_p99_half_ms: halfP99(find('exchange', 'accounts')),
+    orders_p99_half_ms: halfP99(find('exchange', 'orders')),
+    bare_get_rps: get?.saturation.rps ?? null,
+    bare_post_rps: post?.saturation.rps ?? null,
+    book_rps: find('exchange', 'book')?.saturation.rps ?? null,
+    accounts_rps: find('exchange', 'accounts')?.saturation.rps ?? null,
+    orders_rps: find('exchange', 'orders')?.saturation.rps ?? null,
+  };
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+}
+
+function positive(name: string, value: string | undefined): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new Error(`--${name} must be a positive integer, not ${value}`);
+  return number;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:http failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
