@@ -1,22 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { type Application, type Router } from 'express';
+import express, { type Application } from 'express';
 import type { Container } from 'inversify';
 import type { WebSocketServer } from 'ws';
 import { createAppContainer, Lifecycle } from '@sd/app/app-container';
 import { loadAuthApp } from '@sd/auth/auth-app.module';
-import { AuthRouter } from '@sd/auth/auth.module';
-import { assertPermission } from '@sd/auth/permissions';
-import { limitPerUser } from '@sd/auth/rate-limits';
-import { requirePermission } from '@sd/auth/require-permission';
-import { authenticate, authenticateHttp, principalOf } from '@sd/http/authenticate';
+import { AuthRoutes } from '@sd/auth/auth.module';
+import { AUTH_SECURITY } from '@sd/auth/auth-routes';
+import { authorizer } from '@sd/auth/authorize';
 import { Authenticator } from '@sd/domain/auth/authenticator';
 import { UserRepository } from '@sd/domain/auth/user';
 import { HealthCheck } from '@sd/domain/health';
 import { Logger } from '@sd/domain/logger';
 import { RateLimiter } from '@sd/domain/rate-limit';
-import { createAdminRouter } from '@sd/exchange/delivery/http/admin.router';
-import { createExchangeRouter, createOrderEntryRoutes } from '@sd/exchange/delivery/http/exchange.router';
+import { adminRoutes } from '@sd/exchange/delivery/http/admin.routes';
+import { LiveFields } from '@sd/exchange/delivery/http/api-schemas';
+import { exchangeRoutes } from '@sd/exchange/delivery/http/exchange.routes';
+import { EXCHANGE_LANES } from '@sd/exchange/delivery/http/route-table';
 import { PushServer } from '@sd/exchange/delivery/ws/push-server';
 import { apiModule, ExchangeWebSocket } from '@sd/exchange/modules/api.module';
 import { embeddedEngineModule, EngineStandby, replicaModule, standbyEngineModule } from '@sd/exchange/modules/engine.module';
@@ -30,10 +30,10 @@ import { MarketQueries } from '@sd/exchange/usecase/read/market-queries';
 import { QuotationQueries } from '@sd/exchange/usecase/read/quotation/quotation-queries';
 import { MarketAdminUseCase } from '@sd/exchange/usecase/write/market-admin.usecase';
 import { TradingUseCase } from '@sd/exchange/usecase/write/trading.usecase';
-import { healthRoutes } from '@sd/http/health';
-import { createHttpApp } from '@sd/http/http-app';
+import type { ApiRoute } from '@sd/http/api-route';
+import { liveRoutes, readinessRoute } from '@sd/http/health';
+import { createHttpApp, type NodeHandler } from '@sd/http/http-app';
 import { HttpApp, WebSockets } from '@sd/http/http-app.module';
-import type { LeanHeaders, LeanRequest } from '@sd/http/lean-routes';
 import { Metrics } from '@sd/metrics/metrics';
 import { mqModule } from '@sd/mq/mq.module';
 import { rateLimitCheck } from '@sd/ratelimit/rate-limit.middleware';
@@ -47,7 +47,7 @@ export { HttpApp, WebSockets };
 /** The tracer provider of this process (`config.tracing` picks the exporter). */
 export const Tracing = Symbol.for('app.exchange.Tracing');
 
-/** Where the REST API is mounted: the express routers, the lean order routes and the signatures they check. */
+/** Where the REST API is mounted: both lanes' routes, the OpenAPI document and the signatures they check. */
 const API = '/api';
 const PERSIST_EVERY_MS = 5000;
 
@@ -101,7 +101,14 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
     // Engine and history processes serve only their health and metrics.
     container.bind(WebSockets).toConstantValue({});
     const checks = await healthChecks(container, config, sequence);
-    container.bind<Application>(HttpApp).toConstantValue(createHttpApp({ logger: container.get<Logger>(Logger), metrics, routes: (app) => serveHealth(app, checks, sequence) }));
+    container.bind<Application>(HttpApp).toConstantValue(
+      createHttpApp({
+        logger: container.get<Logger>(Logger),
+        metrics,
+        api: { mountPath: API, routes: live(sequence), lanes: EXCHANGE_LANES },
+        routes: (app) => app.use(readinessRoute({ checks })),
+      }),
+    );
     return container;
   }
   await container.getAsync(PushServer);
@@ -113,49 +120,45 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
   return container;
 }
 
-/** The API over HTTP: the lean order routes, the auth and exchange routers, the web page. */
+/** The API over HTTP: the exchange's, the users' and the admin's routes on the lanes of the route table, readiness, the web page. */
 async function exchangeHttpApp(
   container: Container,
   config: ExchangeConfig,
-  traceRequests: express.RequestHandler | null,
+  traceRequests: NodeHandler | null,
   sequence: () => number | null,
   checks: readonly HealthCheck[],
 ): Promise<Application> {
-  const [trading, market, accounts, quotation, admin] = await Promise.all([
+  const [trading, market, accounts, quotation, admin, history] = await Promise.all([
     container.getAsync(TradingUseCase),
     container.getAsync(MarketQueries),
     container.getAsync(AccountQueries),
     container.getAsync(QuotationQueries),
     container.getAsync(MarketAdminUseCase),
+    container.getAsync(HistoryQueries),
   ]);
   const logger = container.get<Logger>(Logger);
   const metrics = container.get(Metrics);
   const authenticator = container.get<Authenticator>(Authenticator);
   const limiter = container.get<RateLimiter>(RateLimiter);
-  const ordersLimit = { name: 'orders', rule: config.tradingRateLimit, logger };
-  const exchangeRouter = createExchangeRouter({
-    trading,
-    market,
-    accounts,
-    quotation,
-    authenticate: authenticate(authenticator),
-    requireTrade: requirePermission('trade'),
-    userOf: (res) => principalOf(res).userId,
-    limitTrading: limitPerUser(limiter, ordersLimit.rule, ordersLimit),
-    faucet: config.faucet ?? undefined,
-  });
-  const limitOrders = rateLimitCheck(limiter, ordersLimit);
-  const authorizeTrade = async (request: LeanRequest, headers: LeanHeaders): Promise<string> => {
-    const credentials = { method: request.method, url: request.url, headers: request.headers, body: () => request.rawBody.toString('utf8'), mountPath: API };
-    const principal = await authenticateHttp(authenticator, credentials);
-    assertPermission(principal, 'trade');
-    await limitOrders(principal.userId, headers);
-    return principal.userId;
-  };
-  const authRouter = container.get<Router>(AuthRouter);
+  const ordersLimit = rateLimitCheck(limiter, { name: 'orders', rule: config.tradingRateLimit, logger });
+  const signedIn = authorizer(authenticator, { mountPath: API });
   const users = container.get<UserRepository>(UserRepository);
   const isAdmin = async (userId: string): Promise<boolean> => config.admins.has((await users.findById(userId))?.email ?? '');
-  const adminRouter = createAdminRouter({ admin, market, authenticate: authenticate(authenticator), userOf: (res) => principalOf(res).userId, isAdmin });
+  const routes: ApiRoute[] = [
+    ...live(sequence),
+    ...container.get<ApiRoute[]>(AuthRoutes),
+    ...exchangeRoutes({
+      trading,
+      market,
+      accounts,
+      quotation,
+      signedIn,
+      trade: authorizer(authenticator, { mountPath: API, permission: 'trade', limit: ordersLimit }),
+      readSideCheckpoint: () => history.checkpoint(),
+      faucet: config.faucet ?? undefined,
+    }),
+    ...adminRoutes({ admin, market, signedIn, isAdmin }),
+  ];
   const webRoot = existsSync(join(config.webRoot, 'index.html')) ? config.webRoot : null;
   return createHttpApp({
     logger,
@@ -163,15 +166,22 @@ async function exchangeHttpApp(
     bodyLimit: '16kb',
     trustProxy: config.trustProxy,
     before: traceRequests === null ? [] : [traceRequests],
-    leanRoutes: createOrderEntryRoutes({ trading, mountPath: API, authorizeTrade }),
+    api: {
+      mountPath: API,
+      routes,
+      lanes: EXCHANGE_LANES,
+      document: { title: 'Exchange API', version: '1', description: 'Coinbase-Exchange style REST API of the exchange.', security: AUTH_SECURITY },
+    },
     routes: (app) => {
-      serveHealth(app, checks, sequence);
-      app.use(API, authRouter);
-      app.use(`${API}/admin`, adminRouter);
-      app.use(API, exchangeRouter);
+      app.use(readinessRoute({ checks }));
       if (webRoot !== null) app.use(express.static(webRoot, { index: 'index.html', maxAge: '1h' }));
     },
   });
+}
+
+/** Liveness (`/api/health`, `/api/health/live`): the engine sequence this process has applied. Readiness is `readinessRoute`. */
+function live(sequence: () => number | null): ApiRoute[] {
+  return liveRoutes({ live: () => ({ sequence: sequence() }), fields: LiveFields });
 }
 
 /**
@@ -185,9 +195,4 @@ async function healthChecks(container: Container, config: ExchangeConfig, sequen
     container.getAsync(HistoryQueries),
   ]);
   return [...bound, ...readSide.health, readSideLagCheck({ engineSequence: sequence, checkpoint: () => history.checkpoint(), maxLag: config.readyMaxLag })];
-}
-
-/** Liveness (`/api/health`, `/api/health/live`: the engine sequence this process has applied) and readiness (`/api/health/ready`). */
-function serveHealth(app: Application, checks: readonly HealthCheck[], sequence: () => number | null): void {
-  app.use(healthRoutes({ checks, live: () => ({ sequence: sequence() }) }));
 }

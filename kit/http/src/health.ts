@@ -1,5 +1,7 @@
+import { Type, type TProperties } from '@sinclair/typebox';
 import { Router, type RequestHandler } from 'express';
 import type { HealthCheck } from '@sd/domain/health';
+import { defineRoute, type ApiRoute } from './api-route';
 
 export interface CheckResult {
   status: 'up' | 'down';
@@ -79,12 +81,39 @@ export class ReadinessProbe {
  * answers 503 naming the parts that fail, for load balancers, compose and orchestrators.
  */
 export function healthRoutes(options: HealthOptions): Router {
-  const probe = new ReadinessProbe(options.checks, options.timeoutMs);
   const router = Router();
   // Two routes rather than one with two paths: each keeps its own template in the request metrics.
   const live: RequestHandler = (_req, res) => void res.json({ status: 'ok', ...options.live?.() });
   router.get(HEALTH_PATH, live);
   router.get(`${HEALTH_PATH}/live`, live);
+  router.use(readinessRoute(options));
+  return router;
+}
+
+/**
+ * Liveness as API routes (`GET /health` and `GET /health/live` under the API's mount path),
+ * for an app that serves them on its fast lane; `fields` describes what `live` adds to
+ * `status`. Readiness stays `readinessRoute`.
+ */
+export function liveRoutes(options: { live: () => Record<string, unknown>; fields: TProperties }): ApiRoute[] {
+  const response = Type.Object({ status: Type.Literal('ok'), ...options.fields });
+  return ['/health', '/health/live'].map((path) =>
+    defineRoute({
+      method: 'GET',
+      path,
+      summary: 'Liveness: the process runs and serves HTTP',
+      tags: ['operations'],
+      security: 'public',
+      schema: { response },
+      handle: () => ({ status: 'ok' as const, ...options.live() }),
+    }),
+  );
+}
+
+/** `GET /api/health/ready`: every check up, or a 503 naming the parts that fail. */
+export function readinessRoute(options: Omit<HealthOptions, 'live'>): Router {
+  const probe = new ReadinessProbe(options.checks, options.timeoutMs);
+  const router = Router();
   router.get(`${HEALTH_PATH}/ready`, async (_req, res) => {
     const { ready, checks } = await probe.evaluate();
     if (ready) return void res.json({ status: 'ready', checks });

@@ -1,30 +1,45 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type Application, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Application, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '@sd/domain/logger';
 import type { Metrics } from '@sd/metrics/metrics';
+import { routeKey, type ApiRoute, type RouteLanes } from './api-route';
+import { serveApiDocs } from './api-docs';
+import { CompiledRoute, trustFunction, type RecordRequest, type TrustProxy } from './compiled-route';
 import { errorToHttp } from './errors';
-import { decodeParams, leanRouteMatcher, parseUrlQuery, readJsonBody, writeJson, type LeanHeaders, type LeanRoute } from './lean-routes';
+import { expressLane } from './express-lane';
+import { fastLane, requestIdOf, SERVED_ROUTE, type MarkedResponse, type NodeHandler } from './fast-lane';
+import { openApiDocument, type OpenApiOptions } from './openapi';
+import { bodyLimitBytes } from './request-body';
+
+export type { NodeHandler } from './fast-lane';
 
 export interface HttpAppOptions {
   logger: Logger;
   metrics?: Metrics;
   /** Largest accepted JSON body. Default 64 KiB. */
   bodyLimit?: string;
-  /** Mounts the app's routers between the common middleware and the error handling. */
+  /** Mounts the app's express routers between the common middleware and the error handling. */
   routes: (app: Application) => void;
+  /** An API described by schemas, each route served by the lane the table gives it. */
+  api?: ApiOptions;
+  /** Node middleware that must see every request, on both lanes (request tracing). */
+  before?: readonly NodeHandler[];
   /**
-   * Hot routes served ahead of the middleware chain (same request ids, body limit, metrics
-   * and error table, none of the per-request express work); no express route may share them.
+   * Whose X-Forwarded-For sets the client address (the key of per-client rate limits), on both
+   * lanes: express's trust-proxy value (`TRUST_PROXY`, read by kit/app's `trustProxy`). Default `loopback`.
    */
-  leanRoutes?: readonly LeanRoute[];
-  /** Middleware that must see every request, lean ones included (request tracing). */
-  before?: readonly RequestHandler[];
-  /**
-   * Whose X-Forwarded-For sets `req.ip` (the key of per-client rate limits): express's
-   * trust-proxy value (`TRUST_PROXY`, read by kit/app's `trustProxy`). Default `loopback`.
-   */
-  trustProxy?: boolean | number | readonly string[];
+  trustProxy?: TrustProxy;
+}
+
+export interface ApiOptions {
+  /** Where the API is mounted: `/api`. */
+  mountPath: string;
+  routes: readonly ApiRoute[];
+  /** The one place that says which lane serves each route, by `METHOD /path`. */
+  lanes: RouteLanes;
+  /** Serves the generated OpenAPI 3.1 document at `<mountPath>/openapi.json` and a page to browse it at `<mountPath>/docs`. */
+  document?: Omit<OpenApiOptions, 'mountPath' | 'routes'>;
 }
 
 /** What the common middleware leaves on `res.locals` for handlers. */
@@ -35,22 +50,17 @@ export interface RequestContext {
 
 export const requestContext = (res: Response): RequestContext => res.locals as RequestContext;
 
-/** Where the lean lane marks the route template it served (express's `res.locals` may not exist yet). */
-const LEAN_ROUTE = Symbol('leanRoute');
-type LeanResponse = ServerResponse & { [LEAN_ROUTE]?: string };
-type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
-
-/** The route template a request matched (`/api/orders/:orderId`), lean or express; else `unmatched`. */
-export function routeTemplate(req: Request, res: Response): string {
-  if (req.route) return `${req.baseUrl}${String(req.route.path)}`;
-  return (res as LeanResponse)[LEAN_ROUTE] ?? 'unmatched';
+/** The route template a request matched (`/api/orders/:orderId`), on either lane; else `unmatched`. */
+export function routeTemplate(req: IncomingMessage, res: ServerResponse): string {
+  const { route, baseUrl } = req as Partial<Request>;
+  if (route) return `${baseUrl ?? ''}${String(route.path)}`;
+  return (res as MarkedResponse)[SERVED_ROUTE] ?? 'unmatched';
 }
 
-const requestIdPattern = /^[\w.-]{1,64}$/;
-
 /**
- * An express app with what every app needs: request ids, a bounded JSON parser, per-route
- * metrics, JSON 404s, and errors mapped once through `errorToHttp`.
+ * The app's HTTP handler: request ids, a bounded JSON parser, per-route metrics, JSON 404s
+ * and errors mapped once through `errorToHttp`. API routes on the fast lane are answered
+ * before express sets up its request and response; the rest go through express.
  */
 export function createHttpApp(options: HttpAppOptions): Application {
   const app = express();
@@ -58,38 +68,48 @@ export function createHttpApp(options: HttpAppOptions): Application {
   app.set('etag', false);
   const trusted = options.trustProxy ?? ['loopback'];
   app.set('trust proxy', typeof trusted === 'object' ? [...trusted] : trusted);
+  const bodyLimit = bodyLimitBytes(options.bodyLimit);
 
   const requests = options.metrics?.counter('http_requests_total', 'HTTP requests by route and status', ['method', 'route', 'status']);
   const latency = options.metrics?.histogram('http_request_duration_seconds', 'HTTP request latency by route', ['method', 'route']);
+  const record: RecordRequest | undefined =
+    requests && latency
+      ? (method, route, status, started) => {
+          requests.inc({ method, route, status: String(status) });
+          latency.observe({ method, route }, Number(process.hrtime.bigint() - started) / 1e9);
+        }
+      : undefined;
 
-  const record = (method: string, route: string, status: number, started: bigint): void => {
-    requests?.inc({ method, route, status: String(status) });
-    latency?.observe({ method, route }, Number(process.hrtime.bigint() - started) / 1e9);
-  };
-
-  for (const handler of options.before ?? []) app.use(handler);
-  if (options.leanRoutes?.length) {
-    const lane = leanLane(options.leanRoutes, bodyLimitBytes(options.bodyLimit), options.logger, record);
-    if (options.before?.length) app.use(lane);
-    else {
-      // Nothing must see lean requests first, so they are answered before express even sets
-      // up its request and response objects (a tenth of the request thread under load).
-      // `app(req, res)` calls `app.handle`, in express 4 and 5 alike.
-      const expressHandle = (app as unknown as { handle: NodeHandler }).handle.bind(app);
-      (app as unknown as { handle: NodeHandler }).handle = (req, res, next) => lane(req, res, () => expressHandle(req, res, next));
-    }
+  const lanes = options.api ? compileApi(options.api, trustFunction(trusted)) : { fast: [], express: [] };
+  const fast = lanes.fast.length > 0 ? fastLane(lanes.fast, { bodyLimit, logger: options.logger, record, newRequestId: randomUUID }) : null;
+  const before = options.before ?? [];
+  if (fast !== null || before.length > 0) {
+    // `app(req, res)` calls `app.handle`, in express 4 and 5 alike: what runs first goes in front of it.
+    const expressHandle = (app as unknown as { handle: NodeHandler }).handle.bind(app);
+    const lanesHandle: NodeHandler = fast === null ? expressHandle : (req, res, next) => fast(req, res, () => expressHandle(req, res, next));
+    (app as unknown as { handle: NodeHandler }).handle = before.reduceRight<NodeHandler>(
+      (inner, middleware) => (req, res, next) => middleware(req, res, () => inner(req, res, next)),
+      lanesHandle,
+    );
   }
+
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const requestId = requestIdOf(req.headers['x-request-id']);
+    const requestId = requestIdOf(req.headers['x-request-id'], randomUUID);
     Object.assign(res.locals, { requestId, logger: options.logger.child({ requestId }) } satisfies RequestContext);
     res.setHeader('x-request-id', requestId);
-    if (requests) {
+    if (record) {
       const started = process.hrtime.bigint();
       res.on('finish', () => record(req.method, routeTemplate(req, res), res.statusCode, started));
     }
     next();
   });
-  app.use(express.json({ limit: options.bodyLimit ?? '64kb', strict: true }));
+  if (options.api) {
+    // Ahead of the JSON parser: API routes read their bodies as the fast lane does.
+    if (lanes.express.length > 0) app.use(options.api.mountPath, expressLane(lanes.express, { bodyLimit, logger: options.logger }));
+    if (options.api.document) serveDocument(app, options.api);
+  }
+  // The raw body is kept for API-key signatures over it.
+  app.use(express.json({ limit: bodyLimit, strict: true, verify: (req, _res, raw) => void ((req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw) }));
 
   options.routes(app);
 
@@ -107,53 +127,23 @@ export function createHttpApp(options: HttpAppOptions): Application {
   return app;
 }
 
-function requestIdOf(offered: string | string[] | undefined): string {
-  return typeof offered === 'string' && requestIdPattern.test(offered) ? offered : randomUUID();
+/** Compiles every API route and splits them by the lane table, refusing a table that does not match the routes. */
+function compileApi(api: ApiOptions, trust: ReturnType<typeof trustFunction>): { fast: CompiledRoute[]; express: CompiledRoute[] } {
+  const keys = api.routes.map(routeKey);
+  const duplicate = keys.find((key, i) => keys.indexOf(key) !== i);
+  if (duplicate !== undefined) throw new Error(`the API declares ${duplicate} twice`);
+  const unrouted = keys.filter((key) => api.lanes[key] === undefined);
+  const stale = Object.keys(api.lanes).filter((key) => !keys.includes(key));
+  if (unrouted.length > 0 || stale.length > 0) {
+    throw new Error(`the lane table must name every API route once: no lane for [${unrouted.join(', ')}], no route for [${stale.join(', ')}]`);
+  }
+  const compiled = api.routes.map((route) => new CompiledRoute(route, api.mountPath, trust));
+  return { fast: compiled.filter((route) => api.lanes[route.key] === 'fast'), express: compiled.filter((route) => api.lanes[route.key] === 'express') };
 }
 
-const DEFAULT_BODY_LIMIT = 64 * 1024;
-
-/** `16kb`, `1mb` or bytes, as express.json's `limit` takes it. */
-function bodyLimitBytes(limit: string | undefined): number {
-  if (limit === undefined) return DEFAULT_BODY_LIMIT;
-  const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(limit.trim());
-  if (!match) throw new Error(`unsupported body limit ${limit}`);
-  const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[(match[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'];
-  return Number(match[1]) * unit;
-}
-
-/** Serves the lean routes: read the body, run the handler, answer JSON; anything else goes on to express. */
-function leanLane(
-  routes: readonly LeanRoute[],
-  bodyLimit: number,
-  logger: Logger,
-  record: (method: string, route: string, status: number, started: bigint) => void,
-): NodeHandler {
-  const match = leanRouteMatcher(routes);
-  return (req: IncomingMessage, res: LeanResponse, next: () => void) => {
-    const url = req.url ?? '/';
-    const method = req.method ?? 'GET';
-    const matched = match(method, url);
-    if (matched === null) return next();
-    const { route, params } = matched;
-    const started = process.hrtime.bigint();
-    const requestId = requestIdOf(req.headers['x-request-id']);
-    res[LEAN_ROUTE] = route.path;
-    const headers: LeanHeaders = { 'x-request-id': requestId };
-    const answer = async (): Promise<void> => {
-      const { rawBody, body } = await readJsonBody(req, bodyLimit);
-      const result = await route.handle({ method, url, params: decodeParams(params), query: parseUrlQuery(url), headers: req.headers, rawBody, body }, headers);
-      writeJson(res, 200, result, headers);
-    };
-    answer()
-      .catch((error: unknown) => {
-        const mapped = errorToHttp(error);
-        if (mapped.status >= 500) logger.error({ err: error, requestId, method, path: url }, 'request failed');
-        if (res.headersSent) return void res.destroy();
-        // A body over the limit was not read to its end: close rather than reuse the connection.
-        if (mapped.status === 413) res.shouldKeepAlive = false;
-        writeJson(res, mapped.status, mapped.body, { ...headers, ...mapped.headers });
-      })
-      .finally(() => record(method, route.path, res.statusCode, started));
-  };
+function serveDocument(app: Application, api: ApiOptions): void {
+  const document = Buffer.from(JSON.stringify(openApiDocument({ ...api.document!, mountPath: api.mountPath, routes: api.routes })));
+  const documentUrl = `${api.mountPath}/openapi.json`;
+  app.get(documentUrl, (_req, res) => void res.type('application/json').send(document));
+  serveApiDocs(app, { path: `${api.mountPath}/docs`, documentUrl });
 }

@@ -8,8 +8,10 @@ import { UserRepository } from '@sd/domain/auth/user';
 import { Cache } from '@sd/domain/cache';
 import { Logger } from '@sd/domain/logger';
 import { RateLimiter } from '@sd/domain/rate-limit';
+import type { ApiRoute } from '@sd/http/api-route';
 import { createAuthServiceRouter } from './delivery/http/auth-service.router';
 import { createAuthRouter } from './delivery/http/auth.router';
+import { authRoutes, type AuthRoutesDeps } from './delivery/http/auth.routes';
 import { CachedSessionRepository } from './repository/cached/cached-session-repository';
 import { TypeormApiKeyRepository, TypeormSessionRepository, TypeormUserRepository } from './repository/typeorm/auth.typeorm-repo';
 import { AccessTokenCodec } from './usecase/access-token';
@@ -24,9 +26,13 @@ import { SecretBox } from './usecase/secret-box';
 export const AuthRouter = Symbol.for('sd.auth.AuthRouter');
 /** Token verification for other services (`createAuthServiceRouter`), for the user app to mount at its root. */
 export const AuthServiceRouter = Symbol.for('sd.auth.AuthServiceRouter');
+/** The users API as routes (`authRoutes`), for an app that serves them among its own API routes under `/api`. */
+export const AuthRoutes = Symbol.for('sd.auth.AuthRoutes');
+
+const AUTH_MOUNT_PATH = '/api';
 
 /**
- * The auth use cases, the `Authenticator`, the `AuthRouter` and the `AuthServiceRouter`. Needs `Logger`, `Cache`,
+ * The auth use cases, the `Authenticator`, the `AuthRouter` (and its `AuthRoutes`) and the `AuthServiceRouter`. Needs `Logger`, `Cache`,
  * `RateLimiter` and the three repositories bound (for example by `authTypeormRepositoryModule`).
  */
 export function authModule(settings: AuthSettings, options: { clock?: Clock } = {}): ContainerModule {
@@ -56,12 +62,21 @@ export function authModule(settings: AuthSettings, options: { clock?: Clock } = 
         [SessionRepository, ApiKeyRepository, Cache, AccessTokenCodec, SecretBox],
       )
       .inSingletonScope();
+    const routesDeps = (accounts: AccountUseCase, apiKeys: ApiKeyUseCase, authenticator: Authenticator, rateLimiter: RateLimiter, logger: Logger): AuthRoutesDeps => ({
+      accounts,
+      apiKeys,
+      authenticator,
+      rateLimiter,
+      settings,
+      logger,
+      mountPath: AUTH_MOUNT_PATH,
+    });
+    const routesDepsTokens = [AccountUseCase, ApiKeyUseCase, Authenticator, RateLimiter, Logger] as const;
     bind<Router>(AuthRouter)
-      .toResolvedValue(
-        (accounts: AccountUseCase, apiKeys: ApiKeyUseCase, authenticator: Authenticator, rateLimiter: RateLimiter, logger: Logger) =>
-          createAuthRouter({ accounts, apiKeys, authenticator, rateLimiter, settings, logger }),
-        [AccountUseCase, ApiKeyUseCase, Authenticator, RateLimiter, Logger],
-      )
+      .toResolvedValue((...deps: Parameters<typeof routesDeps>) => createAuthRouter(routesDeps(...deps)), [...routesDepsTokens])
+      .inSingletonScope();
+    bind<ApiRoute[]>(AuthRoutes)
+      .toResolvedValue((...deps: Parameters<typeof routesDeps>) => authRoutes(routesDeps(...deps)), [...routesDepsTokens])
       .inSingletonScope();
     bind<Router>(AuthServiceRouter)
       .toResolvedValue((authenticator: Authenticator) => createAuthServiceRouter(authenticator), [Authenticator])

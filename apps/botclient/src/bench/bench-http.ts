@@ -11,7 +11,8 @@ import { loadGenerator, type BenchRequest, type LoadGenerator, type LoadRun } fr
 
 const USAGE = `usage: pnpm bench:http [-- --flags]
   --duration 10 (seconds per run; each row runs at saturation, then paced at half that rate)
-  --connections 64  --threads 2  --users 8  --only book,orders,... (rows)  --profile (node --cpu-prof on the exchange)`;
+  --connections 64  --threads 2  --users 8  --only book,orders,... (rows)  --profile (node --cpu-prof on the exchange)
+  --exchange PATH (another build's apps/exchange/dist/main.js, e.g. a checkout of main, for a before/after)`;
 
 type Lane = 'reference' | 'market_data' | 'private' | 'orders';
 
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
       users: { type: 'string', default: '8' },
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      exchange: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
       port,
       dataDir,
       ordersPerSecondPerUser: '1000000',
+      main: values.exchange,
       nodeArgs: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     });
     note(`the exchange (embedded, JOURNAL_FSYNC=batch) on ${origin}${values.profile ? `, profiled into ${profileDir}` : ''}`);

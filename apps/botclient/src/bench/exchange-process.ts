@@ -30,11 +30,13 @@ export interface ExchangeProcessOptions {
   nodeArgs?: string[];
   /** Opens an IPC channel to the child (the soak memory probe answers on it). */
   ipc?: boolean;
+  /** Another build's main.js (bench:http --exchange, for a before/after in one sitting); default EXCHANGE_MAIN. */
+  main?: string;
 }
 
 /** The embedded exchange on 127.0.0.1, warn-level logs, its stdout copied to our stderr. */
 export function spawnExchange(options: ExchangeProcessOptions): ChildProcess {
-  const exchange = spawn(process.execPath, [...(options.nodeArgs ?? []), EXCHANGE_MAIN], {
+  const exchange = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main ?? EXCHANGE_MAIN], {
     env: {
       ...process.env,
       PORT: String(options.port),

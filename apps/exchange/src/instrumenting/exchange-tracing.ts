@@ -1,14 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { SpanStatusCode, type Context, type Tracer } from '@opentelemetry/api';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
 import type { EngineOutput } from '@sd/domain/exchange/engine-output';
-import { routeTemplate } from '@sd/http/http-app';
+import { routeTemplate, type NodeHandler } from '@sd/http/http-app';
 import { incomingTraceContext, serverSpan, withSpan } from '@sd/tracing/tracing';
 
 /** Where the app weaves tracing in: the HTTP middleware, the sequencer and the engine output. */
 export interface RequestTracing {
-  middleware(): RequestHandler | null;
+  middleware(): NodeHandler | null;
   submitter(inner: CommandSubmitter): CommandSubmitter;
   output(inner: EngineOutput): EngineOutput;
 }
@@ -36,11 +35,11 @@ export class RequestTraces implements RequestTracing {
    * A span per request, named by method and route template once the route is known. It
    * continues the caller's trace when the request carries a W3C `traceparent`.
    */
-  middleware(): RequestHandler {
-    return (req: Request, res: Response, next: NextFunction) => {
+  middleware(): NodeHandler {
+    return (req, res, next) => {
       const caller = incomingTraceContext(req.headers);
       void withSpan(this.tracer, `HTTP ${req.method}`, caller, (span, context) => {
-        span.setAttribute('http.request.method', req.method);
+        span.setAttribute('http.request.method', req.method ?? 'GET');
         return new Promise<void>((done) => {
           res.once('close', () => {
             const route = routeTemplate(req, res);

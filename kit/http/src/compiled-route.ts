@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ParsedUrlQuery } from 'node:querystring';
+import type { TObject, TSchema } from '@sinclair/typebox';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import fastJson from 'fast-json-stringify';
+import proxyAddr from 'proxy-addr';
+import { invalidInput } from '@sd/domain/errors';
+import type { Logger } from '@sd/domain/logger';
+import { PreparedAnswer, routeKey, type ApiReply, type ApiRequest, type ApiRoute } from './api-route';
+import { errorToHttp } from './errors';
+import { parseUrlQuery } from './request-body';
+
+/**
+ * One validator instance for every route: defaults filled in (`type: limit`), the first error
+ * reported, and `errorMessage` on a schema as the message when its value is refused.
+ */
+const ajv = new Ajv({ useDefaults: true, verbose: true, allErrors: false, strict: true });
+ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
+
+/** Whose X-Forwarded-For names the client, as express's `trust proxy` takes it; default loopback. */
+export type TrustProxy = boolean | number | readonly string[];
+
+/** express's trust function for a `trust proxy` value (see express's `compileTrust`). */
+export function trustFunction(trust: TrustProxy = ['loopback']): (address: string, hop: number) => boolean {
+  if (trust === true) return () => true;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  if (trust === false) return proxyAddr.compile([]);
+  return proxyAddr.compile([...trust]);
+}
+
+/** Called when an answer has been written: method, route template, status, start time. */
+export type RecordRequest = (method: string, route: string, status: number, started: bigint) => void;
+
+/** What both lanes share for answering: body limit and logger. */
+export interface LaneContext {
+  bodyLimit: number;
+  logger: Logger;
+}
+
+/** A request as a lane hands it to a route: the URL as received, decoded path parameters, and how to read the body. */
+export interface LaneRequest {
+  url: string;
+  params: Record<string, string | undefined>;
+  readBody(): Promise<{ rawBody: Buffer; body: unknown }>;
+}
+
+/** A route with its validators, serializer and answer cache built once at start. */
+export class CompiledRoute {
+  /** Mount path and route path, `:name` parameters: what the lanes route and metrics count by. */
+  readonly template: string;
+  readonly status: number;
+  private readonly params: Validator | null;
+  private readonly query: Validator | null;
+  private readonly body: Validator | null;
+  private readonly serialize: (value: unknown) => string;
+  private readonly answers = new AnswerCache();
+
+  constructor(
+    readonly route: ApiRoute,
+    mountPath: string,
+    private readonly trust = trustFunction(),
+  ) {
+    this.template = `${mountPath}${route.path}`;
+    const { schema } = route;
+    this.status = route.status ?? (schema.response === undefined ? 204 : 200);
+    this.params = schema.params ? validator(schema.params, 'path') : null;
+    this.query = schema.query ? validator(schema.query, 'query') : null;
+    this.body = schema.body ? validator(schema.body, 'body') : null;
+    this.serialize = schema.response ? fastJson(schema.response as object) : () => '';
+  }
+
+  get key(): string {
+    return routeKey(this.route);
+  }
+
+  /**
+   * Reads and checks the request, runs the handler and writes the answer with node's own API
+   * (express's response is a node response too); errors go through `errorToHttp`.
+   */
+  async serve(req: IncomingMessage, res: ServerResponse, lane: LaneRequest, logger: Logger): Promise<void> {
+    const headers: Record<string, string> = {};
+    try {
+      const { url } = lane;
+      const { rawBody, body } = await lane.readBody();
+      const request: ApiRequest = {
+        method: req.method ?? 'GET',
+        url,
+        params: (this.params ? this.params(lane.params) : {}) as ApiRequest['params'],
+        query: (this.query ? this.query(parseUrlQuery(url)) : {}) as ApiRequest['query'],
+        body: (this.body ? this.body(body) : undefined) as ApiRequest['body'],
+        headers: req.headers,
+        rawBody,
+        get ip() {
+          return proxyAddr(req, trustLoopback);
+        },
+      };
+      const reply: ApiReply = {
+        headers,
+        cached: (key, version, produce) => this.answers.get(key, version, async () => Buffer.from(this.serialize(await produce()))),
+      };
+      const answer = await this.route.handle(request, reply);
+      if (answer instanceof PreparedAnswer) {
+        headers.etag = answer.etag;
+        headers['cache-control'] = 'no-cache';
+        if (matchesEtag(req.headers['if-none-match'], answer.etag)) return writeAnswer(res, 304, headers, undefined);
+        return writeAnswer(res, this.status, headers, answer.bytes);
+      }
+      writeAnswer(res, this.status, headers, this.status === 204 ? undefined : this.serialize(answer));
+    } catch (error) {
+      const mapped = errorToHttp(error);
+      if (mapped.status >= 500) logger.error({ err: error, method: req.method, path: req.url }, 'request failed');
+      if (res.headersSent) return void res.destroy();
+      // A body over the limit was not read to its end: close rather than reuse the connection.
+      if (mapped.status === 413) res.shouldKeepAlive = false;
+      writeAnswer(res, mapped.status, { ...headers, ...mapped.headers }, JSON.stringify(mapped.body));
+    }
+  }
+}
+
+/** Writes a JSON answer (or none) with node's own API. */
+export function writeAnswer(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer | undefined): void {
+  res.statusCode = status;
+  for (const name in headers) res.setHeader(name, headers[name]!);
+  if (body === undefined) return void res.end();
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+  res.end(body);
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header === etag || header === '*' || header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+type Validator = (value: unknown) => unknown;
+type Where = 'path' | 'query' | 'body';
+
+/** A compiled check that answers the value (defaults filled in) or throws a 400 naming the field. */
+function validator(schema: TSchema, where: Where): Validator {
+  const validate: ValidateFunction = ajv.compile(schema);
+  const integers = where === 'query' ? integerProperties(schema as TObject) : [];
+  return (value) => {
+    if (where === 'query' && integers.length > 0) value = withIntegers(value as ParsedUrlQuery, integers);
+    // An absent body is an empty object where the schema requires nothing of it.
+    if (where === 'body' && value === undefined) {
+      if (((schema as TObject).required ?? []).length > 0 || (schema as TObject).type !== 'object') throw invalidInput('the body must be a JSON object');
+      value = {};
+    }
+    if (validate(value)) return value;
+    throw invalidInput(describe(validate.errors![0]!, where));
+  };
+}
+
+function integerProperties(schema: TObject): string[] {
+  return Object.entries(schema.properties ?? {})
+    .filter(([, property]) => (property as { type?: unknown }).type === 'integer')
+    .map(([name]) => name);
+}
+
+const CANONICAL_INTEGER = /^-?(0|[1-9]\d{0,15})$/;
+
+/**
+ * Query strings carry text; an integer parameter is read from its canonical decimal form
+ * only (`1e2`, ` 1`, `01` and `1.0` stay text and are refused), never by a lenient cast.
+ */
+function withIntegers(query: ParsedUrlQuery, names: readonly string[]): Record<string, unknown> {
+  const converted: Record<string, unknown> = { ...query };
+  for (const name of names) {
+    const text = query[name];
+    if (typeof text === 'string' && CANONICAL_INTEGER.test(text) && Number.isSafeInteger(Number(text))) converted[name] = Number(text);
+  }
+  return converted;
+}
+
+/** `price must be a decimal string`, `level must be one of 1, 2, 3`, `product_id is required`. */
+function describe(error: ErrorObject, where: Where): string {
+  const path = error.instancePath.split('/').slice(1).join('.');
+  const field = path === '' ? (where === 'body' ? 'the body' : `the ${where}`) : path;
+  if (error.keyword === 'required') {
+    const missing = (error.params as { missingProperty: string }).missingProperty;
+    return `${path === '' ? missing : `${path}.${missing}`} is required`;
+  }
+  const custom = (error.parentSchema as { errorMessage?: string } | undefined)?.errorMessage;
+  if (custom !== undefined) return `${field} ${custom}`;
+  if (path === '' && where === 'body' && error.keyword === 'type') return 'the body must be a JSON object';
+  if (error.keyword === 'enum') return `${field} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  return `${field} ${error.message ?? 'is invalid'}`;
+}
+
+/**
+ * Serialized answers by key, each kept for one version of what it shows: a change of version
+ * serializes once, however many requests ask meanwhile. Bounded: the oldest key goes first.
+ */
+class AnswerCache {
+  private readonly entries = new Map<string, { version: string | number; answer: Promise<PreparedAnswer> }>();
+
+  constructor(private readonly maxKeys = 256) {}
+
+  get(key: string, version: string | number, serialize: () => Promise<Buffer>): Promise<PreparedAnswer> {
+    const entry = this.entries.get(key);
+    if (entry !== undefined && entry.version === version) return entry.answer;
+    const answer = serialize().then((bytes) => new PreparedAnswer(bytes, `"${createHash('sha1').update(bytes).digest('base64url')}"`));
+    this.entries.delete(key);
+    this.entries.set(key, { version, answer });
+    if (this.entries.size > this.maxKeys) this.entries.delete(this.entries.keys().next().value!);
+    // A failed answer is not kept: the next request tries again.
+    answer.catch(() => {
+      if (this.entries.get(key)?.answer === answer) this.entries.delete(key);
+    });
+    return answer;
+  }
+}
