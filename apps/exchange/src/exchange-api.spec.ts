@@ -7,6 +7,7 @@ import { Tracing as TracingToken } from './container';
 import { startExchange, type RunningExchange } from './server';
 import type { Tracing } from '@sd/tracing/tracing';
 import { ApiClient } from './testing/api-client';
+import { ContractRecorder } from './testing/contract';
 
 jest.setTimeout(30_000);
 
@@ -17,13 +18,14 @@ describe.each(['worker', 'inline'])('exchange app, embedded, read side %s, throu
   let exchange: RunningExchange;
   let alice: ApiClient;
   let bob: ApiClient;
+  const contract = new ContractRecorder();
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-'));
     config = exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', TRACING: 'memory', READ_SIDE: readSide });
     exchange = await startExchange(config);
-    alice = new ApiClient(exchange.url);
-    bob = new ApiClient(exchange.url);
+    alice = new ApiClient(exchange.url, contract);
+    bob = new ApiClient(exchange.url, contract);
     await alice.signUp('alice@example.com');
     await bob.signUp('bob@example.com');
     await alice.expectOk('POST', '/faucet', { currency: 'BTC', amount: '2' });
@@ -155,7 +157,7 @@ describe.each(['worker', 'inline'])('exchange app, embedded, read side %s, throu
     expect((await bob.request('GET', `/orders/${order.id}`)).status).toBe(404);
     expect((await bob.request('DELETE', `/orders/${order.id}`)).status).toBe(404);
     expect(await alice.expectOk('GET', `/orders/${order.id}`)).toMatchObject({ status: 'open' });
-    expect((await new ApiClient(exchange.url).request('GET', '/accounts')).status).toBe(401);
+    expect((await new ApiClient(exchange.url, contract).request('GET', '/accounts')).status).toBe(401);
 
     const anonymous = await new ApiClient(exchange.url).socket();
     anonymous.send({ type: 'subscribe', product_ids: ['BTC-USDT'], channels: ['user'] });
@@ -174,10 +176,18 @@ describe.each(['worker', 'inline'])('exchange app, embedded, read side %s, throu
     await exchange.close();
 
     exchange = await startExchange(config);
-    const again = new ApiClient(exchange.url);
+    const again = new ApiClient(exchange.url, contract);
     again.token = alice.token;
     expect(await again.balances()).toEqual(balances);
     expect(await again.expectOk('GET', `/orders/${resting.id}`)).toMatchObject({ client_oid: 'kept', status: 'open' });
     expect((await again.expectOk('GET', '/products/BTC-USDT/book?level=3')).asks).toEqual(book.asks);
+  });
+
+  it('answered every request as the OpenAPI document it serves says, and a renamed field would not pass', async () => {
+    const document = await ContractRecorder.documentOf(exchange.url);
+    expect(contract.count).toBeGreaterThan(40);
+    expect(contract.mismatches(document)).toEqual([]);
+    const renamed = JSON.parse(JSON.stringify(document).replaceAll('"filled_size"', '"filledSize"'));
+    expect(contract.mismatches(renamed).some((why) => why.includes('filledSize'))).toBe(true);
   });
 });

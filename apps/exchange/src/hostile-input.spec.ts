@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { exchangeConfigFromEnv } from './config';
 import { startExchange, type RunningExchange } from './server';
 import { ApiClient } from './testing/api-client';
+import { ContractRecorder } from './testing/contract';
 import { Prng, seedFrom } from '@sd/exchange/testing/prng';
 
 jest.setTimeout(180_000);
@@ -135,6 +136,7 @@ describe(`hostile input against the embedded exchange (seed ${SEED})`, () => {
   let victimOrder: { id: string };
   let before: { victim: unknown; other: unknown; victimOpen: unknown; otherOpen: unknown; books: unknown[] };
   const random = new Prng(SEED);
+  const contract = new ContractRecorder();
 
   async function raw(method: string, path: string, init: { body?: string | Buffer; headers?: Record<string, string>; token?: string | null } = {}): Promise<RawAnswer> {
     const token = init.token === undefined ? victim.token : init.token;
@@ -144,7 +146,9 @@ describe(`hostile input against the embedded exchange (seed ${SEED})`, () => {
         headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...init.headers },
         body: init.body,
       });
-      return { status: response.status, text: await response.text() };
+      const answer = { status: response.status, text: await response.text() };
+      contract.record(method, path, answer.status, answer.text);
+      return answer;
     } catch (error) {
       return { status: 0, text: String((error as Error).cause ?? error) };
     }
@@ -198,8 +202,8 @@ describe(`hostile input against the embedded exchange (seed ${SEED})`, () => {
     // A high order rate limit, so what refuses a case is its content, not a 429.
     const config = exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ORDERS_PER_SECOND_PER_USER: '1000000', JOURNAL_FSYNC: 'none' });
     exchange = await startExchange(config);
-    victim = new ApiClient(exchange.url);
-    other = new ApiClient(exchange.url);
+    victim = new ApiClient(exchange.url, contract);
+    other = new ApiClient(exchange.url, contract);
     await victim.signUp('victim@example.com');
     otherUserId = await other.signUp('other@example.com');
     for (const [currency, amount] of [['BTC', '10'], ['USDT', '100000'], ['ETH', '50']]) {
@@ -384,6 +388,11 @@ describe(`hostile input against the embedded exchange (seed ${SEED})`, () => {
     expect(notRefused(await runAll([...generated, ...pathCases, ...credentialCases, ...signUpCases]))).toEqual([]);
     expect(await other.expectOk('GET', `/orders/${otherOrder.id}`)).toMatchObject({ status: 'open' });
     expect(await victim.expectOk('GET', `/orders/${victimOrder.id}`)).toMatchObject({ status: 'open' });
+  });
+
+  it('answered every hostile request as the OpenAPI document it serves says', async () => {
+    expect(contract.count).toBeGreaterThan(800);
+    expect(contract.mismatches(await ContractRecorder.documentOf(exchange.url))).toEqual([]);
   });
 
   describe('WebSocket', () => {

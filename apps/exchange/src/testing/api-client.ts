@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers and frames are arbitrary JSON that the tests assert field by field */
 import WebSocket from 'ws';
+import type { ContractRecorder } from './contract';
 
 export interface ApiAnswer<T = unknown> {
   status: number;
@@ -10,7 +11,11 @@ export interface ApiAnswer<T = unknown> {
 export class ApiClient {
   token: string | null = null;
 
-  constructor(readonly baseUrl: string) {}
+  /** `contract` records every answer, for the suite's check against the OpenAPI document. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly contract?: ContractRecorder,
+  ) {}
 
   async request<T = any>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
     const response = await fetch(`${this.baseUrl}/api${path}`, {
@@ -22,6 +27,7 @@ export class ApiClient {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
+    this.contract?.record(method, `/api${path}`, response.status, text);
     return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as T };
   }
 
