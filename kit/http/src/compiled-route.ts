@@ -109,7 +109,8 @@ export class CompiledRoute {
       writeAnswer(res, this.status, headers, this.status === 204 ? undefined : this.serialize(answer));
     } catch (error) {
       const mapped = errorToHttp(error);
-      if (mapped.status >= 500) logger.error({ err: error, method: req.method, path: req.url }, 'request failed');
+      if (mapped.status >= 500) logger.error({ err: error, method: req.method, path: lane.url }, 'request failed');
+      else logger.debug({ code: mapped.body.code, method: req.method, path: lane.url }, 'request refused');
       if (res.headersSent) return void res.destroy();
       // A body over the limit was not read to its end: close rather than reuse the connection.
       if (mapped.status === 413) res.shouldKeepAlive = false;

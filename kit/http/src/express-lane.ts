@@ -6,7 +6,7 @@ import { CompiledRoute, type LaneContext } from './compiled-route';
 import { bodyLimitBytes, readJsonBody } from './request-body';
 
 /** What express's JSON parser leaves on a request it read (see `createHttpApp`). */
-type ParsedRequest = IncomingMessage & { _body?: boolean; body?: unknown; rawBody?: Buffer };
+type ParsedRequest = IncomingMessage & { body?: unknown; rawBody?: Buffer };
 
 const EMPTY = Buffer.alloc(0);
 
@@ -38,7 +38,7 @@ export function apiRouter(routes: readonly ApiRoute[], options: { logger: Logger
 }
 
 function bodyOf(req: ParsedRequest, limit: number): Promise<{ rawBody: Buffer; body: unknown }> {
-  if (req._body === true) return Promise.resolve({ rawBody: req.rawBody ?? EMPTY, body: req.body });
+  if (req.readableEnded) return Promise.resolve({ rawBody: req.rawBody ?? EMPTY, body: req.body });
   return readJsonBody(req, limit);
 }
 
