@@ -26,7 +26,11 @@ export function requestIdOf(offered: string | string[] | undefined, fresh: () =>
 export function fastLane(routes: readonly CompiledRoute[], context: LaneContext & { record?: RecordRequest; newRequestId: () => string }): NodeHandler {
   const router = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 1000 });
   const noop = (): void => undefined;
-  for (const route of routes) router.on(route.route.method as HTTPMethod, route.template, noop, route);
+  for (const route of routes) {
+    router.on(route.route.method as HTTPMethod, route.template, noop, route);
+    // As express does: a HEAD is the GET without its body (node writes none for a HEAD).
+    if (route.route.method === 'GET') router.on('HEAD', route.template, noop, route);
+  }
   return (req, res: MarkedResponse, next) => {
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';

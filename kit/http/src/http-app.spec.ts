@@ -161,6 +161,8 @@ describe.each<Lane>(['fast', 'express'])('API routes on the %s lane', (lane) => 
     expect(second.headers.etag).toBe(first.headers.etag);
     expect(first.body).toEqual({ version });
     await request(app).get('/api/cached').set('if-none-match', first.headers.etag!).expect(304);
+    const head = await request(app).head('/api/cached').expect(200);
+    expect(head.headers['content-length']).toBe(first.headers['content-length']);
     version++;
     const changed = await request(app).get('/api/cached').set('if-none-match', first.headers.etag!).expect(200);
     expect(changed.headers.etag).not.toBe(first.headers.etag);
