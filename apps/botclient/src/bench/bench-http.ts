@@ -90,7 +90,8 @@ async function main(): Promise<void> {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     const dataDir = join(workDir, 'data');
-    const profileDir = join(workDir, 'profile');
+    // Kept after the run, for a closer look (Chrome DevTools, speedscope).
+    const profileDir = join(tmpdir(), `sd-bench-http-profile-${process.pid}`);
     const exchange = spawnExchange({
       port,
       dataDir,
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
       await stop(exchange);
     }
     if (values.profile) await printProfile(profileDir, note);
+    if (values.profile) note(`profiles kept in ${profileDir}`);
     report(measured, generator, loadBefore);
   } finally {
     await rm(workDir, { recursive: true, force: true });
