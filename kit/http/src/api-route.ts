@@ -47,7 +47,7 @@ export interface ApiReply {
    * The answer for `key` at `version`, serialized by the route's response schema once per
    * version however many requests ask; a poller that sends the ETag back gets a 304.
    */
-  cached(key: string, version: string | number, produce: () => unknown): Promise<PreparedAnswer>;
+  cached(key: string, version: string | number, produce: () => unknown): PreparedAnswer | Promise<PreparedAnswer>;
 }
 
 export type RouteAnswer<S extends RouteSchema> = StaticOr<S['response'], void> | PreparedAnswer;

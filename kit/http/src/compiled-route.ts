@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ParsedUrlQuery } from 'node:querystring';
 import type { TObject, TSchema } from '@sinclair/typebox';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import fastJson from 'fast-json-stringify';
@@ -9,7 +8,7 @@ import { invalidInput } from '@sd/domain/errors';
 import type { Logger } from '@sd/domain/logger';
 import { PreparedAnswer, routeKey, type ApiReply, type ApiRequest, type ApiRoute } from './api-route';
 import { errorToHttp } from './errors';
-import { parseUrlQuery } from './request-body';
+import { emptyBody, parseUrlQuery } from './request-body';
 
 /**
  * One validator instance for every route: defaults filled in (`type: limit`), the first error
@@ -42,7 +41,8 @@ export interface LaneContext {
 export interface LaneRequest {
   url: string;
   params: Record<string, string | undefined>;
-  readBody(): Promise<{ rawBody: Buffer; body: unknown }>;
+  /** Null for a request that carries no body. */
+  readBody: (() => Promise<{ rawBody: Buffer; body: unknown }>) | null;
 }
 
 /** A route with its validators, serializer and answer cache built once at start. */
@@ -76,48 +76,75 @@ export class CompiledRoute {
 
   /**
    * Reads and checks the request, runs the handler and writes the answer with node's own API
-   * (express's response is a node response too); errors go through `errorToHttp`.
+   * (express's response is a node response too); errors go through `errorToHttp`. Nothing
+   * waits that need not: a request without a body whose handler answers at once (a cached
+   * answer) is written before this returns, as a bare node:http handler would; otherwise the
+   * promise settles once the answer is written.
    */
-  async serve(req: IncomingMessage, res: ServerResponse, lane: LaneRequest, logger: Logger): Promise<void> {
+  serve(req: IncomingMessage, res: ServerResponse, lane: LaneRequest, logger: Logger): Promise<void> | undefined {
     const headers: Record<string, string> = {};
+    const fail = (error: unknown): void => this.refuse(req, res, lane, headers, logger, error);
     try {
-      const { url } = lane;
-      const { rawBody, body } = await lane.readBody();
-      const request: ApiRequest = {
-        method: req.method ?? 'GET',
-        url,
-        params: (this.params ? this.params(lane.params) : {}) as ApiRequest['params'],
-        query: (this.query ? this.query(parseUrlQuery(url)) : {}) as ApiRequest['query'],
-        body: (this.body ? this.body(body) : undefined) as ApiRequest['body'],
-        headers: req.headers,
-        rawBody,
-        get ip() {
-          return proxyAddr(req, trustLoopback);
-        },
-      };
-      const reply: ApiReply = {
-        headers,
-        cached: (key, version, produce) => this.answers.get(key, version, async () => Buffer.from(this.serialize(await produce()))),
-      };
-      const answer = await this.route.handle(request, reply);
-      if (answer instanceof PreparedAnswer) {
-        headers.etag = answer.etag;
-        headers['cache-control'] = 'no-cache';
-        if (matchesEtag(req.headers['if-none-match'], answer.etag)) return writeAnswer(res, 304, headers, undefined);
-        return writeAnswer(res, this.status, headers, answer.bytes);
+      if (lane.readBody === null) {
+        const { rawBody, body } = emptyBody(req);
+        return this.answer(req, res, lane, rawBody, body, headers)?.catch(fail);
       }
-      writeAnswer(res, this.status, headers, this.status === 204 ? undefined : this.serialize(answer));
+      return lane
+        .readBody()
+        .then(({ rawBody, body }) => this.answer(req, res, lane, rawBody, body, headers))
+        .catch(fail);
     } catch (error) {
-      const mapped = errorToHttp(error);
-      if (mapped.status >= 500) logger.error({ err: error, method: req.method, path: lane.url }, 'request failed');
-      else logger.debug({ code: mapped.body.code, method: req.method, path: lane.url }, 'request refused');
-      if (res.headersSent) return void res.destroy();
-      // A body over the limit was not read to its end: close rather than reuse the connection.
-      if (mapped.status === 413) res.shouldKeepAlive = false;
-      writeAnswer(res, mapped.status, { ...headers, ...mapped.headers }, JSON.stringify(mapped.body));
+      fail(error);
+      return undefined;
     }
   }
+
+  private answer(req: IncomingMessage, res: ServerResponse, lane: LaneRequest, rawBody: Buffer, body: unknown, headers: Record<string, string>): Promise<void> | undefined {
+    const { url } = lane;
+    const request: ApiRequest = {
+      method: req.method ?? 'GET',
+      url,
+      params: (this.params ? this.params(lane.params) : {}) as ApiRequest['params'],
+      query: (this.query ? this.query(parseUrlQuery(url)) : {}) as ApiRequest['query'],
+      body: (this.body ? this.body(body) : undefined) as ApiRequest['body'],
+      headers: req.headers,
+      rawBody,
+      get ip() {
+        return proxyAddr(req, trustLoopback);
+      },
+    };
+    const reply: ApiReply = {
+      headers,
+      cached: (key, version, produce) => this.answers.get(key, version, async () => Buffer.from(this.serialize(await produce()))),
+    };
+    const answer = this.route.handle(request, reply);
+    if (isPromise(answer)) return answer.then((settled) => this.write(req, res, settled, headers));
+    this.write(req, res, answer, headers);
+    return undefined;
+  }
+
+  private write(req: IncomingMessage, res: ServerResponse, answer: unknown, headers: Record<string, string>): void {
+    if (answer instanceof PreparedAnswer) {
+      headers.etag = answer.etag;
+      headers['cache-control'] = 'no-cache';
+      if (matchesEtag(req.headers['if-none-match'], answer.etag)) return writeAnswer(res, 304, headers, undefined);
+      return writeAnswer(res, this.status, headers, answer.bytes);
+    }
+    writeAnswer(res, this.status, headers, this.status === 204 ? undefined : this.serialize(answer));
+  }
+
+  private refuse(req: IncomingMessage, res: ServerResponse, lane: LaneRequest, headers: Record<string, string>, logger: Logger, error: unknown): void {
+    const mapped = errorToHttp(error);
+    if (mapped.status >= 500) logger.error({ err: error, method: req.method, path: lane.url }, 'request failed');
+    else logger.debug({ code: mapped.body.code, method: req.method, path: lane.url }, 'request refused');
+    if (res.headersSent) return void res.destroy();
+    // A body over the limit was not read to its end: close rather than reuse the connection.
+    if (mapped.status === 413) res.shouldKeepAlive = false;
+    writeAnswer(res, mapped.status, { ...headers, ...mapped.headers }, JSON.stringify(mapped.body));
+  }
 }
+
+const isPromise = (value: unknown): value is Promise<unknown> => value instanceof Promise;
 
 /** Writes a JSON answer (or none) with node's own API. */
 export function writeAnswer(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer | undefined): void {
@@ -142,7 +169,7 @@ function validator(schema: TSchema, where: Where): Validator {
   const validate: ValidateFunction = ajv.compile(schema);
   const integers = where === 'query' ? integerProperties(schema as TObject) : [];
   return (value) => {
-    if (where === 'query' && integers.length > 0) value = withIntegers(value as ParsedUrlQuery, integers);
+    if (where === 'query' && integers.length > 0) value = withIntegers(value as Record<string, unknown>, integers);
     // An absent body is an empty object where the schema requires nothing of it.
     if (where === 'body' && value === undefined) {
       if (((schema as TObject).required ?? []).length > 0 || (schema as TObject).type !== 'object') throw invalidInput('the body must be a JSON object');
@@ -165,13 +192,12 @@ const CANONICAL_INTEGER = /^-?(0|[1-9]\d{0,15})$/;
  * Query strings carry text; an integer parameter is read from its canonical decimal form
  * only (`1e2`, ` 1`, `01` and `1.0` stay text and are refused), never by a lenient cast.
  */
-function withIntegers(query: ParsedUrlQuery, names: readonly string[]): Record<string, unknown> {
-  const converted: Record<string, unknown> = { ...query };
+function withIntegers(query: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
   for (const name of names) {
     const text = query[name];
-    if (typeof text === 'string' && CANONICAL_INTEGER.test(text) && Number.isSafeInteger(Number(text))) converted[name] = Number(text);
+    if (typeof text === 'string' && CANONICAL_INTEGER.test(text) && Number.isSafeInteger(Number(text))) query[name] = Number(text);
   }
-  return converted;
+  return query;
 }
 
 /** `price must be a decimal string`, `level must be one of 1, 2, 3`, `product_id is required`. */
@@ -193,22 +219,31 @@ function describe(error: ErrorObject, where: Where): string {
  * Serialized answers by key, each kept for one version of what it shows: a change of version
  * serializes once, however many requests ask meanwhile. Bounded: the oldest key goes first.
  */
+interface CacheEntry {
+  version: string | number;
+  answer: Promise<PreparedAnswer>;
+  /** The answer once serialized. */
+  ready: PreparedAnswer | null;
+}
+
 class AnswerCache {
-  private readonly entries = new Map<string, { version: string | number; answer: Promise<PreparedAnswer> }>();
+  private readonly entries = new Map<string, CacheEntry>();
 
   constructor(private readonly maxKeys = 256) {}
 
-  get(key: string, version: string | number, serialize: () => Promise<Buffer>): Promise<PreparedAnswer> {
-    const entry = this.entries.get(key);
-    if (entry !== undefined && entry.version === version) return entry.answer;
-    const answer = serialize().then((bytes) => new PreparedAnswer(bytes, `"${createHash('sha1').update(bytes).digest('base64url')}"`));
+  /** The answer itself once serialized (no promise to wait on), else the promise of it. */
+  get(key: string, version: string | number, serialize: () => Promise<Buffer>): PreparedAnswer | Promise<PreparedAnswer> {
+    const existing = this.entries.get(key);
+    if (existing !== undefined && existing.version === version) return existing.ready ?? existing.answer;
+    const entry: CacheEntry = { version, ready: null, answer: null! };
+    entry.answer = serialize().then((bytes) => (entry.ready = new PreparedAnswer(bytes, `"${createHash('sha1').update(bytes).digest('base64url')}"`)));
     this.entries.delete(key);
-    this.entries.set(key, { version, answer });
+    this.entries.set(key, entry);
     if (this.entries.size > this.maxKeys) this.entries.delete(this.entries.keys().next().value!);
     // A failed answer is not kept: the next request tries again.
-    answer.catch(() => {
-      if (this.entries.get(key)?.answer === answer) this.entries.delete(key);
+    entry.answer.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
     });
-    return answer;
+    return entry.answer;
   }
 }

@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { invalidInput } from '@sd/domain/errors';
 import type { CompiledRoute, LaneContext, RecordRequest } from './compiled-route';
 import { errorToHttp } from './errors';
 import { writeAnswer } from './compiled-route';
-import { readJsonBody } from './request-body';
+import { hasBody, readJsonBody } from './request-body';
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -13,9 +14,15 @@ export const SERVED_ROUTE = Symbol('servedRoute');
 export type MarkedResponse = ServerResponse & { [SERVED_ROUTE]?: string };
 
 const requestIdPattern = /^[\w.-]{1,64}$/;
+const BOOT = randomBytes(6).toString('hex');
+let issued = 0;
 
-export function requestIdOf(offered: string | string[] | undefined, fresh: () => string): string {
-  return typeof offered === 'string' && requestIdPattern.test(offered) ? offered : fresh();
+/** A request id unique in this process, and with its random prefix across processes; cheaper than a UUID, and no secret. */
+export const newRequestId = (): string => `${BOOT}-${(++issued).toString(36)}`;
+
+/** The client's request id when it is sane, else a new one. */
+export function requestIdOf(offered: string | string[] | undefined): string {
+  return typeof offered === 'string' && requestIdPattern.test(offered) ? offered : newRequestId();
 }
 
 /**
@@ -23,7 +30,7 @@ export function requestIdOf(offered: string | string[] | undefined, fresh: () =>
  * the same request ids, body limit, error table and metrics as the express lane, none of
  * express's per-request set-up. Anything it does not route goes on to `next` (express).
  */
-export function fastLane(routes: readonly CompiledRoute[], context: LaneContext & { record?: RecordRequest; newRequestId: () => string }): NodeHandler {
+export function fastLane(routes: readonly CompiledRoute[], context: LaneContext & { record?: RecordRequest }): NodeHandler {
   const router = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 1000 });
   const noop = (): void => undefined;
   for (const route of routes) {
@@ -39,15 +46,19 @@ export function fastLane(routes: readonly CompiledRoute[], context: LaneContext 
     const found = router.find(method as HTTPMethod, path);
     if (found === null) {
       // find-my-way does not match a path whose parameter is not valid percent-encoding.
-      if (path.includes('%') && !decodes(path)) return refuseMalformed(req, res, context.newRequestId);
+      if (path.includes('%') && !decodes(path)) return refuseMalformed(req, res);
       return next();
     }
     const route = found.store as CompiledRoute;
     const started = process.hrtime.bigint();
     res[SERVED_ROUTE] = route.template;
-    res.setHeader('x-request-id', requestIdOf(req.headers['x-request-id'], context.newRequestId));
-    const lane = { url, params: found.params, readBody: () => readJsonBody(req, context.bodyLimit) };
-    void route.serve(req, res, lane, context.logger).finally(() => context.record?.(method, route.template, res.statusCode, started));
+    res.setHeader('x-request-id', requestIdOf(req.headers['x-request-id']));
+    const lane = { url, params: found.params, readBody: hasBody(req) ? () => readJsonBody(req, context.bodyLimit) : null };
+    const written = route.serve(req, res, lane, context.logger);
+    const record = context.record;
+    if (record === undefined) return;
+    if (written === undefined) record(method, route.template, res.statusCode, started);
+    else void written.then(() => record(method, route.template, res.statusCode, started));
   };
 }
 
@@ -60,7 +71,7 @@ function decodes(path: string): boolean {
   }
 }
 
-function refuseMalformed(req: IncomingMessage, res: ServerResponse, newRequestId: () => string): void {
+function refuseMalformed(req: IncomingMessage, res: ServerResponse): void {
   const { status, body } = errorToHttp(invalidInput('the request path is not valid percent-encoding'));
-  writeAnswer(res, status, { 'x-request-id': requestIdOf(req.headers['x-request-id'], newRequestId) }, JSON.stringify(body));
+  writeAnswer(res, status, { 'x-request-id': requestIdOf(req.headers['x-request-id']) }, JSON.stringify(body));
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Application, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '@sd/domain/logger';
@@ -81,7 +80,7 @@ export function createHttpApp(options: HttpAppOptions): Application {
       : undefined;
 
   const lanes = options.api ? compileApi(options.api, trustFunction(trusted)) : { fast: [], express: [] };
-  const fast = lanes.fast.length > 0 ? fastLane(lanes.fast, { bodyLimit, logger: options.logger, record, newRequestId: randomUUID }) : null;
+  const fast = lanes.fast.length > 0 ? fastLane(lanes.fast, { bodyLimit, logger: options.logger, record }) : null;
   const before = options.before ?? [];
   if (fast !== null || before.length > 0) {
     // `app(req, res)` calls `app.handle`, in express 4 and 5 alike: what runs first goes in front of it.
@@ -94,7 +93,7 @@ export function createHttpApp(options: HttpAppOptions): Application {
   }
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const requestId = requestIdOf(req.headers['x-request-id'], randomUUID);
+    const requestId = requestIdOf(req.headers['x-request-id']);
     Object.assign(res.locals, { requestId, logger: options.logger.child({ requestId }) } satisfies RequestContext);
     res.setHeader('x-request-id', requestId);
     if (record) {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
+import { parse as parseQuery } from 'fast-querystring';
 
 /** Thrown for a body over the limit; `errorToHttp` answers 413. */
 export class BodyTooLargeError extends Error {
@@ -40,6 +40,13 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
 }
 
+/** What `readJsonBody` answers for a request that carries no body, without waiting for its end. */
+export function emptyBody(req: IncomingMessage): { rawBody: Buffer; body: unknown } {
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') throw unsupported('unsupported request encoding');
+  return { rawBody: EMPTY, body: isJson(req.headers['content-type']) ? {} : undefined };
+}
+
 // Flagged as body-parser flags them, so `errorToHttp` answers both lanes from the same branch.
 const malformedJson = (): Error => Object.assign(new Error('request body is not valid JSON'), { type: 'entity.parse.failed' });
 const unsupported = (message: string): Error => Object.assign(new Error(message), { type: 'encoding.unsupported' });
@@ -77,8 +84,11 @@ function readAll(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** Repeated keys give arrays, as express's simple query parser does. */
-export function parseUrlQuery(url: string): ParsedUrlQuery {
+/**
+ * Repeated keys give arrays, as express's simple query parser (node:querystring) does;
+ * fast-querystring parses the same way in a fraction of the time.
+ */
+export function parseUrlQuery(url: string): Record<string, unknown> {
   const queryAt = url.indexOf('?');
   return queryAt < 0 ? {} : parseQuery(url.slice(queryAt + 1));
 }
