@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +29,8 @@ interface Row {
 interface Measured extends Row {
   saturation: LoadRun;
   half: LoadRun;
+  /** The server's CPU time (every thread, user and system) per request at half rate: robust where throughput is not on a shared machine. */
+  cpuUsPerRequest: number | null;
 }
 
 /**
@@ -61,16 +65,19 @@ async function main(): Promise<void> {
   const generator = await loadGenerator(note);
   const workDir = await mkdtemp(join(tmpdir(), 'sd-bench-http-'));
   const measured: Measured[] = [];
-  const measure = async (origin: string, row: Row): Promise<void> => {
+  const measure = async (origin: string, server: ChildProcess, row: Row): Promise<void> => {
     if (only !== undefined && !only.includes(row.key) && row.target === 'exchange') return;
     const run = (rate?: number): Promise<LoadRun> =>
       generator.run({ url: origin, requests: row.requests, durationS, connections, threads, rate }, join(workDir, `${row.target}-${row.key}.lua`));
     note(`${row.target} ${row.what}: saturation...`);
     const saturation = await run();
     note(`  ${saturation.rps} req/s, p99 ${saturation.p99Ms} ms; paced at ${Math.round(saturation.rps / 2)} req/s...`);
+    const cpuBefore = cpuSeconds(server.pid);
     const half = await run(Math.max(1, Math.round(saturation.rps / 2)));
-    note(`  ${half.rps} req/s, p99 ${half.p99Ms} ms`);
-    measured.push({ ...row, saturation, half });
+    const cpuAfter = cpuSeconds(server.pid);
+    const cpuUsPerRequest = cpuBefore === null || cpuAfter === null ? null : Math.round(((cpuAfter - cpuBefore) * 1e6) / half.requests);
+    note(`  ${half.rps} req/s, p99 ${half.p99Ms} ms, server CPU ${cpuUsPerRequest} us/request`);
+    measured.push({ ...row, saturation, half, cpuUsPerRequest });
   };
 
   try {
@@ -81,8 +88,8 @@ async function main(): Promise<void> {
     const bare = spawnBaseline(barePort);
     try {
       await waitForHealth(bareOrigin, bare);
-      await measure(bareOrigin, { key: 'get', target: 'bare', lane: 'reference', what: 'GET small JSON', requests: [{ method: 'GET', path: '/api/health' }] });
-      await measure(bareOrigin, { key: 'post', target: 'bare', lane: 'reference', what: 'POST JSON echo', requests: order.map((body) => postOrder(body, 'baseline')) });
+      await measure(bareOrigin, bare, { key: 'get', target: 'bare', lane: 'reference', what: 'GET small JSON', requests: [{ method: 'GET', path: '/api/health' }] });
+      await measure(bareOrigin, bare, { key: 'post', target: 'bare', lane: 'reference', what: 'POST JSON echo', requests: order.map((body) => postOrder(body, 'baseline')) });
     } finally {
       await stop(bare);
     }
@@ -108,17 +115,17 @@ async function main(): Promise<void> {
       await seedBook(client, tokens[0]!, market);
       const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
       const productPath = `/api/products/${market.productId}`;
-      await measure(origin, { key: 'health', target: 'exchange', lane: 'reference', what: 'GET /api/health', requests: [{ method: 'GET', path: '/api/health' }] });
-      await measure(origin, { key: 'book', target: 'exchange', lane: 'market_data', what: 'GET book level 2', requests: [{ method: 'GET', path: `${productPath}/book?level=2` }] });
-      await measure(origin, { key: 'ticker', target: 'exchange', lane: 'market_data', what: 'GET ticker', requests: [{ method: 'GET', path: `${productPath}/ticker` }] });
-      await measure(origin, {
+      await measure(origin, exchange, { key: 'health', target: 'exchange', lane: 'reference', what: 'GET /api/health', requests: [{ method: 'GET', path: '/api/health' }] });
+      await measure(origin, exchange, { key: 'book', target: 'exchange', lane: 'market_data', what: 'GET book level 2', requests: [{ method: 'GET', path: `${productPath}/book?level=2` }] });
+      await measure(origin, exchange, { key: 'ticker', target: 'exchange', lane: 'market_data', what: 'GET ticker', requests: [{ method: 'GET', path: `${productPath}/ticker` }] });
+      await measure(origin, exchange, {
         key: 'accounts',
         target: 'exchange',
         lane: 'private',
         what: 'GET /api/accounts (bearer)',
         requests: tokens.map((token) => ({ method: 'GET', path: '/api/accounts', headers: bearer(token) })),
       });
-      await measure(origin, {
+      await measure(origin, exchange, {
         key: 'orders',
         target: 'exchange',
         lane: 'orders',
@@ -180,7 +187,7 @@ async function printProfile(dir: string, note: (line: string) => void): Promise<
 
 function report(measured: Measured[], generator: LoadGenerator, loadBefore: number): void {
   const find = (target: Row['target'], key: string): Measured | undefined => measured.find((row) => row.target === target && row.key === key);
-  const header = ['target', 'request', 'req/s', 'p50 ms', 'p99 ms', 'half rate', 'p99 ms at half', 'non-2xx'];
+  const header = ['target', 'request', 'req/s', 'p50 ms', 'p99 ms', 'half rate', 'p99 ms at half', 'CPU us/req', 'non-2xx'];
   const lines = measured.map((row) => [
     row.target,
     row.what,
@@ -189,6 +196,7 @@ function report(measured: Measured[], generator: LoadGenerator, loadBefore: numb
     row.saturation.p99Ms.toFixed(2),
     String(row.half.rps),
     row.half.p99Ms.toFixed(2),
+    String(row.cpuUsPerRequest ?? '-'),
     String(row.saturation.non2xx + row.half.non2xx + row.saturation.socketErrors + row.half.socketErrors),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i]!.length)));
@@ -216,9 +224,23 @@ function report(measured: Measured[], generator: LoadGenerator, loadBefore: numb
     book_rps: find('exchange', 'book')?.saturation.rps ?? null,
     accounts_rps: find('exchange', 'accounts')?.saturation.rps ?? null,
     orders_rps: find('exchange', 'orders')?.saturation.rps ?? null,
+    cpu_us_per_request: Object.fromEntries(measured.map((row) => [`${row.target}_${row.key}`, row.cpuUsPerRequest])),
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }
+
+/** utime + stime of a process, every thread, in seconds (Linux /proc); null elsewhere. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
 
 function positive(name: string, value: string | undefined): number {
   const number = Number(value);
