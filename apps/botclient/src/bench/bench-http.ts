@@ -89,6 +89,14 @@ async function main(): Promise<void> {
     try {
       await waitForHealth(bareOrigin, bare);
       await measure(bareOrigin, bare, { key: 'get', target: 'bare', lane: 'reference', what: 'GET small JSON', requests: [{ method: 'GET', path: '/api/health' }] });
+      await measure(bareOrigin, bare, { key: 'book', target: 'bare', lane: 'market_data', what: 'GET book level 2 (fixed JSON)', requests: [{ method: 'GET', path: BOOK_PATH }] });
+      await measure(bareOrigin, bare, {
+        key: 'accounts',
+        target: 'bare',
+        lane: 'private',
+        what: 'GET accounts (fixed JSON)',
+        requests: [{ method: 'GET', path: '/api/accounts', headers: { authorization: 'Bearer baseline' } }],
+      });
       await measure(bareOrigin, bare, { key: 'post', target: 'bare', lane: 'reference', what: 'POST JSON echo', requests: order.map((body) => postOrder(body, 'baseline')) });
     } finally {
       await stop(bare);
@@ -115,6 +123,7 @@ async function main(): Promise<void> {
       await seedBook(client, tokens[0]!, market);
       const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
       const productPath = `/api/products/${market.productId}`;
+      if (`${productPath}/book?level=2` !== BOOK_PATH) throw new Error(`the bare server answers ${BOOK_PATH}, not ${productPath}/book?level=2`);
       await measure(origin, exchange, { key: 'health', target: 'exchange', lane: 'reference', what: 'GET /api/health', requests: [{ method: 'GET', path: '/api/health' }] });
       await measure(origin, exchange, { key: 'book', target: 'exchange', lane: 'market_data', what: 'GET book level 2', requests: [{ method: 'GET', path: `${productPath}/book?level=2` }] });
       await measure(origin, exchange, { key: 'ticker', target: 'exchange', lane: 'market_data', what: 'GET ticker', requests: [{ method: 'GET', path: `${productPath}/ticker` }] });
@@ -143,6 +152,9 @@ async function main(): Promise<void> {
     await rm(workDir, { recursive: true, force: true });
   }
 }
+
+/** The book request of both servers: the bare one answers it with fixed JSON of the same shape and size. */
+const BOOK_PATH = '/api/products/BTC-USDT/book?level=2';
 
 function postOrder(body: string, token: string): BenchRequest {
   return { method: 'POST', path: '/api/orders', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body };
@@ -211,8 +223,8 @@ function report(measured: Measured[], generator: LoadGenerator, loadBefore: numb
     generator: generator.name,
     node: process.version,
     load_average: Number(loadBefore.toFixed(2)),
-    market_data_ratio: ratio(find('exchange', 'book'), get),
-    private_ratio: ratio(find('exchange', 'accounts'), get),
+    market_data_ratio: ratio(find('exchange', 'book'), find('bare', 'book')),
+    private_ratio: ratio(find('exchange', 'accounts'), find('bare', 'accounts')),
     orders_ratio: ratio(find('exchange', 'orders'), post),
     health_ratio: ratio(find('exchange', 'health'), get),
     ticker_ratio: ratio(find('exchange', 'ticker'), get),
