@@ -43,6 +43,8 @@ export interface LaneRequest {
   params: Record<string, string | undefined>;
   /** Null for a request that carries no body. */
   readBody: (() => Promise<{ rawBody: Buffer; body: unknown }>) | null;
+  /** The client's address as the lane's framework sees it (express's `req.ip`); else by the route's trust. */
+  ip?: () => string;
 }
 
 /** A route with its validators, serializer and answer cache built once at start. */
@@ -103,6 +105,7 @@ export class CompiledRoute {
     const { url } = lane;
     const request = new LaneApiRequest(
       req,
+      lane.ip ?? (() => proxyAddr(req, this.trust)),
       url,
       (this.params ? this.params(lane.params) : {}) as ApiRequest['params'],
       (this.query ? this.query(parseUrlQuery(url)) : {}) as ApiRequest['query'],
@@ -150,7 +153,8 @@ class LaneApiRequest implements ApiRequest {
   readonly headers: IncomingMessage['headers'];
 
   constructor(
-    private readonly req: IncomingMessage,
+    req: IncomingMessage,
+    private readonly ipOf: () => string,
     readonly url: string,
     readonly params: ApiRequest['params'],
     readonly query: ApiRequest['query'],
@@ -162,7 +166,7 @@ class LaneApiRequest implements ApiRequest {
   }
 
   get ip(): string {
-    return proxyAddr(this.req, trustLoopback);
+    return this.ipOf();
   }
 }
 

@@ -20,7 +20,7 @@ export function expressLane(routes: readonly CompiledRoute[], context: LaneConte
   for (const route of routes) {
     const { method, path } = route.route;
     const handler = (req: Request, res: Response): void =>
-      void route.serve(req, res, { url: req.originalUrl, params: req.params as Record<string, string>, readBody: () => bodyOf(req, context.bodyLimit) }, loggerOf(res) ?? context.logger);
+      void route.serve(req, res, { url: req.originalUrl, params: req.params as Record<string, string>, readBody: () => bodyOf(req, context.bodyLimit), ip: () => req.ip ?? '' }, loggerOf(res) ?? context.logger);
     if (method === 'GET') router.get(path, handler);
     else if (method === 'POST') router.post(path, handler);
     else if (method === 'PUT') router.put(path, handler);
