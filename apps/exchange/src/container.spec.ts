@@ -11,7 +11,7 @@ describe('exchange app', () => {
   it('answers liveness and readiness (journal, auth database, read side), and keeps /metrics off the API port', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-'));
     const container = await createExchangeContainer(exchangeConfigFromEnv({ LOG_LEVEL: 'silent', DATA_DIR: dataDir }));
-    const app = container.get<Application>(HttpApp);
+    const app = await container.getAsync<Application>(HttpApp);
     await request(app).get('/api/health').expect(200, { status: 'ok', sequence: 0 });
     await request(app).get('/api/health/live').expect(200, { status: 'ok', sequence: 0 });
     const { body } = await request(app).get('/api/health/ready').expect(200);

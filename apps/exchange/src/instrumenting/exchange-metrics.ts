@@ -107,11 +107,12 @@ export function watchOutcomeLag(
   };
 }
 
-/** `exchange_websocket_clients`: connected WebSocket clients of this process. */
-export function countWebSocketClients(wss: WebSocketServer, metrics: Metrics): void {
+/** `exchange_websocket_clients`: connected WebSocket clients of this process; answers the server it counts. */
+export function countWebSocketClients(wss: WebSocketServer, metrics: Metrics): WebSocketServer {
   const clients = metrics.gauge('exchange_websocket_clients', 'Connected WebSocket clients');
   wss.on('connection', (socket) => {
     clients.inc();
     socket.once('close', () => clients.dec());
   });
+  return wss;
 }

@@ -3,6 +3,9 @@ import type { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
 import type { EngineOutput } from '@sd/domain/exchange/engine-output';
 import type { Currency, Product } from '@sd/domain/exchange/product';
 
+/** What a process of the exchange runs: the engine leader (or a standby), the HTTP/WebSocket API, the history writer. */
+export type ExchangeRole = 'engine' | 'api' | 'history';
+
 /** Topic names of one exchange on a message queue (several exchanges may share one Kafka). */
 export interface ExchangeTopics {
   /** The command log (distributed mode). */

@@ -1,4 +1,4 @@
-import { readSideLagCheck } from './exchange-health';
+import { readSideLagCheck } from './read-side-lag';
 
 describe('readSideLagCheck', () => {
   it('passes while the read side is within the bound, and names the lag past it', async () => {

@@ -1,0 +1,161 @@
+import express, { type Application } from 'express';
+import { ContainerModule } from 'inversify';
+import type { WebSocketServer } from 'ws';
+import { AuthRoutes } from '@sd/auth/auth.module';
+import { AUTH_SECURITY } from '@sd/auth/auth-routes';
+import { authorizer } from '@sd/auth/authorize';
+import { Authenticator } from '@sd/domain/auth/authenticator';
+import { UserRepository } from '@sd/domain/auth/user';
+import type { HealthCheck } from '@sd/domain/health';
+import { Logger } from '@sd/domain/logger';
+import { RateLimiter, type RateLimitRule } from '@sd/domain/rate-limit';
+import type { ApiRoute } from '@sd/http/api-route';
+import { liveRoutes, readinessRoute } from '@sd/http/health';
+import { createHttpApp, type HttpAppOptions, type NodeHandler } from '@sd/http/http-app';
+import { HttpApp, WebSockets } from '@sd/http/http-app.module';
+import { Metrics } from '@sd/metrics/metrics';
+import { rateLimitCheck } from '@sd/ratelimit/rate-limit.middleware';
+import { adminRoutes } from '../delivery/http/admin.routes';
+import { LiveFields } from '../delivery/http/api-schemas';
+import { exchangeRoutes } from '../delivery/http/exchange.routes';
+import { EXCHANGE_LANES } from '../delivery/http/route-table';
+import { AccountQueries } from '../usecase/read/account-queries';
+import { HistoryQueries } from '../usecase/read/history/history-queries';
+import { MarketQueries } from '../usecase/read/market-queries';
+import { QuotationQueries } from '../usecase/read/quotation/quotation-queries';
+import { MarketAdminUseCase } from '../usecase/write/market-admin.usecase';
+import { TradingUseCase } from '../usecase/write/trading.usecase';
+import { ExchangeWebSocket } from './api.module';
+import { ExchangeHealth } from './process.module';
+import { EngineSequence } from './settings';
+
+/** Where the REST API is mounted: both lanes' routes, the OpenAPI document and the signatures they check. */
+export const API_MOUNT = '/api';
+
+/** How a process serves HTTP: what every app that composes the exchange decides. */
+export interface ExchangeHttpConfig {
+  trustProxy: HttpAppOptions['trustProxy'];
+  /** Node middleware that sees every request of both lanes first (request traces). */
+  before: readonly NodeHandler[];
+}
+
+export interface CoinbaseHttpConfig extends ExchangeHttpConfig {
+  /** Order entry and cancels per user. */
+  tradingRateLimit: RateLimitRule;
+  /** The test-funds faucet: the largest deposit per call, or null when there is none. */
+  faucet: { maxAmount: string } | null;
+  /** Emails of the accounts that may use `/api/admin`. */
+  admins: ReadonlySet<string>;
+  /** The web page's files, served at `/`; null: no page. */
+  webRoot: string | null;
+}
+
+/**
+ * The Coinbase-style delivery of an API process: the exchange's, the users' and the admin's
+ * routes on the lanes of the route table (with the OpenAPI document), readiness, the web page,
+ * and the WebSocket at `/ws`. Needs the API role started and the auth prelude loaded.
+ */
+export function coinbaseHttpModule(config: CoinbaseHttpConfig): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<Record<string, WebSocketServer>>(WebSockets).toResolvedValue((wss: WebSocketServer) => ({ '/ws': wss }), [ExchangeWebSocket]);
+    bind<Application>(HttpApp)
+      .toResolvedValue(
+        async (
+          logger: Logger,
+          metrics: Metrics,
+          trading: TradingUseCase,
+          market: MarketQueries,
+          accounts: AccountQueries,
+          quotation: QuotationQueries,
+          admin: MarketAdminUseCase,
+          history: HistoryQueries,
+          authenticator: Authenticator,
+          limiter: RateLimiter,
+          users: UserRepository,
+          authRoutes: ApiRoute[],
+          sequence: EngineSequence,
+          checks: HealthCheck[],
+        ) => {
+          const ordersLimit = rateLimitCheck(limiter, { name: 'orders', rule: config.tradingRateLimit, logger });
+          const signedIn = authorizer(authenticator, { mountPath: API_MOUNT });
+          const isAdmin = async (userId: string): Promise<boolean> => config.admins.has((await users.findById(userId))?.email ?? '');
+          const routes: ApiRoute[] = [
+            ...live(sequence),
+            ...authRoutes,
+            ...exchangeRoutes({
+              trading,
+              market,
+              accounts,
+              quotation,
+              signedIn,
+              trade: authorizer(authenticator, { mountPath: API_MOUNT, permission: 'trade', limit: ordersLimit }),
+              readSideCheckpoint: () => history.checkpoint(),
+              faucet: config.faucet ?? undefined,
+            }),
+            ...adminRoutes({ admin, market, signedIn, isAdmin }),
+          ];
+          const webRoot = config.webRoot;
+          return createHttpApp({
+            logger,
+            metrics,
+            bodyLimit: '16kb',
+            trustProxy: config.trustProxy,
+            before: config.before,
+            api: {
+              mountPath: API_MOUNT,
+              routes,
+              lanes: EXCHANGE_LANES,
+              document: { title: 'Exchange API', version: '1', description: 'Coinbase-Exchange style REST API of the exchange.', security: AUTH_SECURITY },
+            },
+            routes: (app) => {
+              app.use(readinessRoute({ checks }));
+              if (webRoot !== null) app.use(express.static(webRoot, { index: 'index.html', maxAge: '1h' }));
+            },
+          });
+        },
+        [
+          Logger,
+          Metrics,
+          TradingUseCase,
+          MarketQueries,
+          AccountQueries,
+          QuotationQueries,
+          MarketAdminUseCase,
+          HistoryQueries,
+          Authenticator,
+          RateLimiter,
+          UserRepository,
+          AuthRoutes,
+          EngineSequence,
+          ExchangeHealth,
+        ],
+      )
+      .inSingletonScope();
+  });
+}
+
+/** The HTTP of an engine or history process: its liveness (with the engine sequence) and readiness only. */
+export function operationsHttpModule(config: ExchangeHttpConfig): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<Record<string, WebSocketServer>>(WebSockets).toConstantValue({});
+    bind<Application>(HttpApp)
+      .toResolvedValue(
+        (logger: Logger, metrics: Metrics, sequence: EngineSequence, checks: HealthCheck[]) =>
+          createHttpApp({
+            logger,
+            metrics,
+            trustProxy: config.trustProxy,
+            before: config.before,
+            api: { mountPath: API_MOUNT, routes: live(sequence), lanes: EXCHANGE_LANES },
+            routes: (app) => app.use(readinessRoute({ checks })),
+          }),
+        [Logger, Metrics, EngineSequence, ExchangeHealth],
+      )
+      .inSingletonScope();
+  });
+}
+
+/** Liveness (`/api/health`, `/api/health/live`): the engine sequence this process has applied. */
+function live(sequence: EngineSequence): ApiRoute[] {
+  return liveRoutes({ live: () => ({ sequence: sequence() }), fields: LiveFields });
+}
