@@ -6,6 +6,7 @@ import { authenticateWebSocket } from '@sd/http/websocket-auth';
 import { Authenticator } from '@sd/domain/auth/authenticator';
 import { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
 import { Logger } from '@sd/domain/logger';
+import { CoinbasePush } from '../delivery/ws/coinbase-push';
 import { PushServer } from '../delivery/ws/push-server';
 import { CandleTopic } from '../repository/mq/candle-topic';
 import { EngineReader } from '../usecase/core/engine/engine-reader';
@@ -59,11 +60,12 @@ export function apiModule(): ContainerModule {
     bind(PushServer)
       .toResolvedValue(
         async (wss: WebSocketServer, reader: EngineReader, authenticator: Authenticator, candles: CandleTopic, logger: Logger, lifecycle: Lifecycle) => {
+          const formatter = new EventFormatter(reader.engine.catalog);
           const push = new PushServer({
             wss,
-            catalog: reader.engine.catalog,
             reader,
-            formatter: new EventFormatter(reader.engine.catalog),
+            formatter,
+            dialect: new CoinbasePush(reader.engine.catalog, reader, formatter),
             logger: logger.child({ component: 'push' }),
             authenticate: async (message, headers) => {
               const result = await authenticateWebSocket(authenticator, { message, headers });

@@ -1,35 +1,100 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { DomainError } from '@sd/domain/errors';
-import type { CommandOutcome, DecimalEvent, ExchangeEvent } from '@sd/domain/exchange/event';
+import type { OrderSide } from '@sd/domain/exchange/command';
+import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { Candle } from '@sd/domain/exchange/market-data';
 import type { Logger } from '@sd/domain/logger';
-import type { ProductCatalog } from '../../usecase/core/catalog/product-catalog';
+import type { BookView } from '../../usecase/core/engine/engine-views';
 import type { EventFormatter } from '../../usecase/core/money/event-format';
 import type { EngineReader } from '../../usecase/core/engine/engine-reader';
-import { isoTime } from '../http/api-format';
 
 export type PushAuthentication = { ok: true; userId: string } | { ok: false; error: DomainError };
 
+/** One subscription: a channel, as the dialect names it, and what it follows (a product id, a currency, or `*`). */
+export interface PushSubscription {
+  channel: string;
+  target: string;
+}
+
+/** What a client's subscribe or unsubscribe message asks for. */
+export interface PushRequest {
+  type: 'subscribe' | 'unsubscribe';
+  subscriptions: PushSubscription[];
+}
+
+/** A level-2 book as a snapshot shows it: `[price, size, order count]`, best first. */
+export type DecimalBook = BookView<[string, string, number]>;
+
+/**
+ * What the server offers a dialect to route with: sends to the clients subscribed to a
+ * channel and target whose subscription started before `sequence` (the engine sequence the
+ * message reflects), so a client never gets an event twice nor one older than its snapshot.
+ */
+export interface PushFeed {
+  readonly clientCount: number;
+  send(channel: string, target: string, sequence: number, message: object): void;
+  /** As `send`, only to `userId`'s clients; a subscription to `*` follows every target. */
+  sendPrivate(channel: string, userId: string, target: string, sequence: number, message: object): void;
+  /** A level-2 change at `bookSequence`, to the book channel's subscribers in order (a gap sends a fresh snapshot). */
+  bookUpdate(productId: string, bookSequence: number, changes: Array<[OrderSide, string, string]>, time: string): void;
+  anySubscribed(channel: string): boolean;
+  /** `message(target)` to every client, once per target it subscribed to on `channel` (heartbeats). */
+  replyPerSubscription(channel: string, message: (target: string) => object): void;
+}
+
+/**
+ * A WebSocket protocol over the push server's mechanics: what clients call their channels
+ * and how each message looks. The server owns connections, subscriptions and their engine
+ * sequences, authentication, book snapshots and slow clients; a dialect only names and
+ * formats, and routes what the engine applied to its channels.
+ */
+export interface PushDialect {
+  /** The level-2 channel: a snapshot on subscribe, then each update in book sequence. */
+  readonly bookChannel: string;
+  /** Channels that need a signed-in user; a private subscription follows that user's own events. */
+  readonly privateChannels: ReadonlySet<string>;
+  /**
+   * A subscribe naming a private channel without valid credentials: `refuse` answers an
+   * error and subscribes nothing; `skip` answers an error and subscribes the public ones.
+   */
+  readonly unauthenticated: 'refuse' | 'skip';
+  /**
+   * `false`: a client authenticates once, on its first private subscribe. `true`: every
+   * subscribe naming a private channel authenticates again, and a different user (or none)
+   * ends the earlier user's private subscriptions (a page that signs out and in keeps its socket).
+   */
+  readonly reauthenticate: boolean;
+  /** The subscriptions a message asks for, or what is wrong with it. */
+  parse(message: Record<string, unknown>): PushRequest | string;
+  /** The answer to every (un)subscribe: the client's subscriptions now. */
+  describe(subscriptions: readonly PushSubscription[]): object;
+  snapshot(book: DecimalBook): object;
+  l2update(productId: string, sequence: number, changes: Array<[OrderSide, string, string]>, time: string): object;
+  /** What a batch of applied outcomes changed, to its channels (book updates through `feed.bookUpdate`). */
+  applied(outcomes: readonly CommandOutcome[], feed: PushFeed): void;
+  /** Candles the read side stored. */
+  candles?(candles: readonly Candle[], feed: PushFeed): void;
+  /** Once a heartbeat period. */
+  beat?(feed: PushFeed, time: string): void;
+  /** Told of each private subscription a user gains and loses (a closed socket loses all of its own). */
+  subscribed?(userId: string, subscription: PushSubscription): void;
+  unsubscribed?(userId: string, subscription: PushSubscription): void;
+}
+
 export interface PushServerOptions {
   wss: WebSocketServer;
-  catalog: ProductCatalog;
   reader: EngineReader;
   formatter: EventFormatter;
+  dialect: PushDialect;
   logger: Logger;
   /** Authenticates a subscribe message (signature or token fields) or the upgrade request. */
   authenticate: (message: unknown, headers: IncomingHttpHeaders) => Promise<PushAuthentication>;
   /** A client whose unsent bytes exceed this is closed with 1013. Default 1 MiB. */
   maxBufferedBytes?: number;
   heartbeatMs?: number;
-  /** Largest client frame; bigger ones are refused by ws itself. Default 16 KiB. */
-  maxFrameBytes?: number;
 }
 
-const PUBLIC = ['heartbeat', 'ticker', 'level2', 'matches', 'candles'] as const;
-const PRIVATE = ['user', 'funds'] as const;
-type Channel = (typeof PUBLIC)[number] | (typeof PRIVATE)[number];
-const CHANNELS: readonly string[] = [...PUBLIC, ...PRIVATE];
 const TRY_AGAIN_LATER = 1013;
 
 interface Client {
@@ -37,8 +102,8 @@ interface Client {
   headers: IncomingHttpHeaders;
   userId: string | null;
   /**
-   * `${channel} ${productId}` → the engine sequence the client's view starts after: it is
-   * sent only what happens later, so never an event twice nor one older than its snapshot.
+   * `${channel} ${target}` → the engine sequence the client's view starts after: it is sent
+   * only what happens later, so never an event twice nor one older than its snapshot.
    */
   subscriptions: Map<string, number>;
   /** Per product, the level-2 sequence this client has seen up to. */
@@ -46,43 +111,48 @@ interface Client {
 }
 
 /**
- * The WebSocket feed at `/ws`, Coinbase style. Fed from one source, the engine state this
- * process reads (`EngineReader`): its live stream of applied outcomes, and its books for
- * level-2 snapshots, so every subscription starts at a sequence and carries what follows
- * it. Candles come from the read side, which tells push what it stored (`publishCandles`).
- * Never waits for a client: one that falls behind is dropped and reconnects.
+ * A WebSocket feed at `/ws`, in the protocol of its dialect (Coinbase's, gitbitex's). Fed
+ * from one source, the engine state this process reads (`EngineReader`): its live stream of
+ * applied outcomes, and its books for level-2 snapshots, so every subscription starts at a
+ * sequence and carries what follows it. Candles come from the read side, which tells push
+ * what it stored (`publishCandles`). Never waits for a client: one that falls behind is
+ * dropped and reconnects.
  */
 export class PushServer {
   private readonly clients = new Set<Client>();
   private readonly maxBuffered: number;
   private readonly heartbeat: NodeJS.Timeout;
-  private readonly lastTradeId = new Map<string, number>();
   private readonly unsubscribe: () => void;
+  private readonly dialect: PushDialect;
+  private readonly feed: PushFeed;
 
   constructor(private readonly options: PushServerOptions) {
     this.maxBuffered = options.maxBufferedBytes ?? 1 << 20;
+    this.dialect = options.dialect;
+    const clients = this.clients;
+    this.feed = {
+      get clientCount() {
+        return clients.size;
+      },
+      send: (channel, target, sequence, message) => this.send(`${channel} ${target}`, sequence, message),
+      sendPrivate: (channel, userId, target, sequence, message) => this.sendPrivate(channel, userId, target, sequence, message),
+      bookUpdate: (productId, bookSequence, changes, time) => this.sendBookUpdate(productId, bookSequence, changes, time),
+      anySubscribed: (channel) => this.anySubscribed(channel),
+      replyPerSubscription: (channel, message) => this.replyPerSubscription(channel, message),
+    };
     options.wss.on('connection', (socket: WebSocket, request: IncomingMessage) => this.connect(socket, request));
-    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 1000);
+    this.heartbeat = setInterval(() => this.dialect.beat?.(this.feed, new Date().toISOString()), options.heartbeatMs ?? 1000);
     this.heartbeat.unref();
-    this.unsubscribe = options.reader.onApplied((outcomes) => this.publish(outcomes));
+    this.unsubscribe = options.reader.onApplied((outcomes) => this.dialect.applied(outcomes, this.feed));
   }
 
   get clientCount(): number {
     return this.clients.size;
   }
 
-  /** The 60 s candles the read side stored, to the `candles` subscribers: `[time, low, high, open, close, volume]`. */
+  /** The candles the read side stored, to the dialect's candle channels. */
   publishCandles(candles: readonly Candle[]): void {
-    for (const candle of candles) {
-      if (candle.granularity !== 60) continue;
-      this.send('candles', candle.productId, candle.lastSequence, {
-        type: 'candles',
-        product_id: candle.productId,
-        sequence: candle.lastSequence,
-        granularity: 60,
-        candle: [candle.time, candle.low, candle.high, candle.open, candle.close, candle.volume],
-      });
-    }
+    this.dialect.candles?.(candles, this.feed);
   }
 
   close(): void {
@@ -91,19 +161,10 @@ export class PushServer {
     for (const client of this.clients) client.socket.close(1001, 'server shutting down');
   }
 
-  /** What a batch of applied outcomes changed, to the clients subscribed to it. */
-  private publish(outcomes: readonly CommandOutcome[]): void {
-    if (this.clients.size > 0) {
-      for (const outcome of outcomes) for (const event of outcome.events) this.route(event, outcome.sequence, outcome.timestamp);
-    } else {
-      for (const outcome of outcomes) for (const event of outcome.events) if (event.type === 'match') this.lastTradeId.set(event.productId, event.tradeId);
-    }
-  }
-
   private connect(socket: WebSocket, request: IncomingMessage): void {
     const client: Client = { socket, headers: request.headers, userId: null, subscriptions: new Map(), bookSequence: new Map() };
     this.clients.add(client);
-    socket.on('close', () => this.clients.delete(client));
+    socket.on('close', () => this.drop(client));
     socket.on('error', () => socket.terminate());
     socket.on('message', (data, isBinary) => {
       void this.receive(client, isBinary ? null : data.toString()).catch((error: unknown) => {
@@ -111,6 +172,11 @@ export class PushServer {
         this.reply(client, { type: 'error', message: 'internal error', code: 'INTERNAL' });
       });
     });
+  }
+
+  private drop(client: Client): void {
+    if (!this.clients.delete(client)) return;
+    this.endPrivateSubscriptions(client);
   }
 
   private async receive(client: Client, text: string | null): Promise<void> {
@@ -127,62 +193,52 @@ export class PushServer {
     if (type !== 'subscribe' && type !== 'unsubscribe') {
       return this.reply(client, { type: 'error', message: 'type must be subscribe or unsubscribe', code: 'WS.UNKNOWN_TYPE' });
     }
-    const wanted = this.parseChannels(message as Record<string, unknown>);
-    if (typeof wanted === 'string') return this.reply(client, { type: 'error', message: wanted, code: 'WS.INVALID_SUBSCRIPTION' });
+    const request = this.dialect.parse(message as Record<string, unknown>);
+    if (typeof request === 'string') return this.reply(client, { type: 'error', message: request, code: 'WS.INVALID_SUBSCRIPTION' });
 
-    if (type === 'subscribe') {
-      if (wanted.some(([channel]) => (PRIVATE as readonly string[]).includes(channel)) && client.userId === null) {
-        const auth = await this.options.authenticate(message, client.headers);
-        if (!auth.ok) return this.reply(client, { type: 'error', message: auth.error.message, code: auth.error.code });
-        client.userId = auth.userId;
+    if (request.type === 'subscribe') {
+      let wanted = request.subscriptions;
+      if (wanted.some(({ channel }) => this.dialect.privateChannels.has(channel))) {
+        const error = await this.authenticate(client, message);
+        if (error !== null) {
+          this.reply(client, { type: 'error', message: error.message, code: error.code });
+          if (this.dialect.unauthenticated === 'refuse') return;
+          wanted = wanted.filter(({ channel }) => !this.dialect.privateChannels.has(channel));
+        }
       }
       // Everything the engine state holds now is what the client starts from.
       const from = this.options.reader.engine.lastSequence;
-      for (const [channel, productId] of wanted) {
-        const key = `${channel} ${productId}`;
+      for (const subscription of wanted) {
+        const key = `${subscription.channel} ${subscription.target}`;
         if (client.subscriptions.has(key)) continue;
         client.subscriptions.set(key, from);
-        if (channel === 'level2') this.sendSnapshot(client, productId);
+        if (subscription.channel === this.dialect.bookChannel) this.sendSnapshot(client, subscription.target);
+        if (this.dialect.privateChannels.has(subscription.channel)) this.dialect.subscribed?.(client.userId!, subscription);
       }
     } else {
-      for (const [channel, productId] of wanted) {
-        client.subscriptions.delete(`${channel} ${productId}`);
-        if (channel === 'level2') client.bookSequence.delete(productId);
-      }
+      for (const subscription of request.subscriptions) this.end(client, subscription);
     }
-    this.reply(client, { type: 'subscriptions', channels: this.describe(client) });
+    this.reply(client, this.dialect.describe(subscriptionsOf(client)));
   }
 
-  /** `[channel, productId]` pairs of a (un)subscribe message, or what is wrong with it. */
-  private parseChannels(message: Record<string, unknown>): Array<[Channel, string]> | string {
-    const products = message.product_ids ?? [];
-    if (!Array.isArray(products) || !products.every((id) => typeof id === 'string')) return 'product_ids must be an array of product ids';
-    const unknown = (products as string[]).find((id) => this.options.catalog.product(id) === undefined);
-    if (unknown !== undefined) return `unknown product ${unknown.slice(0, 32)}`;
-    if (!Array.isArray(message.channels) || message.channels.length === 0) return 'channels must be a non-empty array';
-    const pairs: Array<[Channel, string]> = [];
-    for (const entry of message.channels as unknown[]) {
-      const name = typeof entry === 'string' ? entry : (entry as { name?: unknown } | null)?.name;
-      const ids = typeof entry === 'string' ? products : (entry as { product_ids?: unknown }).product_ids ?? products;
-      if (typeof name !== 'string' || !CHANNELS.includes(name)) return `unknown channel ${String(name).slice(0, 32)}`;
-      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string' && this.options.catalog.product(id) !== undefined)) {
-        return `channel ${name}: product_ids must name known products`;
-      }
-      // Balances are not per product; the user channel without products follows all of them.
-      const targets = name === 'funds' || (name === 'user' && ids.length === 0) ? ['*'] : (ids as string[]);
-      if (targets.length === 0) return `channel ${name} needs product_ids`;
-      for (const productId of targets) pairs.push([name as Channel, productId]);
-    }
-    return pairs;
+  /** Authenticates a client's private subscribe as the dialect asks; answers the refusal, or null. */
+  private async authenticate(client: Client, message: object): Promise<DomainError | null> {
+    if (client.userId !== null && !this.dialect.reauthenticate) return null;
+    const auth = await this.options.authenticate(message, client.headers);
+    const userId = auth.ok ? auth.userId : null;
+    if (client.userId !== null && client.userId !== userId) this.endPrivateSubscriptions(client);
+    client.userId = userId;
+    return auth.ok ? null : auth.error;
   }
 
-  private describe(client: Client): Array<{ name: string; product_ids: string[] }> {
-    const byChannel = new Map<string, string[]>();
-    for (const key of client.subscriptions.keys()) {
-      const [channel, productId] = key.split(' ') as [string, string];
-      byChannel.set(channel, [...(byChannel.get(channel) ?? []), productId]);
-    }
-    return [...byChannel].map(([name, product_ids]) => ({ name, product_ids }));
+  private end(client: Client, subscription: PushSubscription): void {
+    if (!client.subscriptions.delete(`${subscription.channel} ${subscription.target}`)) return;
+    if (subscription.channel === this.dialect.bookChannel) client.bookSequence.delete(subscription.target);
+    if (this.dialect.privateChannels.has(subscription.channel)) this.dialect.unsubscribed?.(client.userId!, subscription);
+  }
+
+  private endPrivateSubscriptions(client: Client): void {
+    for (const subscription of subscriptionsOf(client)) if (this.dialect.privateChannels.has(subscription.channel)) this.end(client, subscription);
   }
 
   private sendSnapshot(client: Client, productId: string): void {
@@ -190,130 +246,51 @@ export class PushServer {
     if (view === null) return;
     const book = this.options.formatter.level2(view);
     client.bookSequence.set(productId, book.bookSequence);
-    this.reply(client, {
-      type: 'snapshot',
-      product_id: productId,
-      sequence: book.bookSequence,
-      bids: book.bids.map(([price, size]) => [price, size]),
-      asks: book.asks.map(([price, size]) => [price, size]),
-    });
+    this.reply(client, this.dialect.snapshot(book));
   }
 
-  private route(event: ExchangeEvent, sequence: number, timestamp: number): void {
-    const time = isoTime(timestamp);
-    switch (event.type) {
-      case 'product':
-        return; // The engine's catalog, which this server reads, already has it.
-      case 'l2update':
-        return this.sendBookUpdate(event.productId, event.bookSequence, this.options.formatter.event(event), time);
-      case 'match': {
-        this.lastTradeId.set(event.productId, event.tradeId);
-        const match = this.options.formatter.event(event) as Extract<DecimalEvent, { type: 'match' }>;
-        const frame = {
-          type: 'match',
-          product_id: match.productId,
-          trade_id: match.tradeId,
-          maker_order_id: match.makerOrderId,
-          taker_order_id: match.takerOrderId,
-          side: match.side,
-          price: match.price,
-          size: match.size,
-          sequence,
-          time,
-        };
-        this.send('matches', event.productId, sequence, frame);
-        this.sendPrivate('user', event.makerUserId, event.productId, sequence, { ...frame, user_id: event.makerUserId, fee: match.makerFee, liquidity: 'M' });
-        this.sendPrivate('user', event.takerUserId, event.productId, sequence, { ...frame, user_id: event.takerUserId, fee: match.takerFee, liquidity: 'T' });
-        if (this.anySubscribed('ticker')) this.sendTicker(match, sequence, time);
-        return;
-      }
-      case 'balance': {
-        const balance = this.options.formatter.event(event) as Extract<DecimalEvent, { type: 'balance' }>;
-        return this.sendPrivate('funds', event.userId, '*', sequence, {
-          type: 'funds',
-          currency: balance.currency,
-          available: balance.available,
-          hold: balance.hold,
-          sequence,
-          time,
-        });
-      }
-      default:
-        return this.sendPrivate('user', event.userId, event.productId, sequence, { ...snakeCase(this.options.formatter.event(event)), sequence, time });
-    }
-  }
-
-  private sendBookUpdate(productId: string, sequence: number, event: DecimalEvent, time: string): void {
-    const changes = (event as Extract<DecimalEvent, { type: 'l2update' }>).changes;
-    const frame = JSON.stringify({ type: 'l2update', product_id: productId, sequence, changes, time });
-    const key = `level2 ${productId}`;
+  private sendBookUpdate(productId: string, sequence: number, changes: Array<[OrderSide, string, string]>, time: string): void {
+    const key = `${this.dialect.bookChannel} ${productId}`;
+    let frame: string | null = null;
     for (const client of this.clients) {
       if (!client.subscriptions.has(key)) continue;
       const seen = client.bookSequence.get(productId) ?? 0;
       if (sequence <= seen) continue; // already in the snapshot it got
       if (sequence === seen + 1) {
         client.bookSequence.set(productId, sequence);
-        this.write(client, frame);
+        this.write(client, (frame ??= JSON.stringify(this.dialect.l2update(productId, sequence, changes, time))));
       } else {
         this.sendSnapshot(client, productId); // a gap: start over from the book as it is now
       }
     }
   }
 
-  private sendTicker(match: Extract<DecimalEvent, { type: 'match' }>, sequence: number, time: string): void {
-    const view = this.options.reader.engine.level2(match.productId, 1);
-    const top = view === null ? null : this.options.formatter.level2(view);
-    this.send('ticker', match.productId, sequence, {
-      type: 'ticker',
-      product_id: match.productId,
-      sequence,
-      trade_id: match.tradeId,
-      price: match.price,
-      last_size: match.size,
-      side: match.side,
-      best_bid: top?.bids[0]?.[0] ?? null,
-      best_ask: top?.asks[0]?.[0] ?? null,
-      time,
-    });
-  }
-
-  private beat(): void {
-    const time = isoTime(Date.now());
+  private replyPerSubscription(channel: string, message: (target: string) => object): void {
+    const prefix = `${channel} `;
     for (const client of this.clients) {
-      for (const key of client.subscriptions.keys()) {
-        if (!key.startsWith('heartbeat ')) continue;
-        const productId = key.slice('heartbeat '.length);
-        const book = this.options.reader.engine.level2(productId, 0);
-        this.reply(client, {
-          type: 'heartbeat',
-          product_id: productId,
-          sequence: book?.bookSequence ?? 0,
-          last_trade_id: this.lastTradeId.get(productId) ?? 0,
-          time,
-        });
-      }
+      for (const key of client.subscriptions.keys()) if (key.startsWith(prefix)) this.reply(client, message(key.slice(prefix.length)));
     }
   }
 
-  private anySubscribed(channel: Channel): boolean {
-    for (const client of this.clients) for (const key of client.subscriptions.keys()) if (key.startsWith(`${channel} `)) return true;
+  private anySubscribed(channel: string): boolean {
+    const prefix = `${channel} `;
+    for (const client of this.clients) for (const key of client.subscriptions.keys()) if (key.startsWith(prefix)) return true;
     return false;
   }
 
-  /** `message` (at `sequence`) to the clients whose subscription to the channel started before it. */
-  private send(channel: Channel, productId: string, sequence: number, message: object): void {
-    const key = `${channel} ${productId}`;
+  /** `message` (at `sequence`) to the clients whose subscription `key` started before it. */
+  private send(key: string, sequence: number, message: object): void {
     let frame: string | null = null;
     for (const client of this.clients) {
       if (after(client.subscriptions.get(key), sequence)) this.write(client, (frame ??= JSON.stringify(message)));
     }
   }
 
-  private sendPrivate(channel: Channel, userId: string, productId: string, sequence: number, message: object): void {
+  private sendPrivate(channel: string, userId: string, target: string, sequence: number, message: object): void {
     let frame: string | null = null;
     for (const client of this.clients) {
       if (client.userId !== userId) continue;
-      if (after(client.subscriptions.get(`${channel} ${productId}`), sequence) || after(client.subscriptions.get(`${channel} *`), sequence)) {
+      if (after(client.subscriptions.get(`${channel} ${target}`), sequence) || after(client.subscriptions.get(`${channel} *`), sequence)) {
         this.write(client, (frame ??= JSON.stringify(message)));
       }
     }
@@ -326,7 +303,7 @@ export class PushServer {
   private write(client: Client, frame: string): void {
     if (client.socket.readyState !== client.socket.OPEN) return;
     if (client.socket.bufferedAmount > this.maxBuffered) {
-      this.clients.delete(client);
+      this.drop(client);
       client.socket.close(TRY_AGAIN_LATER, 'too slow: reconnect and subscribe again');
       return;
     }
@@ -337,9 +314,47 @@ export class PushServer {
 /** Whether a subscription that started after `from` (undefined: none) is owed an event at `sequence`. */
 const after = (from: number | undefined, sequence: number): boolean => from !== undefined && sequence > from;
 
-/** Coinbase's field names for an order event (`orderId` → `order_id`). */
-function snakeCase(event: DecimalEvent): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(event)) out[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value;
-  return out;
+function subscriptionsOf(client: Client): PushSubscription[] {
+  return [...client.subscriptions.keys()].map((key) => {
+    const space = key.indexOf(' ');
+    return { channel: key.slice(0, space), target: key.slice(space + 1) };
+  });
+}
+
+/**
+ * The `[channel, target]` pairs of a message's `channels` (names, or objects with a `name`
+ * and their own `product_ids`), for a dialect's `parse`: `targetsOf` gives a channel's
+ * targets from its product ids (and the message), or what is wrong; `isProduct` tells known
+ * product ids.
+ */
+export function parseChannels(
+  message: Record<string, unknown>,
+  isChannel: (name: string) => boolean,
+  isProduct: (id: string) => boolean,
+  targetsOf: (name: string, productIds: string[]) => string[] | string,
+): PushSubscription[] | string {
+  const products = message.product_ids ?? [];
+  if (!Array.isArray(products) || !products.every((id) => typeof id === 'string')) return 'product_ids must be an array of product ids';
+  const unknown = (products as string[]).find((id) => !isProduct(id));
+  if (unknown !== undefined) return `unknown product ${unknown.slice(0, 32)}`;
+  if (!Array.isArray(message.channels) || message.channels.length === 0) return 'channels must be a non-empty array';
+  const subscriptions: PushSubscription[] = [];
+  for (const entry of message.channels as unknown[]) {
+    const name = typeof entry === 'string' ? entry : (entry as { name?: unknown } | null)?.name;
+    const ids = typeof entry === 'string' ? products : ((entry as { product_ids?: unknown }).product_ids ?? products);
+    if (typeof name !== 'string' || !isChannel(name)) return `unknown channel ${String(name).slice(0, 32)}`;
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string' && isProduct(id))) return `channel ${name}: product_ids must name known products`;
+    const targets = targetsOf(name, ids as string[]);
+    if (typeof targets === 'string') return targets;
+    if (targets.length === 0) return `channel ${name} needs product_ids`;
+    for (const target of targets) subscriptions.push({ channel: name, target });
+  }
+  return subscriptions;
+}
+
+/** Subscriptions grouped by channel, in the order first subscribed: `[channel, targets]`. */
+export function byChannel(subscriptions: readonly PushSubscription[]): Array<[string, string[]]> {
+  const grouped = new Map<string, string[]>();
+  for (const { channel, target } of subscriptions) grouped.set(channel, [...(grouped.get(channel) ?? []), target]);
+  return [...grouped];
 }
