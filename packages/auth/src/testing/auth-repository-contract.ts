@@ -3,6 +3,8 @@ import type { ApiKey, ApiKeyRepository } from '@sd/domain/auth/api-key';
 import type { Session, SessionRepository } from '@sd/domain/auth/session';
 import type { UserRepository } from '@sd/domain/auth/user';
 
+const NO_PROFILE = { name: null, profilePhotoUrl: null };
+
 export interface AuthRepositories {
   users: UserRepository;
   sessions: SessionRepository;
@@ -20,7 +22,7 @@ export function describeAuthRepositoryContract(adapter: string, open: () => Prom
 
     const newUser = async (email = `${randomUUID()}@example.com`): Promise<string> => {
       const id = randomUUID();
-      expect(await repos.users.create({ id, email, passwordHash: '$scrypt$hash', createdAt: 1_700_000_000_123 })).toBe(true);
+      expect(await repos.users.create({ id, email, passwordHash: '$scrypt$hash', createdAt: 1_700_000_000_123, ...NO_PROFILE })).toBe(true);
       return id;
     };
     const newSession = (userId: string, overrides: Partial<Session> = {}): Session => ({
@@ -36,9 +38,9 @@ export function describeAuthRepositoryContract(adapter: string, open: () => Prom
     it('stores users and finds them by id and email, refusing a taken email', async () => {
       const email = `${randomUUID()}@example.com`;
       const id = await newUser(email);
-      expect(await repos.users.findByEmail(email)).toEqual({ id, email, passwordHash: '$scrypt$hash', createdAt: 1_700_000_000_123 });
+      expect(await repos.users.findByEmail(email)).toEqual({ id, email, passwordHash: '$scrypt$hash', createdAt: 1_700_000_000_123, name: null, profilePhotoUrl: null });
       expect(await repos.users.findById(id)).toMatchObject({ id, email });
-      expect(await repos.users.create({ id: randomUUID(), email, passwordHash: 'x', createdAt: 1 })).toBe(false);
+      expect(await repos.users.create({ id: randomUUID(), email, passwordHash: 'x', createdAt: 1, ...NO_PROFILE })).toBe(false);
       expect(await repos.users.findByEmail(`nobody-${randomUUID()}@example.com`)).toBeNull();
       expect(await repos.users.findById(randomUUID())).toBeNull();
     });
@@ -47,10 +49,23 @@ export function describeAuthRepositoryContract(adapter: string, open: () => Prom
       const email = `${randomUUID()}@example.com`;
       const other = await open();
       const results = await Promise.all([
-        repos.users.create({ id: randomUUID(), email, passwordHash: 'a', createdAt: 1 }),
-        other.users.create({ id: randomUUID(), email, passwordHash: 'b', createdAt: 1 }),
+        repos.users.create({ id: randomUUID(), email, passwordHash: 'a', createdAt: 1, ...NO_PROFILE }),
+        other.users.create({ id: randomUUID(), email, passwordHash: 'b', createdAt: 1, ...NO_PROFILE }),
       ]);
       expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('updates a user\'s profile fields and password hash, each alone, and nothing for an unknown user', async () => {
+      const id = await newUser();
+      expect(await repos.users.updateProfile(id, { name: 'Alice' })).toBe(true);
+      expect(await repos.users.updateProfile(id, { profilePhotoUrl: 'https://example.com/a.png' })).toBe(true);
+      expect(await repos.users.findById(id)).toMatchObject({ name: 'Alice', profilePhotoUrl: 'https://example.com/a.png', passwordHash: '$scrypt$hash' });
+      expect(await repos.users.updateProfile(id, { name: null })).toBe(true);
+      expect(await repos.users.updatePasswordHash(id, '$scrypt$other')).toBe(true);
+      expect(await repos.users.findById(id)).toMatchObject({ name: null, profilePhotoUrl: 'https://example.com/a.png', passwordHash: '$scrypt$other' });
+      expect(await repos.users.updateProfile(randomUUID(), { name: 'Nobody' })).toBe(false);
+      expect(await repos.users.updateProfile(randomUUID(), {})).toBe(false);
+      expect(await repos.users.updatePasswordHash(randomUUID(), '$scrypt$x')).toBe(false);
     });
 
     it('stores sessions with their first refresh token and revokes them once', async () => {

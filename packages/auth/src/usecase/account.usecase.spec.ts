@@ -54,4 +54,25 @@ describe('AccountUseCase', () => {
     expect(await code(fx.authenticator.authenticateToken(laptop.accessToken))).toBe('AUTH.SESSION_ENDED');
     expect(await code(fx.authenticator.authenticateToken(phone.accessToken))).toBe('accepted');
   });
+
+  it('changes the password only with the current one, and only to one that meets the policy', async () => {
+    const principal = await fx.authenticator.authenticateToken((await logIn()).accessToken);
+    expect(await code(fx.accounts.changePassword(principal, { currentPassword: 'Wrong1234', newPassword: 'Newpass99' }))).toBe('AUTH.WRONG_PASSWORD');
+    expect(await code(fx.accounts.changePassword(principal, { currentPassword: 'Password1', newPassword: 'short' }))).toBe('VALIDATION.INVALID_INPUT');
+    expect(await code(fx.accounts.changePassword(principal, { currentPassword: 'Password1', newPassword: 'Password1' }))).toBe('VALIDATION.INVALID_INPUT');
+    await fx.accounts.changePassword(principal, { currentPassword: 'Password1', newPassword: 'Newpass99' });
+    expect(await code(logIn())).toBe('AUTH.INVALID_CREDENTIALS');
+    expect(await code(fx.accounts.logIn({ email: 'bob@example.com', password: 'Newpass99' }))).toBe('accepted');
+  });
+
+  it('sets and clears the display name and avatar URL, refusing what is not text or an http(s) URL', async () => {
+    const principal = await fx.authenticator.authenticateToken((await logIn()).accessToken);
+    expect(await fx.accounts.currentUser(principal)).toMatchObject({ name: null, profilePhotoUrl: null });
+    expect(await fx.accounts.updateProfile(principal, { name: '  Bob  ' })).toMatchObject({ name: 'Bob', profilePhotoUrl: null });
+    expect(await fx.accounts.updateProfile(principal, { profilePhotoUrl: 'https://example.com/bob.png' })).toMatchObject({ name: 'Bob', profilePhotoUrl: 'https://example.com/bob.png' });
+    for (const body of [{ profilePhotoUrl: 'javascript:alert(1)' }, { name: 'x'.repeat(65) }, { name: 3 }, {}]) {
+      expect(await code(fx.accounts.updateProfile(principal, body))).toBe('VALIDATION.INVALID_INPUT');
+    }
+    expect(await fx.accounts.updateProfile(principal, { name: '', profilePhotoUrl: '' })).toMatchObject({ name: null, profilePhotoUrl: null });
+  });
 });

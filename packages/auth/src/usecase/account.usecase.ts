@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { authErrors } from '@sd/domain/auth/errors';
 import type { Principal } from '@sd/domain/auth/principal';
 import type { SessionRepository } from '@sd/domain/auth/session';
-import type { UserRepository } from '@sd/domain/auth/user';
+import type { User, UserProfile, UserRepository } from '@sd/domain/auth/user';
 import type { Logger } from '@sd/domain/logger';
 import type { AccessTokenCodec } from './access-token';
 import type { AuthSettings, Clock } from './auth-settings';
 import type { PasswordHasher } from './password-hasher';
 import { randomToken, sha256Hex } from './tokens';
-import { parseCredentials, parseRefreshToken } from './validation';
+import { parseCredentials, parsePasswordChange, parseProfile, parseRefreshToken } from './validation';
 
-export interface AccountView {
+export interface AccountView extends UserProfile {
   id: string;
   email: string;
   createdAt: number;
@@ -42,10 +42,10 @@ export class AccountUseCase {
   async signUp(body: unknown): Promise<AccountView> {
     const { email, password } = parseCredentials(body, { forSignUp: true });
     if (await this.users.findByEmail(email)) throw authErrors.emailTaken();
-    const user = { id: randomUUID(), email, passwordHash: await this.hasher.hash(password), createdAt: this.clock() };
+    const user = { id: randomUUID(), email, passwordHash: await this.hasher.hash(password), createdAt: this.clock(), name: null, profilePhotoUrl: null };
     if (!(await this.users.create(user))) throw authErrors.emailTaken(); // lost a race on the unique email
     this.logger.info({ userId: user.id }, 'user signed up');
-    return { id: user.id, email: user.email, createdAt: user.createdAt };
+    return accountView(user);
   }
 
   /** Refuses unknown emails and wrong passwords alike, in the same time. */
@@ -98,7 +98,25 @@ export class AccountUseCase {
   async currentUser(principal: Principal): Promise<AccountView> {
     const user = await this.users.findById(principal.userId);
     if (!user) throw authErrors.sessionEnded();
-    return { id: user.id, email: user.email, createdAt: user.createdAt };
+    return accountView(user);
+  }
+
+  /** Needs the current password, from a logged-in session (not an API key). */
+  async changePassword(principal: Principal, body: unknown): Promise<void> {
+    if (principal.method !== 'session') throw authErrors.sessionRequired();
+    const { currentPassword, newPassword } = parsePasswordChange(body);
+    const user = await this.users.findById(principal.userId);
+    if (!user) throw authErrors.sessionEnded();
+    if (!(await this.hasher.verify(currentPassword, user.passwordHash))) throw authErrors.wrongPassword();
+    if (!(await this.users.updatePasswordHash(user.id, await this.hasher.hash(newPassword)))) throw authErrors.sessionEnded();
+    this.logger.info({ userId: user.id }, 'password changed');
+  }
+
+  /** Sets the display name and/or avatar URL, from a logged-in session (not an API key). */
+  async updateProfile(principal: Principal, body: unknown): Promise<AccountView> {
+    if (principal.method !== 'session') throw authErrors.sessionRequired();
+    if (!(await this.users.updateProfile(principal.userId, parseProfile(body)))) throw authErrors.sessionEnded();
+    return this.currentUser(principal);
   }
 
   private pair(userId: string, sessionId: string, refreshToken: string, now: number): TokenPair {
@@ -111,3 +129,5 @@ export class AccountUseCase {
     return now + this.settings.refreshTokenTtlSeconds * 1000;
   }
 }
+
+const accountView = ({ id, email, createdAt, name, profilePhotoUrl }: User): AccountView => ({ id, email, createdAt, name, profilePhotoUrl });

@@ -1,4 +1,5 @@
 import { PERMISSIONS, type Permission } from '@sd/domain/auth/api-key';
+import type { UserProfile } from '@sd/domain/auth/user';
 import { invalidInput } from '@sd/domain/errors';
 
 export const PASSWORD_MIN = 8;
@@ -24,16 +25,72 @@ export function parseCredentials(body: unknown, { forSignUp }: { forSignUp: bool
   const input = objectBody(body);
   const email = requiredString(input, 'email').trim().toLowerCase();
   if (email.length > EMAIL_MAX || !EMAIL.test(email)) throw invalidInput('email is not a valid email address', { field: 'email' });
-  const password = requiredString(input, 'password');
+  const password = parsePassword(input, 'password', { isNew: forSignUp });
+  return { email, password };
+}
+
+/** A password field; a new one (sign-up, change) must meet the policy, an existing one only its length bound. */
+function parsePassword(input: Record<string, unknown>, field: string, { isNew }: { isNew: boolean }): string {
+  const password = requiredString(input, field);
   const length = [...password].length;
-  if (length > PASSWORD_MAX) throw invalidInput(`password must be at most ${PASSWORD_MAX} characters`, { field: 'password' });
-  if (forSignUp) {
-    if (length < PASSWORD_MIN) throw invalidInput(`password must be at least ${PASSWORD_MIN} characters`, { field: 'password' });
+  if (length > PASSWORD_MAX) throw invalidInput(`${field} must be at most ${PASSWORD_MAX} characters`, { field });
+  if (isNew) {
+    if (length < PASSWORD_MIN) throw invalidInput(`${field} must be at least ${PASSWORD_MIN} characters`, { field });
     if (characterClasses(password) < 2) {
-      throw invalidInput('password must mix at least two of: lower case, upper case, digits, other characters', { field: 'password' });
+      throw invalidInput(`${field} must mix at least two of: lower case, upper case, digits, other characters`, { field });
     }
   }
-  return { email, password };
+  return password;
+}
+
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** `{ currentPassword, newPassword }`: the new one meets the sign-up policy and differs from the current one. */
+export function parsePasswordChange(body: unknown): PasswordChange {
+  const input = objectBody(body);
+  const currentPassword = parsePassword(input, 'currentPassword', { isNew: false });
+  const newPassword = parsePassword(input, 'newPassword', { isNew: true });
+  if (newPassword === currentPassword) throw invalidInput('newPassword must differ from the current password', { field: 'newPassword' });
+  return { currentPassword, newPassword };
+}
+
+const NAME_MAX = 64;
+const PHOTO_URL_MAX = 1024;
+
+/**
+ * Profile fields to set: `name` (trimmed text of at most 64 characters; empty clears it) and
+ * `profilePhotoUrl` (an http or https URL; empty clears it). Absent fields stay as they are.
+ */
+export function parseProfile(body: unknown): Partial<UserProfile> {
+  const input = objectBody(body);
+  const profile: Partial<UserProfile> = {};
+  if (input.name !== undefined) {
+    if (typeof input.name !== 'string' || /\p{Cc}/u.test(input.name)) throw invalidInput('name must be text', { field: 'name' });
+    const name = input.name.trim();
+    if ([...name].length > NAME_MAX) throw invalidInput(`name must be at most ${NAME_MAX} characters`, { field: 'name' });
+    profile.name = name === '' ? null : name;
+  }
+  if (input.profilePhotoUrl !== undefined) {
+    const url = input.profilePhotoUrl;
+    if (typeof url !== 'string' || url.length > PHOTO_URL_MAX || (url !== '' && !isWebUrl(url))) {
+      throw invalidInput(`profilePhotoUrl must be an http or https URL of at most ${PHOTO_URL_MAX} characters`, { field: 'profilePhotoUrl' });
+    }
+    profile.profilePhotoUrl = url === '' ? null : url;
+  }
+  if (Object.keys(profile).length === 0) throw invalidInput('name or profilePhotoUrl is required');
+  return profile;
+}
+
+function isWebUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
 }
 
 export function parseRefreshToken(body: unknown): string {

@@ -8,6 +8,10 @@ export const authErrors = {
   unauthenticated: (): DomainError => new DomainError('AUTH.UNAUTHENTICATED', 'unauthenticated', 'authentication required'),
   invalidCredentials: (): DomainError =>
     new DomainError('AUTH.INVALID_CREDENTIALS', 'unauthenticated', 'incorrect email or password'),
+  wrongPassword: (): DomainError => new DomainError('AUTH.WRONG_PASSWORD', 'invalid', 'the current password is incorrect'),
+  /** Password reset by email: this exchange sends no email. */
+  passwordResetUnavailable: (): DomainError =>
+    new DomainError('AUTH.PASSWORD_RESET_UNAVAILABLE', 'forbidden', 'password reset is not available on this exchange: it sends no email; sign in and change your password from your profile, or ask the operator'),
   emailTaken: (): DomainError => new DomainError('AUTH.EMAIL_TAKEN', 'conflict', 'an account with this email already exists'),
   invalidToken: (): DomainError => new DomainError('AUTH.INVALID_TOKEN', 'unauthenticated', 'invalid access token'),
   tokenExpired: (): DomainError => new DomainError('AUTH.TOKEN_EXPIRED', 'unauthenticated', 'access token expired, refresh it'),

@@ -11,7 +11,7 @@ describe('CachedSessionRepository', () => {
 
   beforeEach(async () => {
     db = await openSqlDatabase({ kind: 'embedded' }, authSqlSchema);
-    await new TypeormUserRepository(db.dataSource).create({ id: 'u1', email: 'u1@example.com', passwordHash: 'x', createdAt: 1 });
+    await new TypeormUserRepository(db.dataSource).create({ id: 'u1', email: 'u1@example.com', passwordHash: 'x', createdAt: 1, name: null, profilePhotoUrl: null });
     const typeorm = new TypeormSessionRepository(db.dataSource);
     reads = 0;
     store = Object.assign(Object.create(typeorm) as SessionRepository, {

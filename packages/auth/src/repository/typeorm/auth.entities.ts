@@ -21,6 +21,12 @@ export class UserEntity {
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt!: number;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  name!: string | null;
+
+  @Column({ name: 'profile_photo_url', type: 'varchar', length: 1024, nullable: true })
+  profilePhotoUrl!: string | null;
 }
 
 @Entity({ name: 'auth_sessions' })

@@ -1,7 +1,7 @@
 import { IsNull, type DataSource, type Repository } from 'typeorm';
 import type { ApiKey, ApiKeyRepository, Permission } from '@sd/domain/auth/api-key';
 import type { RefreshToken, Session, SessionRepository, SessionRevocationReason } from '@sd/domain/auth/session';
-import type { User, UserRepository } from '@sd/domain/auth/user';
+import type { User, UserProfile, UserRepository } from '@sd/domain/auth/user';
 import { ApiKeyEntity, RefreshTokenEntity, SessionEntity, UserEntity } from './auth.entities';
 import { exclusive } from '@sd/orm/embedded-lock';
 import { isUniqueViolation } from '@sd/orm/sql-errors';
@@ -29,6 +29,19 @@ export class TypeormUserRepository implements UserRepository {
 
   async findById(id: string): Promise<User | null> {
     return toUser(await exclusive(this.dataSource, () => this.users.findOneBy({ id })));
+  }
+
+  async updateProfile(id: string, profile: Partial<UserProfile>): Promise<boolean> {
+    const { name, profilePhotoUrl } = profile;
+    const changes = { ...(name !== undefined && { name }), ...(profilePhotoUrl !== undefined && { profilePhotoUrl }) };
+    if (Object.keys(changes).length === 0) return (await this.findById(id)) !== null;
+    const result = await exclusive(this.dataSource, () => this.users.update({ id }, changes));
+    return result.affected === 1;
+  }
+
+  async updatePasswordHash(id: string, passwordHash: string): Promise<boolean> {
+    const result = await exclusive(this.dataSource, () => this.users.update({ id }, { passwordHash }));
+    return result.affected === 1;
   }
 }
 
@@ -117,7 +130,7 @@ export class TypeormApiKeyRepository implements ApiKeyRepository {
 }
 
 function toUser(row: UserEntity | null): User | null {
-  return row && { id: row.id, email: row.email, passwordHash: row.passwordHash, createdAt: row.createdAt };
+  return row && { id: row.id, email: row.email, passwordHash: row.passwordHash, createdAt: row.createdAt, name: row.name, profilePhotoUrl: row.profilePhotoUrl };
 }
 
 function toApiKey(row: ApiKeyEntity | null): ApiKey | null {
