@@ -7,7 +7,7 @@ import { Authenticator } from '@sd/domain/auth/authenticator';
 import { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
 import { Logger } from '@sd/domain/logger';
 import { CoinbasePush } from '../delivery/ws/coinbase-push';
-import { PushServer } from '../delivery/ws/push-server';
+import { PushServer, type PushServerOptions } from '../delivery/ws/push-server';
 import { CandleTopic } from '../repository/mq/candle-topic';
 import { EngineReader } from '../usecase/core/engine/engine-reader';
 import { OrderViews } from '../usecase/core/order-view';
@@ -59,28 +59,32 @@ export function apiModule(): ContainerModule {
     bind<WebSocketServer>(ExchangeWebSocket).toConstantValue(new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 }));
     bind(PushServer)
       .toResolvedValue(
-        async (wss: WebSocketServer, reader: EngineReader, authenticator: Authenticator, candles: CandleTopic, logger: Logger, lifecycle: Lifecycle) => {
+        (wss: WebSocketServer, reader: EngineReader, authenticator: Authenticator, candles: CandleTopic, logger: Logger, lifecycle: Lifecycle) => {
           const formatter = new EventFormatter(reader.engine.catalog);
-          const push = new PushServer({
-            wss,
-            reader,
-            formatter,
-            dialect: new CoinbasePush(reader.engine.catalog, reader, formatter),
-            logger: logger.child({ component: 'push' }),
-            authenticate: async (message, headers) => {
-              const result = await authenticateWebSocket(authenticator, { message, headers });
-              return result.ok ? { ok: true, userId: result.principal.userId } : result;
-            },
-          });
-          lifecycle.onStop(async () => push.close());
-          const subscription = await candles.subscribe(`candles.push.${randomUUID()}`, (changed) => push.publishCandles(changed), (error) =>
-            logger.error({ err: error }, 'candle updates failed'),
-          );
-          lifecycle.onStop(() => subscription.close());
-          return push;
+          const authenticate = pushAuthentication(authenticator);
+          return startPush({ wss, reader, formatter, authenticate, dialect: new CoinbasePush(reader.engine.catalog, reader, formatter), logger: logger.child({ component: 'push' }) }, candles, lifecycle);
         },
         [ExchangeWebSocket, EngineReader, Authenticator, CandleTopic, Logger, Lifecycle],
       )
       .inSingletonScope();
   });
+}
+
+/** A push server over `options`, closed with the container, forwarding what the read side stores (candles) from the candle topic. */
+export async function startPush(options: PushServerOptions, candles: CandleTopic, lifecycle: Lifecycle): Promise<PushServer> {
+  const push = new PushServer(options);
+  lifecycle.onStop(async () => push.close());
+  const subscription = await candles.subscribe(`candles.push.${randomUUID()}`, (changed) => push.publishCandles(changed), (error) =>
+    options.logger.error({ err: error }, 'candle updates failed'),
+  );
+  lifecycle.onStop(() => subscription.close());
+  return push;
+}
+
+/** A WebSocket client's credentials (a signed or token-carrying message, else the upgrade's bearer header or cookie), checked by `authenticator`. */
+export function pushAuthentication(authenticator: Authenticator): PushServerOptions['authenticate'] {
+  return async (message, headers) => {
+    const result = await authenticateWebSocket(authenticator, { message, headers });
+    return result.ok ? { ok: true, userId: result.principal.userId } : result;
+  };
 }

@@ -1,0 +1,232 @@
+import type { OrderSide } from '@sd/domain/exchange/command';
+import type { CommandOutcome, DecimalEvent, ExchangeEvent } from '@sd/domain/exchange/event';
+import { CANDLE_GRANULARITIES, type Candle } from '@sd/domain/exchange/market-data';
+import type { OrderRecord } from '@sd/domain/exchange/order-history';
+import type { Logger } from '@sd/domain/logger';
+import type { ProductCatalog } from '../../usecase/core/catalog/product-catalog';
+import type { EngineReader } from '../../usecase/core/engine/engine-reader';
+import type { EventFormatter } from '../../usecase/core/money/event-format';
+import type { OrderViews } from '../../usecase/core/order-view';
+import type { Stats24h } from '../../usecase/read/quotation/quotation-queries';
+import { isoTime } from '../http/api-format';
+import { byChannel, parseChannels, type DecimalBook, type PushDialect, type PushFeed, type PushRequest, type PushServerOptions, type PushSubscription } from '../ws/push-server';
+import { canonicalDecimal, orderJson } from './gitbitex-format';
+
+const PUBLIC = ['ticker', 'level2', 'match'];
+const CANDLES = new Set(CANDLE_GRANULARITIES.map((granularity) => `candles_${granularity}`));
+const ORDER = 'order';
+const FUNDS = 'funds';
+const ALL = '*';
+
+export interface GitbitexPushOptions {
+  catalog: ProductCatalog;
+  reader: EngineReader;
+  formatter: EventFormatter;
+  views: OrderViews;
+  /** The rolling 24 h statistics of a product, from the read side. */
+  stats24h: (productId: string) => Promise<Stats24h>;
+  logger: Logger;
+}
+
+/**
+ * gitbitex-web's WebSocket: `ticker` (with `open24h` and `volume24h`), `level2`, `match`,
+ * `candles_<granularity>` (accepted and described, never sent: the page builds its live
+ * candle from `match`) and, signed in, `order` (whole order snapshots) and `funds` (by
+ * `currency_ids`). camelCase fields. The page sends an empty or stale `token` with every
+ * message and subscribes `order` before anyone signs in: a private channel without a user
+ * is skipped, not the whole message, and each private subscribe authenticates again.
+ */
+export class GitbitexPush implements PushDialect {
+  readonly bookChannel = 'level2';
+  readonly privateChannels: ReadonlySet<string> = new Set([ORDER, FUNDS]);
+  readonly unauthenticated = 'skip';
+  readonly reauthenticate = true;
+  /** `order` subscriptions per user: the users whose orders are followed. */
+  private readonly followed = new Map<string, number>();
+  /** The followed users' live orders, folded from the engine's events into snapshots. */
+  private readonly orders = new Map<number, OrderRecord>();
+  private readonly tickers = new Map<string, { running: boolean; pending: number | null }>();
+
+  constructor(private readonly options: GitbitexPushOptions) {}
+
+  parse(message: Record<string, unknown>): PushRequest | string {
+    const { catalog } = this.options;
+    const currencies = message.currency_ids ?? [];
+    if (!Array.isArray(currencies) || !currencies.every((id) => typeof id === 'string' && catalog.currency(id) !== undefined)) {
+      return 'currency_ids must name known currencies';
+    }
+    const subscriptions = parseChannels(
+      message,
+      (name) => PUBLIC.includes(name) || name === ORDER || name === FUNDS || CANDLES.has(name),
+      (id) => catalog.product(id) !== undefined,
+      (name, productIds) => {
+        if (name === FUNDS) return currencies.length > 0 ? (currencies as string[]) : [ALL];
+        return name === ORDER && productIds.length === 0 ? [ALL] : productIds;
+      },
+    );
+    return typeof subscriptions === 'string' ? subscriptions : { type: message.type as PushRequest['type'], subscriptions };
+  }
+
+  /** What the page replays after a reconnect: each entry, with `channels: [name]`, is a subscribe message of its own. */
+  describe(subscriptions: readonly PushSubscription[]): object {
+    const channels = byChannel(subscriptions).map(([name, targets]) => {
+      if (targets.includes(ALL)) return { name };
+      return name === FUNDS ? { name, currency_ids: targets } : { name, product_ids: targets };
+    });
+    return { type: 'subscriptions', channels };
+  }
+
+  snapshot(book: DecimalBook): object {
+    const levels = (rows: DecimalBook['bids']): Array<[string, string, number]> => rows.map(([price, size, count]) => [canonicalDecimal(price), size, count]);
+    return { type: 'snapshot', productId: book.productId, sequence: book.bookSequence, bids: levels(book.bids), asks: levels(book.asks) };
+  }
+
+  l2update(productId: string, sequence: number, changes: Array<[OrderSide, string, string]>, time: string): object {
+    return { type: 'l2update', productId, sequence, time, changes: changes.map(([side, price, size]) => [side, canonicalDecimal(price), size]) };
+  }
+
+  applied(outcomes: readonly CommandOutcome[], feed: PushFeed): void {
+    if (feed.clientCount === 0) return;
+    for (const outcome of outcomes) {
+      const time = isoTime(outcome.timestamp);
+      for (const event of outcome.events) this.route(event, outcome.sequence, time, feed);
+      if (this.followed.size > 0 && outcome.events.some((event) => this.concernsFollowed(event))) this.sendOrders(outcome, feed);
+    }
+  }
+
+  /**
+   * A ticker per product whose minute candle the read side stored: the last price and the
+   * rolling 24 h open, high, low and volume as stored, so `volume24h` includes the trade.
+   */
+  candles(candles: readonly Candle[], feed: PushFeed): void {
+    if (!feed.anySubscribed('ticker')) return;
+    const latest = new Map<string, number>();
+    for (const candle of candles) if (candle.granularity === 60) latest.set(candle.productId, Math.max(latest.get(candle.productId) ?? 0, candle.lastSequence));
+    for (const [productId, sequence] of latest) this.sendTicker(productId, sequence, feed);
+  }
+
+  subscribed(userId: string, subscription: PushSubscription): void {
+    if (subscription.channel !== ORDER) return;
+    const count = this.followed.get(userId) ?? 0;
+    this.followed.set(userId, count + 1);
+    if (count > 0) return;
+    // Subscriptions start at the engine state of this moment: the open orders are where the fold starts.
+    const { engine } = this.options.reader;
+    for (const open of engine.openOrders(userId)) this.orders.set(open.orderId, { ...this.options.views.open(open), lastSequence: engine.lastSequence });
+  }
+
+  unsubscribed(userId: string, subscription: PushSubscription): void {
+    if (subscription.channel !== ORDER) return;
+    const count = (this.followed.get(userId) ?? 0) - 1;
+    if (count > 0) return void this.followed.set(userId, count);
+    this.followed.delete(userId);
+    for (const [id, order] of this.orders) if (order.userId === userId) this.orders.delete(id);
+  }
+
+  private route(event: ExchangeEvent, sequence: number, time: string, feed: PushFeed): void {
+    const { formatter } = this.options;
+    switch (event.type) {
+      case 'l2update': {
+        const { changes } = formatter.event(event) as Extract<DecimalEvent, { type: 'l2update' }>;
+        return feed.bookUpdate(event.productId, event.bookSequence, changes, time);
+      }
+      case 'match': {
+        const match = formatter.event(event) as Extract<DecimalEvent, { type: 'match' }>;
+        return feed.send('match', event.productId, sequence, {
+          type: 'match',
+          productId: match.productId,
+          tradeId: match.tradeId,
+          sequence,
+          time,
+          price: match.price,
+          size: match.size,
+          side: match.side,
+          makerOrderId: match.makerOrderId,
+          takerOrderId: match.takerOrderId,
+        });
+      }
+      case 'balance': {
+        const balance = formatter.event(event) as Extract<DecimalEvent, { type: 'balance' }>;
+        return feed.sendPrivate(FUNDS, event.userId, event.currency, sequence, {
+          type: 'funds',
+          currencyCode: balance.currency,
+          available: balance.available,
+          hold: balance.hold,
+          sequence,
+          time,
+        });
+      }
+      default:
+        return; // Order events reach their owner as snapshots (`sendOrders`).
+    }
+  }
+
+  /** Each followed user's order the outcome changed, as a whole snapshot after it; done orders are then forgotten. */
+  private sendOrders(outcome: CommandOutcome, feed: PushFeed): void {
+    const changed = new Set<OrderRecord>();
+    this.options.views.fold(outcome, this.orders, changed, []);
+    for (const order of changed) {
+      const followed = this.followed.has(order.userId);
+      if (followed) feed.sendPrivate(ORDER, order.userId, order.productId, outcome.sequence, { ...orderJson(order), type: 'order' });
+      if (!followed || order.status === 'done') this.orders.delete(order.id);
+    }
+  }
+
+  private concernsFollowed(event: ExchangeEvent): boolean {
+    switch (event.type) {
+      case 'received':
+      case 'done':
+      case 'change':
+        return this.followed.has(event.userId);
+      case 'match':
+        return this.followed.has(event.makerUserId) || this.followed.has(event.takerUserId);
+      default:
+        return false;
+    }
+  }
+
+  /** One statistics query per product at a time; changes meanwhile are folded into one more. */
+  private sendTicker(productId: string, sequence: number, feed: PushFeed): void {
+    const state = this.tickers.get(productId) ?? { running: false, pending: null };
+    this.tickers.set(productId, state);
+    if (state.running) return void (state.pending = Math.max(state.pending ?? 0, sequence));
+    state.running = true;
+    void this.options
+      .stats24h(productId)
+      .then((stats) =>
+        feed.send('ticker', productId, sequence, {
+          type: 'ticker',
+          productId,
+          sequence,
+          time: isoTime(Date.now()),
+          price: stats.last,
+          open24h: stats.open,
+          high24h: stats.high,
+          low24h: stats.low,
+          volume24h: stats.volume,
+        }),
+      )
+      .catch((error: unknown) => this.options.logger.warn({ err: error, productId }, 'ticker statistics failed'))
+      .finally(() => {
+        state.running = false;
+        const next = state.pending;
+        state.pending = null;
+        if (next !== null) this.sendTicker(productId, next, feed);
+      });
+  }
+}
+
+/**
+ * The page appends `token: localStorage["access-token"] || ""` to every message: empty
+ * before sign-in, stale after its session ended. A token that does not authenticate falls
+ * back to what the upgrade request carried (the `accessToken` cookie), as if it were absent.
+ */
+export function withCookieFallback(authenticate: PushServerOptions['authenticate']): PushServerOptions['authenticate'] {
+  return async (message, headers) => {
+    const first = await authenticate(message, headers);
+    if (first.ok || typeof message !== 'object' || message === null || !('token' in message)) return first;
+    const { token: _unusable, ...withoutToken } = message as Record<string, unknown>;
+    const fallback = await authenticate(withoutToken, headers);
+    return fallback.ok ? fallback : first;
+  };
+}
