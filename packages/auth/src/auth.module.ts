@@ -12,6 +12,7 @@ import type { ApiRoute } from '@sd/http/api-route';
 import { createAuthServiceRouter } from './delivery/http/auth-service.router';
 import { createAuthRouter } from './delivery/http/auth.router';
 import { authRoutes, type AuthRoutesDeps } from './delivery/http/auth.routes';
+import { gitbitexUsersRoutes } from './delivery/gitbitex/gitbitex-users.routes';
 import { CachedSessionRepository } from './repository/cached/cached-session-repository';
 import { TypeormApiKeyRepository, TypeormSessionRepository, TypeormUserRepository } from './repository/typeorm/auth.typeorm-repo';
 import { AccessTokenCodec } from './usecase/access-token';
@@ -28,6 +29,8 @@ export const AuthRouter = Symbol.for('sd.auth.AuthRouter');
 export const AuthServiceRouter = Symbol.for('sd.auth.AuthServiceRouter');
 /** The users API as routes (`authRoutes`), for an app that serves them among its own API routes under `/api`. */
 export const AuthRoutes = Symbol.for('sd.auth.AuthRoutes');
+/** The users API as gitbitex-web calls it (`gitbitexUsersRoutes`), for an app serving that page under `/api`. */
+export const GitbitexUserRoutes = Symbol.for('sd.auth.GitbitexUserRoutes');
 
 const AUTH_MOUNT_PATH = '/api';
 
@@ -77,6 +80,9 @@ export function authModule(settings: AuthSettings, options: { clock?: Clock } = 
       .inSingletonScope();
     bind<ApiRoute[]>(AuthRoutes)
       .toResolvedValue((...deps: Parameters<typeof routesDeps>) => authRoutes(routesDeps(...deps)), [...routesDepsTokens])
+      .inSingletonScope();
+    bind<ApiRoute[]>(GitbitexUserRoutes)
+      .toResolvedValue((...deps: Parameters<typeof routesDeps>) => gitbitexUsersRoutes(routesDeps(...deps)), [...routesDepsTokens])
       .inSingletonScope();
     bind<Router>(AuthServiceRouter)
       .toResolvedValue((authenticator: Authenticator) => createAuthServiceRouter(authenticator), [Authenticator])

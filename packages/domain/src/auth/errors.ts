@@ -12,6 +12,9 @@ export const authErrors = {
   /** Password reset by email: this exchange sends no email. */
   passwordResetUnavailable: (): DomainError =>
     new DomainError('AUTH.PASSWORD_RESET_UNAVAILABLE', 'forbidden', 'password reset is not available on this exchange: it sends no email; sign in and change your password from your profile, or ask the operator'),
+  /** Uploading files (an avatar): this exchange stores none; a profile takes a photo URL. */
+  uploadUnavailable: (): DomainError =>
+    new DomainError('AUTH.UPLOAD_UNAVAILABLE', 'forbidden', 'uploading a photo is not available on this exchange: set your profile photo by its URL'),
   emailTaken: (): DomainError => new DomainError('AUTH.EMAIL_TAKEN', 'conflict', 'an account with this email already exists'),
   invalidToken: (): DomainError => new DomainError('AUTH.INVALID_TOKEN', 'unauthenticated', 'invalid access token'),
   tokenExpired: (): DomainError => new DomainError('AUTH.TOKEN_EXPIRED', 'unauthenticated', 'access token expired, refresh it'),

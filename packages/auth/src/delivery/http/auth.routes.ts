@@ -53,14 +53,7 @@ export function authRoutes(deps: AuthRoutesDeps): ApiRoute[] {
     await perIp(ip, headers);
     await credentialsPerIp(ip, headers);
   };
-  const cookie = (value: string, maxAgeSeconds: number): string =>
-    serializeCookie(ACCESS_TOKEN_COOKIE, value, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: settings.cookieSecure,
-      path: '/',
-      ...(maxAgeSeconds > 0 ? { maxAge: maxAgeSeconds, expires: new Date(Date.now() + maxAgeSeconds * 1000) } : { expires: new Date(0) }),
-    });
+  const cookie = accessTokenCookie(settings);
   const tags = ['users'];
 
   return [
@@ -87,7 +80,7 @@ export function authRoutes(deps: AuthRoutesDeps): ApiRoute[] {
       handle: async (request, reply) => {
         await anonymous(request.ip, reply.headers);
         const pair = await accounts.logIn(request.body);
-        reply.headers['set-cookie'] = cookie(pair.accessToken, settings.accessTokenTtlSeconds);
+        reply.headers['set-cookie'] = cookie.set(pair.accessToken);
         return tokensJson(pair);
       },
     }),
@@ -101,7 +94,7 @@ export function authRoutes(deps: AuthRoutesDeps): ApiRoute[] {
       handle: async (request, reply) => {
         await anonymous(request.ip, reply.headers);
         const pair = await accounts.refresh(request.body);
-        reply.headers['set-cookie'] = cookie(pair.accessToken, settings.accessTokenTtlSeconds);
+        reply.headers['set-cookie'] = cookie.set(pair.accessToken);
         return tokensJson(pair);
       },
     }),
@@ -115,7 +108,7 @@ export function authRoutes(deps: AuthRoutesDeps): ApiRoute[] {
       handle: async (request, reply) => {
         await perIp(request.ip, reply.headers);
         await accounts.logOut(await signedIn(request, reply.headers));
-        reply.headers['set-cookie'] = cookie('', 0);
+        reply.headers['set-cookie'] = cookie.clear();
       },
     }),
     defineRoute({
@@ -188,6 +181,17 @@ export const AUTH_SECURITY: OpenApiSecurity = {
   },
   signedIn: [{ bearer: [] }, { cookie: [] }, { cbAccessKey: [], cbAccessSign: [], cbAccessTimestamp: [], cbAccessPassphrase: [] }],
 };
+
+/** The `Set-Cookie` values of the `accessToken` cookie: set by a log-in (httpOnly, SameSite=Lax, as long as the token), cleared by a log-out. */
+export function accessTokenCookie(settings: Pick<AuthSettings, 'cookieSecure' | 'accessTokenTtlSeconds'>): { set(token: string): string; clear(): string } {
+  const cookie = (value: string, expiry: { maxAge?: number; expires: Date }): string =>
+    serializeCookie(ACCESS_TOKEN_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: settings.cookieSecure, path: '/', ...expiry });
+  const ttl = settings.accessTokenTtlSeconds;
+  return {
+    set: (token) => cookie(token, { maxAge: ttl, expires: new Date(Date.now() + ttl * 1000) }),
+    clear: () => cookie('', { expires: new Date(0) }),
+  };
+}
 
 const iso = (epochMs: number): string => new Date(epochMs).toISOString();
 
