@@ -77,14 +77,22 @@ const repoRoot = resolve(__dirname, '../../..');
 const builtWebPage = (): string => join(dirname(require.resolve('@sd/app-web/package.json')), 'dist');
 const DISTRIBUTED = 'EXCHANGE_MODE=distributed';
 
+/** Defaults an app serving the exchange differently may change (the variables still win). */
+export interface ExchangeDefaults {
+  /** PORT's default, 8080. */
+  port?: number;
+  /** DATA_DIR's default, relative to the repository: `var/exchange`. */
+  dataDir?: string;
+}
+
 /**
  * Reads the config once at start-up and refuses bad values with a message naming them.
  * EXCHANGE_MODE=embedded (default: file journal, memory MQ, embedded SQL, faucet on, no
  * external service) or distributed (Kafka, PostgreSQL, Redis; faucet off unless FAUCET=on).
  */
-export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
+export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv, defaults: ExchangeDefaults = {}): ExchangeConfig {
   const mode = oneOf('EXCHANGE_MODE', env.EXCHANGE_MODE ?? 'embedded', ['embedded', 'distributed'] as const);
-  const dataDir = resolve(env.DATA_DIR ?? resolve(repoRoot, 'var/exchange'));
+  const dataDir = resolve(env.DATA_DIR ?? resolve(repoRoot, defaults.dataDir ?? 'var/exchange'));
   const distributed = mode === 'distributed';
   const redis = distributed ? { kind: 'redis' as const, url: required(env, 'REDIS_URL', DISTRIBUTED), keyPrefix: env.REDIS_KEY_PREFIX ?? 'sd:exchange:' } : undefined;
   const faucetOn = oneOf('FAUCET', env.FAUCET ?? (distributed ? 'off' : 'on'), ['on', 'off'] as const) === 'on';
@@ -99,7 +107,7 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv): ExchangeConfig {
     topics: topics(env.TOPIC_PREFIX ?? 'exchange'),
     marketData: marketDataKind === 'mongo' ? { kind: 'mongo', url: required(env, 'MONGO_URL', 'MARKET_DATA=mongo') } : { kind: 'sql' },
     readSide,
-    ...serverConfigFromEnv(env, 8080),
+    ...serverConfigFromEnv(env, defaults.port ?? 8080),
     // A stuck read side, not a busy one: 100,000 commands is half a minute at full load.
     readyMaxLag: positiveInteger('READY_MAX_LAG', env.READY_MAX_LAG ?? '100000'),
     logLevel: logLevel(env),

@@ -1,3 +1,4 @@
+import Big from 'big.js';
 import { invalidInput } from '@sd/domain/errors';
 import type { Product } from '@sd/domain/exchange/product';
 import type { AccountQueries } from '../../usecase/read/account-queries';
@@ -117,6 +118,15 @@ export class GitbitexApi {
     if (unknown !== undefined) throw invalidInput(`unknown currency ${unknown.slice(0, 16)}`);
     const balances = await this.options.accounts.accounts(userId);
     return balances.filter((balance) => currencies.length === 0 || currencies.includes(balance.currency)).map(accountJson);
+  }
+
+  /** Test funds, `{ currency, amount }` as the Coinbase-style faucet takes them; answers the account. */
+  async faucet(userId: string, body: { currency?: unknown; amount?: unknown }, maxAmount: string) {
+    const { currency, amount } = body;
+    if (typeof currency !== 'string' || typeof amount !== 'string') throw invalidInput('currency and amount must be strings');
+    if (/^\d+(\.\d+)?$/.test(amount) && new Big(amount).gt(maxAmount)) throw invalidInput(`the faucet gives at most ${new Big(maxAmount).toFixed()} per call`);
+    await this.options.trading.deposit(userId, currency, amount);
+    return (await this.accounts(userId, [currency]))[0]!;
   }
 
   private product(productId: unknown): Product | undefined {

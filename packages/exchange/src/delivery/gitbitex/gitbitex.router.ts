@@ -10,17 +10,20 @@ export interface GitbitexRouterOptions {
   /** Refuses principals without the `trade` permission. */
   requireTrade: RequestHandler;
   userOf: (res: Response) => string;
-  /** Rate limit of order entry and cancels, per user (mounted after `authenticate`). */
+  /** Rate limit of order entry, cancels and the faucet, per user (mounted after `authenticate`). */
   limitTrading: RequestHandler;
+  /** Largest deposit one faucet call makes; absent = no faucet. */
+  faucet?: { maxAmount: string };
 }
 
 const DEFAULT_LIMIT = 30;
 
 /**
  * The REST API gitbitex-web calls (mounted under `/api`): products, candles, trades; orders
- * with their paging headers, cancels, balances by currency.
+ * with their paging headers, cancels, balances by currency; and the test-funds faucet, the
+ * page having no way to deposit.
  */
-export function createGitbitexRouter({ api, authenticate, requireTrade, userOf, limitTrading }: GitbitexRouterOptions): Router {
+export function createGitbitexRouter({ api, authenticate, requireTrade, userOf, limitTrading, faucet }: GitbitexRouterOptions): Router {
   const trade = [authenticate, requireTrade, limitTrading];
   const router = Router();
 
@@ -46,6 +49,7 @@ export function createGitbitexRouter({ api, authenticate, requireTrade, userOf, 
   router.delete('/orders', ...trade, async (req, res) => void res.json(await api.cancelAll(userOf(res), optionalString('productId', req.query.productId))));
 
   router.get('/accounts', authenticate, async (req, res) => void res.json(await api.accounts(userOf(res), strings('currency', req.query.currency))));
+  if (faucet) router.post('/faucet', ...trade, async (req, res) => void res.json(await api.faucet(userOf(res), objectBody(req.body), faucet.maxAmount)));
   return router;
 }
 
