@@ -1,7 +1,9 @@
 import Big from 'big.js';
 import { invalidInput } from '@sd/domain/errors';
+import { exchangeNotFound } from '@sd/domain/exchange/rejection';
 import type { Product } from '@sd/domain/exchange/product';
 import type { AccountQueries } from '../../usecase/read/account-queries';
+import { depositAddress } from '../../usecase/read/deposit-address';
 import type { MarketQueries } from '../../usecase/read/market-queries';
 import type { QuotationQueries } from '../../usecase/read/quotation/quotation-queries';
 import type { NewOrder, TradingUseCase } from '../../usecase/write/trading.usecase';
@@ -120,6 +122,12 @@ export class GitbitexApi {
     return balances.filter((balance) => currencies.length === 0 || currencies.includes(balance.currency)).map(accountJson);
   }
 
+  /** The user's simulated deposit address of a currency (the deposit dialog shows it as a QR code). */
+  depositAddress(userId: string, currency: string): { currency: string; address: string } {
+    this.currencyScale(currency);
+    return { currency, address: depositAddress(userId, currency) };
+  }
+
   /** Test funds, `{ currency, amount }` as the Coinbase-style faucet takes them; answers the account. */
   async faucet(userId: string, body: { currency?: unknown; amount?: unknown }, maxAmount: string) {
     const { currency, amount } = body;
@@ -134,6 +142,8 @@ export class GitbitexApi {
   }
 
   private currencyScale(currencyId: string): number {
-    return this.options.market.currencies().find((currency) => currency.id === currencyId)!.scale;
+    const currency = this.options.market.currencies().find(({ id }) => id === currencyId);
+    if (currency === undefined) throw exchangeNotFound('currency');
+    return currency.scale;
   }
 }

@@ -49,6 +49,7 @@ export function createGitbitexRouter({ api, authenticate, requireTrade, userOf, 
   router.delete('/orders', ...trade, async (req, res) => void res.json(await api.cancelAll(userOf(res), optionalString('productId', req.query.productId))));
 
   router.get('/accounts', authenticate, async (req, res) => void res.json(await api.accounts(userOf(res), strings('currency', req.query.currency))));
+  router.get('/wallets/:currency/address', authenticate, (req, res) => void res.json(api.depositAddress(userOf(res), String(req.params.currency))));
   if (faucet) router.post('/faucet', ...trade, async (req, res) => void res.json(await api.faucet(userOf(res), objectBody(req.body), faucet.maxAmount)));
   return router;
 }
