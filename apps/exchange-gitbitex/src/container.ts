@@ -1,26 +1,30 @@
-import type { Application, Router } from 'express';
+import type { Application } from 'express';
 import type { Container } from 'inversify';
 import type { WebSocketServer } from 'ws';
-import { createExchangeProcess, serveHealth, serveHealthOnly, type ExchangeContainerOptions, type ExchangeProcess } from '@sd/app-exchange/container';
+import { createExchangeProcess, liveRoutesOf, serveHealthOnly, type ExchangeContainerOptions, type ExchangeProcess } from '@sd/app-exchange/container';
 import { countWebSocketClients } from '@sd/app-exchange/instrumenting/exchange-metrics';
-import { GitbitexUsersRouter } from '@sd/auth/auth.module';
-import { limitPerUser } from '@sd/auth/rate-limits';
-import { requirePermission } from '@sd/auth/require-permission';
+import { GitbitexUserRoutes } from '@sd/auth/auth.module';
+import { AUTH_SECURITY } from '@sd/auth/auth-routes';
+import { authorizer } from '@sd/auth/authorize';
 import { Authenticator } from '@sd/domain/auth/authenticator';
 import { Logger } from '@sd/domain/logger';
 import { RateLimiter } from '@sd/domain/rate-limit';
 import { GitbitexApi } from '@sd/exchange/delivery/gitbitex/gitbitex-api';
-import { createGitbitexRouter } from '@sd/exchange/delivery/gitbitex/gitbitex.router';
+import { gitbitexRoutes } from '@sd/exchange/delivery/gitbitex/gitbitex.routes';
+import { GITBITEX_LANES } from '@sd/exchange/delivery/gitbitex/route-table';
+import { faucetRoute } from '@sd/exchange/delivery/http/exchange.routes';
 import { GitbitexPushServer, GitbitexWebSocket, gitbitexPushModule } from '@sd/exchange/modules/gitbitex.module';
 import { AccountQueries } from '@sd/exchange/usecase/read/account-queries';
 import { MarketQueries } from '@sd/exchange/usecase/read/market-queries';
 import { QuotationQueries } from '@sd/exchange/usecase/read/quotation/quotation-queries';
 import { TradingUseCase } from '@sd/exchange/usecase/write/trading.usecase';
-import { authenticate, principalOf } from '@sd/http/authenticate';
+import type { ApiRoute } from '@sd/http/api-route';
+import { readinessRoute } from '@sd/http/health';
 import { createHttpApp } from '@sd/http/http-app';
 import { HttpApp, WebSockets } from '@sd/http/http-app.module';
 import { serveSinglePage } from '@sd/http/single-page';
 import { Metrics } from '@sd/metrics/metrics';
+import { rateLimitCheck } from '@sd/ratelimit/rate-limit.middleware';
 import type { GitbitexConfig } from './config';
 
 export { HttpApp, WebSockets };
@@ -47,7 +51,7 @@ export async function createGitbitexContainer(config: GitbitexConfig, options: E
   return container;
 }
 
-/** gitbitex-web's REST API (users, then the exchange), the health routes, and the page. */
+/** gitbitex-web's REST API (users, then the exchange, then the faucet), the health routes, and the page. */
 async function gitbitexHttpApp({ container, sequence, checks, traceRequests }: ExchangeProcess, config: GitbitexConfig): Promise<Application> {
   const [trading, market, accounts, quotation] = await Promise.all([
     container.getAsync(TradingUseCase),
@@ -58,24 +62,27 @@ async function gitbitexHttpApp({ container, sequence, checks, traceRequests }: E
   const logger = container.get<Logger>(Logger);
   const authenticator = container.get<Authenticator>(Authenticator);
   const limiter = container.get<RateLimiter>(RateLimiter);
-  const exchangeRouter = createGitbitexRouter({
-    api: new GitbitexApi({ trading, market, accounts, quotation }),
-    authenticate: authenticate(authenticator),
-    requireTrade: requirePermission('trade'),
-    userOf: (res) => principalOf(res).userId,
-    limitTrading: limitPerUser(limiter, config.tradingRateLimit, { name: 'orders', logger }),
-    faucet: config.faucet ?? undefined,
-  });
+  const trade = authorizer(authenticator, { mountPath: API, permission: 'trade', limit: rateLimitCheck(limiter, { name: 'orders', rule: config.tradingRateLimit, logger }) });
+  const routes: ApiRoute[] = [
+    ...liveRoutesOf(sequence),
+    ...container.get<ApiRoute[]>(GitbitexUserRoutes),
+    ...gitbitexRoutes({ api: new GitbitexApi({ trading, market, accounts, quotation }), signedIn: authorizer(authenticator, { mountPath: API }), trade }),
+    ...(config.faucet === null ? [] : [faucetRoute({ trading, accounts, trade, maxAmount: config.faucet.maxAmount })]),
+  ];
   return createHttpApp({
     logger,
     metrics: container.get(Metrics),
     bodyLimit: '16kb',
     trustProxy: config.trustProxy,
     before: traceRequests === null ? [] : [traceRequests],
+    api: {
+      mountPath: API,
+      routes,
+      lanes: GITBITEX_LANES,
+      document: { title: 'gitbitex-web API', version: '1', description: 'The REST API gitbitex-web calls, over the exchange.', security: AUTH_SECURITY },
+    },
     routes: (app) => {
-      serveHealth(app, checks, sequence);
-      app.use(API, container.get<Router>(GitbitexUsersRouter));
-      app.use(API, exchangeRouter);
+      app.use(readinessRoute({ checks }));
       if (config.webDir !== null) serveSinglePage(app, { dir: config.webDir, except: [API, '/ws'] });
     },
   });

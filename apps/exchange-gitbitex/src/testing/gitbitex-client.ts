@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers and frames are arbitrary JSON that the tests assert field by field */
 import WebSocket from 'ws';
+import type { ContractRecorder } from '@sd/app-exchange/testing/contract';
 
 /*
  * A client that calls the server as gitbitex-web does, written from the contract
@@ -24,7 +25,11 @@ export class GitbitexClient {
   /** `localStorage["access-token"]`: whatever body the log-in answered, as the page stores it. */
   storedToken: string | null = null;
 
-  constructor(readonly baseUrl: string) {}
+  /** `contract` records every answer, for the suite's check against the OpenAPI document. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly contract?: ContractRecorder,
+  ) {}
 
   async request<T = any>(method: string, path: string, body?: unknown, flags: readonly PageFlag[] = []): Promise<Answer<T>> {
     const response = await fetch(`${this.baseUrl}/api${path}`, {
@@ -42,6 +47,7 @@ export class GitbitexClient {
       this.cookie = value === '' || /expires=Thu, 01 Jan 1970/i.test(setCookie) ? null : decodeURIComponent(value);
     }
     const text = await response.text();
+    this.contract?.record(method, `/api${path}`, response.status, text);
     return { status: response.status, headers: response.headers, body: (text === '' ? null : JSON.parse(text)) as T };
   }
 

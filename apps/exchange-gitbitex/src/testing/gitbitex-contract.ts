@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- frames are arbitrary JSON asserted field by field */
 import Big from 'big.js';
+import { ContractRecorder } from '@sd/app-exchange/testing/contract';
 import { GitbitexClient, type PageSocket } from './gitbitex-client';
 
 /** Where the suite runs the page's calls: one or more API endpoints of one exchange (several in distributed mode). */
@@ -51,12 +52,14 @@ export function describeGitbitexContract(title: string, start: () => Promise<Git
     };
     const url = (i: number): string => exchange.urls[i % exchange.urls.length]!;
 
+    const contract = new ContractRecorder();
+
     beforeAll(async () => {
       exchange = await start();
-      anonymous = new GitbitexClient(url(0));
-      alice = new GitbitexClient(url(0));
-      bob = new GitbitexClient(url(1));
-      carol = new GitbitexClient(url(2));
+      anonymous = new GitbitexClient(url(0), contract);
+      alice = new GitbitexClient(url(0), contract);
+      bob = new GitbitexClient(url(1), contract);
+      carol = new GitbitexClient(url(2), contract);
     });
 
     afterAll(async () => {
@@ -289,7 +292,7 @@ export function describeGitbitexContract(title: string, start: () => Promise<Git
       expect(wrong.status).toBe(400);
       expect(wrong.body.message).toMatch(/password/);
       await carol.ok('POST', '/users/password', { oldPassword: PASSWORD, newPassword: 'a new password 2' });
-      expect((await new GitbitexClient(url(2)).request('POST', '/users/accessToken', { email: 'carol@example.com', password: PASSWORD })).status).toBe(401);
+      expect((await new GitbitexClient(url(2), contract).request('POST', '/users/accessToken', { email: 'carol@example.com', password: PASSWORD })).status).toBe(401);
       await carol.signIn('carol@example.com', 'a new password 2');
 
       for (const [path, body] of [['/verifyCodes/restPassword', { email: 'carol@example.com' }], ['/users/password/reset', { email: 'carol@example.com', code: '123456', password: 'x' }]] as const) {
@@ -307,6 +310,11 @@ export function describeGitbitexContract(title: string, start: () => Promise<Git
       const missing = await anonymous.request('GET', '/configs');
       expect(missing.status).toBe(404);
       expect(missing.body.message).toEqual(expect.any(String));
+    });
+
+    it('answers every call above as the OpenAPI document it serves says', async () => {
+      expect(contract.count).toBeGreaterThan(50);
+      expect(contract.mismatches(await ContractRecorder.documentOf(url(0)))).toEqual([]);
     });
   });
 }

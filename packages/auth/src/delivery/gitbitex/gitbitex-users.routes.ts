@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { authErrors } from '@sd/domain/auth/errors';
 import { defineRoute, type ApiRoute } from '@sd/http/api-route';
+import { Nullable } from '@sd/http/schema-types';
 import { rateLimitCheck } from '@sd/ratelimit/rate-limit.middleware';
 import type { AccountView } from '../../usecase/account.usecase';
 import { accessTokenCookie, type AuthRoutesDeps } from '../http/auth.routes';
@@ -10,8 +11,8 @@ const Time = Type.String({ description: 'ISO-8601 UTC' });
 const User = Type.Object({
   id: Type.String(),
   email: Type.String(),
-  name: Type.Union([Type.String(), Type.Null()], { description: 'the display name (the page\'s nickname)' }),
-  profilePhoto: Type.Union([Type.String(), Type.Null()], { description: 'the avatar URL' }),
+  name: Nullable(Type.String({ description: "the display name (the page's nickname)" })),
+  profilePhoto: Nullable(Type.String({ description: 'the avatar URL' })),
   createdAt: Time,
 });
 // Shapes only: the account use case checks the email format and the password policy.

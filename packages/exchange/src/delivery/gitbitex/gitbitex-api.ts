@@ -1,4 +1,3 @@
-import Big from 'big.js';
 import { invalidInput } from '@sd/domain/errors';
 import { exchangeNotFound } from '@sd/domain/exchange/rejection';
 import type { Product } from '@sd/domain/exchange/product';
@@ -126,15 +125,6 @@ export class GitbitexApi {
   depositAddress(userId: string, currency: string): { currency: string; address: string } {
     this.currencyScale(currency);
     return { currency, address: depositAddress(userId, currency) };
-  }
-
-  /** Test funds, `{ currency, amount }` as the Coinbase-style faucet takes them; answers the account. */
-  async faucet(userId: string, body: { currency?: unknown; amount?: unknown }, maxAmount: string) {
-    const { currency, amount } = body;
-    if (typeof currency !== 'string' || typeof amount !== 'string') throw invalidInput('currency and amount must be strings');
-    if (/^\d+(\.\d+)?$/.test(amount) && new Big(amount).gt(maxAmount)) throw invalidInput(`the faucet gives at most ${new Big(maxAmount).toFixed()} per call`);
-    await this.options.trading.deposit(userId, currency, amount);
-    return (await this.accounts(userId, [currency]))[0]!;
   }
 
   private product(productId: unknown): Product | undefined {

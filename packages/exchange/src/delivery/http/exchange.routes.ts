@@ -255,27 +255,29 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): ApiRoute[] {
       handle: async (request, reply) => orders.cancelAll(await userOf(trade, request, reply.headers), request.query.product_id),
     }),
   ];
-  if (options.faucet) {
-    const max = new Big(options.faucet.maxAmount);
-    routes.push(
-      defineRoute({
-        method: 'POST',
-        path: '/faucet',
-        summary: `Test funds: deposits up to ${max.toFixed()} of a currency; answers the account`,
-        tags: account,
-        security: 'signed-in',
-        schema: { body: Schema.Deposit, response: Schema.Account },
-        handle: async (request, reply) => {
-          const userId = await userOf(trade, request, reply.headers);
-          const { currency, amount } = request.body;
-          if (new Big(amount).gt(max)) throw invalidInput(`the faucet gives at most ${max.toFixed()} per call`);
-          await orders.deposit(userId, currency, amount);
-          return accountJson(await accounts.account(userId, currency));
-        },
-      }),
-    );
-  }
+  if (options.faucet) routes.push(faucetRoute({ trading: orders, accounts, trade, maxAmount: options.faucet.maxAmount }));
   return routes;
+}
+
+/** `POST /faucet`: test funds, up to `maxAmount` of a currency per call; answers the account. */
+export function faucetRoute(options: { trading: TradingUseCase; accounts: AccountQueries; trade: Authorize; maxAmount: string }): ApiRoute {
+  const { trading, accounts, trade } = options;
+  const max = new Big(options.maxAmount);
+  return defineRoute({
+    method: 'POST',
+    path: '/faucet',
+    summary: `Test funds: deposits up to ${max.toFixed()} of a currency; answers the account`,
+    tags: account,
+    security: 'signed-in',
+    schema: { body: Schema.Deposit, response: Schema.Account },
+    handle: async (request, reply) => {
+      const { userId } = await trade(request, reply.headers);
+      const { currency, amount } = request.body;
+      if (new Big(amount).gt(max)) throw invalidInput(`the faucet gives at most ${max.toFixed()} per call`);
+      await trading.deposit(userId, currency, amount);
+      return accountJson(await accounts.account(userId, currency));
+    },
+  });
 }
 
 /** The time of an ISO-8601 text or epoch seconds (the schema has checked the form), in epoch seconds. */
