@@ -1,7 +1,7 @@
 import type { Application } from 'express';
 import type { Container } from 'inversify';
 import type { WebSocketServer } from 'ws';
-import { createExchangeProcess, liveRoutesOf, serveHealthOnly, type ExchangeContainerOptions, type ExchangeProcess } from '@sd/app-exchange/container';
+import { coinbaseRoutes, createExchangeProcess, liveRoutesOf, serveHealthOnly, type ExchangeContainerOptions, type ExchangeProcess } from '@sd/app-exchange/container';
 import { countWebSocketClients } from '@sd/app-exchange/instrumenting/exchange-metrics';
 import { GitbitexUserRoutes } from '@sd/auth/auth.module';
 import { AUTH_SECURITY } from '@sd/auth/auth-routes';
@@ -13,12 +13,15 @@ import { GitbitexApi } from '@sd/exchange/delivery/gitbitex/gitbitex-api';
 import { gitbitexRoutes } from '@sd/exchange/delivery/gitbitex/gitbitex.routes';
 import { GITBITEX_LANES } from '@sd/exchange/delivery/gitbitex/route-table';
 import { faucetRoute } from '@sd/exchange/delivery/http/exchange.routes';
+import { PushServer } from '@sd/exchange/delivery/ws/push-server';
+import { ExchangeWebSocket } from '@sd/exchange/modules/api.module';
 import { GitbitexPushServer, GitbitexWebSocket, gitbitexPushModule } from '@sd/exchange/modules/gitbitex.module';
 import { AccountQueries } from '@sd/exchange/usecase/read/account-queries';
 import { MarketQueries } from '@sd/exchange/usecase/read/market-queries';
 import { QuotationQueries } from '@sd/exchange/usecase/read/quotation/quotation-queries';
 import { TradingUseCase } from '@sd/exchange/usecase/write/trading.usecase';
 import type { ApiRoute } from '@sd/http/api-route';
+import { apiRouter } from '@sd/http/express-lane';
 import { readinessRoute } from '@sd/http/health';
 import { createHttpApp } from '@sd/http/http-app';
 import { HttpApp, WebSockets } from '@sd/http/http-app.module';
@@ -36,7 +39,8 @@ const API = '/api';
  * Builds the app from its config; `main` and the tests both start here. The same process as
  * the exchange app (`createExchangeProcess`: auth and exchange, embedded or distributed
  * roles); its API role serves gitbitex-web: the REST API at `/api`, the WebSocket at `/ws`,
- * and the page (GITBITEX_WEB_DIR) at every other path.
+ * and the page (GITBITEX_WEB_DIR) at every other path; and, with COINBASE_API_PATH, the
+ * exchange app's Coinbase-style API and WebSocket beside them under that path.
  */
 export async function createGitbitexContainer(config: GitbitexConfig, options: ExchangeContainerOptions = {}): Promise<Container> {
   const exchange = await createExchangeProcess(config, { ...options, name: 'exchange-gitbitex' });
@@ -44,9 +48,13 @@ export async function createGitbitexContainer(config: GitbitexConfig, options: E
   const { container } = exchange;
   container.load(gitbitexPushModule());
   await container.getAsync(GitbitexPushServer);
-  const wss = container.get<WebSocketServer>(GitbitexWebSocket);
-  countWebSocketClients(wss, container.get(Metrics));
-  container.bind(WebSockets).toConstantValue({ '/ws': wss });
+  const webSockets: Record<string, WebSocketServer> = { '/ws': container.get<WebSocketServer>(GitbitexWebSocket) };
+  if (config.coinbaseApiPath !== null) {
+    await container.getAsync(PushServer);
+    webSockets[`${config.coinbaseApiPath}/ws`] = container.get<WebSocketServer>(ExchangeWebSocket);
+  }
+  for (const wss of Object.values(webSockets)) countWebSocketClients(wss, container.get(Metrics));
+  container.bind(WebSockets).toConstantValue(webSockets);
   container.bind<Application>(HttpApp).toConstantValue(await gitbitexHttpApp(exchange, config));
   return container;
 }
@@ -63,6 +71,8 @@ async function gitbitexHttpApp({ container, sequence, checks, traceRequests }: E
   const authenticator = container.get<Authenticator>(Authenticator);
   const limiter = container.get<RateLimiter>(RateLimiter);
   const trade = authorizer(authenticator, { mountPath: API, permission: 'trade', limit: rateLimitCheck(limiter, { name: 'orders', rule: config.tradingRateLimit, logger }) });
+  // Beside gitbitex-web's: the Coinbase-style API of the exchange app, through express.
+  const coinbase = config.coinbaseApiPath === null ? null : { path: `${config.coinbaseApiPath}/api`, routes: await coinbaseRoutes(container, config, `${config.coinbaseApiPath}/api`) };
   const routes: ApiRoute[] = [
     ...liveRoutesOf(sequence),
     ...container.get<ApiRoute[]>(GitbitexUserRoutes),
@@ -83,7 +93,8 @@ async function gitbitexHttpApp({ container, sequence, checks, traceRequests }: E
     },
     routes: (app) => {
       app.use(readinessRoute({ checks }));
-      if (config.webDir !== null) serveSinglePage(app, { dir: config.webDir, except: [API, '/ws'] });
+      if (coinbase !== null) app.use(coinbase.path, apiRouter(coinbase.routes, { logger, bodyLimit: '16kb' }));
+      if (config.webDir !== null) serveSinglePage(app, { dir: config.webDir, except: [API, '/ws', ...(config.coinbaseApiPath === null ? [] : [config.coinbaseApiPath])] });
     },
   });
 }
