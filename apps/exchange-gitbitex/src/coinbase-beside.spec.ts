@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunningExchange } from '@sd/app-exchange/server';
+import type { RunningApp } from '@sd/app/app-container';
 import { ApiClient } from '@sd/app-exchange/testing/api-client';
 import { gitbitexConfigFromEnv } from './config';
 import { startGitbitex } from './server';
@@ -9,7 +9,7 @@ import { GitbitexClient } from './testing/gitbitex-client';
 
 describe('the Coinbase-style API beside gitbitex-web (COINBASE_API_PATH)', () => {
   let dataDir: string;
-  let exchange: RunningExchange;
+  let exchange: RunningApp;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-gitbitex-beside-'));

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distributedEnv } from '@sd/app-exchange/testing/distributed-env';
-import type { RunningExchange } from '@sd/app-exchange/server';
+import type { RunningApp } from '@sd/app/app-container';
 import { isolatedPostgresSchema } from '@sd/orm/testing/postgres-schema';
 import { serviceUrl } from '@sd/testing/services';
 import { gitbitexConfigFromEnv } from './config';
@@ -17,8 +17,8 @@ describeGitbitexContract('distributed on Kafka, PostgreSQL and Redis, two API pr
   const schema = await isolatedPostgresSchema(serviceUrl('postgres'), 'gitbitex_contract');
   const env = { ...distributedEnv('gitbitex', schema.url), PORT: '0', LOG_LEVEL: 'silent' };
   const dirs: string[] = [];
-  const running: RunningExchange[] = [];
-  const start = async (roles: string): Promise<RunningExchange> => {
+  const running: RunningApp[] = [];
+  const start = async (roles: string): Promise<RunningApp> => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sd-gitbitex-dist-'));
     dirs.push(dataDir);
     const exchange = await startGitbitex(gitbitexConfigFromEnv({ ...env, ROLES: roles, DATA_DIR: dataDir }));

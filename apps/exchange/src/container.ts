@@ -8,7 +8,7 @@ import { Logger } from '@sd/domain/logger';
 import { ExchangeWebSocket } from '@sd/exchange/modules/api.module';
 import { startExchangeProcess } from '@sd/exchange/modules/process.module';
 import { HistoryWriter } from '@sd/exchange/modules/history.module';
-import { coinbaseHttpModule, operationsHttpModule } from '@sd/exchange/modules/http.module';
+import { coinbaseHttpModule, operationsHttpModule, type ExchangeHttpConfig } from '@sd/exchange/modules/http.module';
 import { EngineSequence } from '@sd/exchange/modules/settings';
 import { HistoryQueries } from '@sd/exchange/usecase/read/history/history-queries';
 import { HttpApp, WebSockets } from '@sd/http/http-app.module';
@@ -36,10 +36,26 @@ export interface ExchangeContainerOptions {
  * Auth + exchange, served Coinbase-style over HTTP and WebSocket.
  */
 export async function createExchangeContainer(config: ExchangeConfig, options: ExchangeContainerOptions = {}): Promise<Container> {
-  const container = createAppContainer({ name: 'exchange', logLevel: config.logLevel, logger: options.logger });
+  const { container, http } = await startExchangeApp(config, { ...options, name: 'exchange' });
+  const webRoot = existsSync(join(config.webRoot, 'index.html')) ? config.webRoot : null;
+  container.load(
+    config.roles.has('api')
+      ? coinbaseHttpModule({ ...http, tradingRateLimit: config.tradingRateLimit, faucet: config.faucet, admins: config.admins, webRoot })
+      : operationsHttpModule(http),
+  );
+  return container;
+}
+
+/**
+ * The exchange as every app serving it runs it, before its delivery: the app container with
+ * tracing and metrics, the auth prelude for the API role, the roles started
+ * (`startExchangeProcess`). Answers the container and how its HTTP is to be served.
+ */
+export async function startExchangeApp(config: ExchangeConfig, options: ExchangeContainerOptions & { name: string }): Promise<{ container: Container; http: ExchangeHttpConfig }> {
+  const container = createAppContainer({ name: options.name, logLevel: config.logLevel, logger: options.logger });
   const metrics = container.get(Metrics);
   const lifecycle = container.get<Lifecycle>(Lifecycle);
-  const tracing = createTracing({ serviceName: `exchange-${[...config.roles].join('-')}`, ...config.tracing });
+  const tracing = createTracing({ serviceName: `${options.name}-${[...config.roles].join('-')}`, ...config.tracing });
   lifecycle.onStop(() => tracing.shutdown());
   container.bind(Tracing).toConstantValue(tracing);
   const traces = config.tracing.exporter === 'none' ? untraced : new RequestTraces(tracing.tracer);
@@ -62,14 +78,6 @@ export async function createExchangeContainer(config: ExchangeConfig, options: E
     const [history, sequence] = await Promise.all([container.getAsync(HistoryQueries), container.getAsync<EngineSequence>(EngineSequence)]);
     lifecycle.onStop(watchOutcomeLag(metrics, () => sequence() ?? 0, () => history.checkpoint(), (error) => container.get<Logger>(Logger).warn({ err: error }, 'outcome lag sample failed')));
   }
-
   const traceRequests = traces.middleware();
-  const http = { trustProxy: config.trustProxy, before: traceRequests === null ? [] : [traceRequests] };
-  const webRoot = existsSync(join(config.webRoot, 'index.html')) ? config.webRoot : null;
-  container.load(
-    config.roles.has('api')
-      ? coinbaseHttpModule({ ...http, tradingRateLimit: config.tradingRateLimit, faucet: config.faucet, admins: config.admins, webRoot })
-      : operationsHttpModule(http),
-  );
-  return container;
+  return { container, http: { trustProxy: config.trustProxy, before: traceRequests === null ? [] : [traceRequests] } };
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { RunningExchange } from '@sd/app-exchange/server';
+import type { RunningApp } from '@sd/app/app-container';
 import { gitbitexConfigFromEnv } from '../../src/config';
 import { startGitbitex } from '../../src/server';
 
@@ -16,7 +16,7 @@ const STEP_MS = 10_000;
 const PASSWORD = 'correct horse 1';
 
 let dataDir: string;
-let exchange: RunningExchange;
+let exchange: RunningApp;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];

@@ -1,5 +1,5 @@
 import express, { type Application } from 'express';
-import { ContainerModule } from 'inversify';
+import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
 import type { WebSocketServer } from 'ws';
 import { AuthRoutes } from '@sd/auth/auth.module';
 import { AUTH_SECURITY } from '@sd/auth/auth-routes';
@@ -31,6 +31,8 @@ import { EngineSequence } from './settings';
 
 /** Where the REST API is mounted: both lanes' routes, the OpenAPI document and the signatures they check. */
 export const API_MOUNT = '/api';
+/** Largest JSON body an API route accepts. */
+export const BODY_LIMIT = '16kb';
 
 /** How a process serves HTTP: what every app that composes the exchange decides. */
 export interface ExchangeHttpConfig {
@@ -39,16 +41,24 @@ export interface ExchangeHttpConfig {
   before: readonly NodeHandler[];
 }
 
-export interface CoinbaseHttpConfig extends ExchangeHttpConfig {
+export interface CoinbaseHttpConfig extends ExchangeHttpConfig, CoinbaseRoutesConfig {
+  /** The web page's files, served at `/`; null: no page. */
+  webRoot: string | null;
+}
+
+/** What the Coinbase-style API's routes need of the config. */
+export interface CoinbaseRoutesConfig {
   /** Order entry and cancels per user. */
   tradingRateLimit: RateLimitRule;
   /** The test-funds faucet: the largest deposit per call, or null when there is none. */
   faucet: { maxAmount: string } | null;
-  /** Emails of the accounts that may use `/api/admin`. */
+  /** Emails of the accounts that may use the admin routes. */
   admins: ReadonlySet<string>;
-  /** The web page's files, served at `/`; null: no page. */
-  webRoot: string | null;
 }
+
+/** The Coinbase-style API's routes (users, exchange, admin) for the mount path they are served under (signatures may cover it). */
+export const CoinbaseRoutes = Symbol.for('sd.exchange.CoinbaseRoutes');
+export type CoinbaseRoutes = (mountPath: string) => ApiRoute[];
 
 /**
  * The Coinbase-style delivery of an API process: the exchange's, the users' and the admin's
@@ -57,53 +67,21 @@ export interface CoinbaseHttpConfig extends ExchangeHttpConfig {
  */
 export function coinbaseHttpModule(config: CoinbaseHttpConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    bindCoinbaseRoutes(bind, config);
     bind<Record<string, WebSocketServer>>(WebSockets).toResolvedValue((wss: WebSocketServer) => ({ '/ws': wss }), [ExchangeWebSocket]);
     bind<Application>(HttpApp)
       .toResolvedValue(
-        async (
-          logger: Logger,
-          metrics: Metrics,
-          trading: TradingUseCase,
-          market: MarketQueries,
-          accounts: AccountQueries,
-          quotation: QuotationQueries,
-          admin: MarketAdminUseCase,
-          history: HistoryQueries,
-          authenticator: Authenticator,
-          limiter: RateLimiter,
-          users: UserRepository,
-          authRoutes: ApiRoute[],
-          sequence: EngineSequence,
-          checks: HealthCheck[],
-        ) => {
-          const ordersLimit = rateLimitCheck(limiter, { name: 'orders', rule: config.tradingRateLimit, logger });
-          const signedIn = authorizer(authenticator, { mountPath: API_MOUNT });
-          const isAdmin = async (userId: string): Promise<boolean> => config.admins.has((await users.findById(userId))?.email ?? '');
-          const routes: ApiRoute[] = [
-            ...live(sequence),
-            ...authRoutes,
-            ...exchangeRoutes({
-              trading,
-              market,
-              accounts,
-              quotation,
-              signedIn,
-              trade: authorizer(authenticator, { mountPath: API_MOUNT, permission: 'trade', limit: ordersLimit }),
-              readSideCheckpoint: () => history.checkpoint(),
-              faucet: config.faucet ?? undefined,
-            }),
-            ...adminRoutes({ admin, market, signedIn, isAdmin }),
-          ];
+        (logger: Logger, metrics: Metrics, coinbaseRoutes: CoinbaseRoutes, sequence: EngineSequence, checks: HealthCheck[]) => {
           const webRoot = config.webRoot;
           return createHttpApp({
             logger,
             metrics,
-            bodyLimit: '16kb',
+            bodyLimit: BODY_LIMIT,
             trustProxy: config.trustProxy,
             before: config.before,
             api: {
               mountPath: API_MOUNT,
-              routes,
+              routes: [...live(sequence), ...coinbaseRoutes(API_MOUNT)],
               lanes: EXCHANGE_LANES,
               document: { title: 'Exchange API', version: '1', description: 'Coinbase-Exchange style REST API of the exchange.', security: AUTH_SECURITY },
             },
@@ -113,25 +91,52 @@ export function coinbaseHttpModule(config: CoinbaseHttpConfig): ContainerModule 
             },
           });
         },
-        [
-          Logger,
-          Metrics,
-          TradingUseCase,
-          MarketQueries,
-          AccountQueries,
-          QuotationQueries,
-          MarketAdminUseCase,
-          HistoryQueries,
-          Authenticator,
-          RateLimiter,
-          UserRepository,
-          AuthRoutes,
-          EngineSequence,
-          ExchangeHealth,
-        ],
+        [Logger, Metrics, CoinbaseRoutes, EngineSequence, ExchangeHealth],
       )
       .inSingletonScope();
   });
+}
+
+/** Binds `CoinbaseRoutes`: for a module that serves the Coinbase-style API, at `/api` or beside another. */
+export function bindCoinbaseRoutes(bind: ContainerModuleLoadOptions['bind'], config: CoinbaseRoutesConfig): void {
+  bind<CoinbaseRoutes>(CoinbaseRoutes)
+    .toResolvedValue(
+      async (
+        logger: Logger,
+        trading: TradingUseCase,
+        market: MarketQueries,
+        accounts: AccountQueries,
+        quotation: QuotationQueries,
+        admin: MarketAdminUseCase,
+        history: HistoryQueries,
+        authenticator: Authenticator,
+        limiter: RateLimiter,
+        users: UserRepository,
+        authRoutes: ApiRoute[],
+      ) => {
+        const ordersLimit = rateLimitCheck(limiter, { name: 'orders', rule: config.tradingRateLimit, logger });
+        const isAdmin = async (userId: string): Promise<boolean> => config.admins.has((await users.findById(userId))?.email ?? '');
+        return (mountPath: string): ApiRoute[] => {
+          const signedIn = authorizer(authenticator, { mountPath });
+          return [
+            ...authRoutes,
+            ...exchangeRoutes({
+              trading,
+              market,
+              accounts,
+              quotation,
+              signedIn,
+              trade: authorizer(authenticator, { mountPath, permission: 'trade', limit: ordersLimit }),
+              readSideCheckpoint: () => history.checkpoint(),
+              faucet: config.faucet ?? undefined,
+            }),
+            ...adminRoutes({ admin, market, signedIn, isAdmin }),
+          ];
+        };
+      },
+      [Logger, TradingUseCase, MarketQueries, AccountQueries, QuotationQueries, MarketAdminUseCase, HistoryQueries, Authenticator, RateLimiter, UserRepository, AuthRoutes],
+    )
+    .inSingletonScope();
 }
 
 /** The HTTP of an engine or history process: its liveness (with the engine sequence) and readiness only. */
@@ -156,6 +161,6 @@ export function operationsHttpModule(config: ExchangeHttpConfig): ContainerModul
 }
 
 /** Liveness (`/api/health`, `/api/health/live`): the engine sequence this process has applied. */
-function live(sequence: EngineSequence): ApiRoute[] {
+export function live(sequence: EngineSequence): ApiRoute[] {
   return liveRoutes({ live: () => ({ sequence: sequence() }), fields: LiveFields });
 }
