@@ -312,6 +312,43 @@ export function describeGitbitexContract(title: string, start: () => Promise<Git
       expect(missing.body.message).toEqual(expect.any(String));
     });
 
+    it('follows whoever signs in next on the same socket, and never the one who signed out', async () => {
+      // Carol's page keeps its socket through sign-out; Dave signs in on it and the page subscribes again.
+      await carol.signUpAndIn('dave@example.com');
+      carolPage.clear();
+      carolPage.subscribe(['order'], { product_ids: [BTC_USDT] });
+      carolPage.subscribe(['funds'], { currency_ids: ['BTC', 'USDT'] });
+      await carolPage.next((m) => m.type === 'subscriptions' && m.channels.some((c: any) => c.name === 'funds'));
+      await carol.ok('POST', '/faucet', { currency: 'USDT', amount: '7' });
+      expect(await carolPage.next((m) => m.type === 'funds' && m.currencyCode === 'USDT')).toMatchObject({ available: '7.000000' });
+      // Carol, signed in elsewhere, is no longer this socket's user.
+      const elsewhere = new GitbitexClient(url(2), contract);
+      await elsewhere.signIn('carol@example.com', 'a new password 2');
+      await elsewhere.ok('POST', '/faucet', { currency: 'USDT', amount: '5' });
+      const placed = await elsewhere.placeOrder({ productId: BTC_USDT, side: 'buy', type: 'limit', price: 1000, size: 0.001, funds: 1 });
+      expect(placed.status).toBe(200);
+      await carolPage.next((m) => m.type === 'l2update' && m.changes.some(([, price]: string[]) => price === '1000'));
+      expect(carolPage.messages.filter((m) => (m.type === 'funds' && m.available !== '7.000000') || (m.type === 'order' && m.id === placed.body.id))).toEqual([]);
+    });
+
+    it('refuses an order the page cannot mean, with a message it shows, and changes nothing', async () => {
+      const before = await bob.funds(['BTC', 'USDT']);
+      for (const [order, message] of [
+        [{ productId: BTC_USDT, side: 'buy', type: 'limit', price: 30000.255, size: 0.1, funds: 3000 }, /price/i],
+        [{ productId: BTC_USDT, side: 'buy', type: 'limit', price: 30000, size: 0.00001, funds: 0.3 }, /size/i],
+        [{ productId: BTC_USDT, side: 'buy', type: 'limit', price: null, size: 0.1, funds: 0 }, /price/i],
+        [{ productId: BTC_USDT, side: 'buy', type: 'limit', price: 1, size: 1e9, funds: 1e9 }, /size|funds/i],
+        [{ productId: 'NOPE-USDT', side: 'buy', type: 'limit', price: 1, size: 1, funds: 1 }, /product/i],
+        [{ productId: BTC_USDT, side: 'up', type: 'limit', price: 1, size: 1, funds: 1 }, /side/],
+      ] as const) {
+        const answer = await bob.placeOrder(order as never);
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.status).toBeLessThan(500);
+        expect(answer.body.message).toMatch(message);
+      }
+      expect(await bob.funds(['BTC', 'USDT'])).toEqual(before);
+    });
+
     it('answers every call above as the OpenAPI document it serves says', async () => {
       expect(contract.count).toBeGreaterThan(50);
       expect(contract.mismatches(await ContractRecorder.documentOf(url(0)))).toEqual([]);
