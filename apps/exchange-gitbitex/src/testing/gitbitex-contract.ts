@@ -205,6 +205,12 @@ export function describeGitbitexContract(title: string, start: () => Promise<Git
       );
       expect(Math.min(...candles.map((row) => row[1]!))).toBe(29954.5);
 
+      // A page opened now gets the product's figures at once, not at the next trade.
+      const later = await open(anonymous);
+      later.subscribe(['ticker'], { product_ids: products.map((product) => product.id) });
+      expect(await later.next((m) => m.type === 'ticker' && m.productId === BTC_USDT)).toMatchObject({ price: '30003.000000', open24h: '29954.500000', volume24h: volume.toFixed(8) });
+      later.close();
+
       // Balances exact to the last decimal: every trade, less each side's fee.
       const first = new Big('2995.45');
       expect(await bob.funds(['BTC', 'USDT'])).toMatchObject({

@@ -9,7 +9,7 @@ import type { EventFormatter } from '../../usecase/core/money/event-format';
 import type { OrderViews } from '../../usecase/core/order-view';
 import type { Stats24h } from '../../usecase/read/quotation/quotation-queries';
 import { isoTime } from '../http/api-format';
-import { byChannel, parseChannels, type DecimalBook, type PushDialect, type PushFeed, type PushRequest, type PushServerOptions, type PushSubscription } from '../ws/push-server';
+import { byChannel, parseChannels, type DecimalBook, type PushDialect, type PushClient, type PushFeed, type PushRequest, type PushServerOptions, type PushSubscription } from '../ws/push-server';
 import { canonicalDecimal, orderJson } from './gitbitex-format';
 
 const PUBLIC = ['ticker', 'level2', 'match'];
@@ -105,8 +105,16 @@ export class GitbitexPush implements PushDialect {
     for (const [productId, sequence] of latest) this.sendTicker(productId, sequence, feed);
   }
 
-  subscribed(userId: string, subscription: PushSubscription): void {
+  /** The tickers start with the product's figures as they are; the order channel starts following the user's orders. */
+  subscribed(subscription: PushSubscription, client: PushClient): void {
+    if (subscription.channel === 'ticker') {
+      void this.tickerOf(subscription.target, this.options.reader.engine.lastSequence)
+        .then((ticker) => ticker !== null && client.reply(subscription, ticker))
+        .catch((error: unknown) => this.options.logger.warn({ err: error, productId: subscription.target }, 'ticker statistics failed'));
+      return;
+    }
     if (subscription.channel !== ORDER) return;
+    const userId = client.userId!;
     const count = this.followed.get(userId) ?? 0;
     this.followed.set(userId, count + 1);
     if (count > 0) return;
@@ -115,8 +123,9 @@ export class GitbitexPush implements PushDialect {
     for (const open of engine.openOrders(userId)) this.orders.set(open.orderId, { ...this.options.views.open(open), lastSequence: engine.lastSequence });
   }
 
-  unsubscribed(userId: string, subscription: PushSubscription): void {
+  unsubscribed(subscription: PushSubscription, client: PushClient): void {
     if (subscription.channel !== ORDER) return;
+    const userId = client.userId!;
     const count = (this.followed.get(userId) ?? 0) - 1;
     if (count > 0) return void this.followed.set(userId, count);
     this.followed.delete(userId);
@@ -191,21 +200,8 @@ export class GitbitexPush implements PushDialect {
     this.tickers.set(productId, state);
     if (state.running) return void (state.pending = Math.max(state.pending ?? 0, sequence));
     state.running = true;
-    void this.options
-      .stats24h(productId)
-      .then((stats) =>
-        feed.send('ticker', productId, sequence, {
-          type: 'ticker',
-          productId,
-          sequence,
-          time: isoTime(Date.now()),
-          price: stats.last,
-          open24h: stats.open,
-          high24h: stats.high,
-          low24h: stats.low,
-          volume24h: stats.volume,
-        }),
-      )
+    void this.tickerOf(productId, sequence)
+      .then((ticker) => ticker !== null && feed.send('ticker', productId, sequence, ticker))
       .catch((error: unknown) => this.options.logger.warn({ err: error, productId }, 'ticker statistics failed'))
       .finally(() => {
         state.running = false;
@@ -213,6 +209,26 @@ export class GitbitexPush implements PushDialect {
         state.pending = null;
         if (next !== null) this.sendTicker(productId, next, feed);
       });
+  }
+
+  /**
+   * A ticker from the read side's rolling 24 h statistics: the last price, and the page's 24 h
+   * change and volume; none for a product that never traded (a zero open would be a NaN change).
+   */
+  private async tickerOf(productId: string, sequence: number): Promise<object | null> {
+    const stats = await this.options.stats24h(productId);
+    if (Number(stats.last) === 0) return null;
+    return {
+      type: 'ticker',
+      productId,
+      sequence,
+      time: isoTime(Date.now()),
+      price: stats.last,
+      open24h: stats.open,
+      high24h: stats.high,
+      low24h: stats.low,
+      volume24h: stats.volume,
+    };
   }
 }
 

@@ -77,9 +77,20 @@ export interface PushDialect {
   candles?(candles: readonly Candle[], feed: PushFeed): void;
   /** Once a heartbeat period. */
   beat?(feed: PushFeed, time: string): void;
-  /** Told of each private subscription a user gains and loses (a closed socket loses all of its own). */
-  subscribed?(userId: string, subscription: PushSubscription): void;
-  unsubscribed?(userId: string, subscription: PushSubscription): void;
+  /**
+   * Told of each subscription a client gains, after any snapshot of it (a dialect may answer
+   * one of its own through `client.reply`), and of each it loses (a closed socket loses all).
+   */
+  subscribed?(subscription: PushSubscription, client: PushClient): void;
+  unsubscribed?(subscription: PushSubscription, client: PushClient): void;
+}
+
+/** A client as a dialect's hooks see it. */
+export interface PushClient {
+  /** Who the client authenticated as; never null for a private subscription. */
+  readonly userId: string | null;
+  /** A message to this client alone, while it still holds `subscription` (a late answer to a client gone is dropped). */
+  reply(subscription: PushSubscription, message: object): void;
 }
 
 export interface PushServerOptions {
@@ -213,7 +224,7 @@ export class PushServer {
         if (client.subscriptions.has(key)) continue;
         client.subscriptions.set(key, from);
         if (subscription.channel === this.dialect.bookChannel) this.sendSnapshot(client, subscription.target);
-        if (this.dialect.privateChannels.has(subscription.channel)) this.dialect.subscribed?.(client.userId!, subscription);
+        this.dialect.subscribed?.(subscription, this.hookView(client));
       }
     } else {
       for (const subscription of request.subscriptions) this.end(client, subscription);
@@ -234,11 +245,20 @@ export class PushServer {
   private end(client: Client, subscription: PushSubscription): void {
     if (!client.subscriptions.delete(`${subscription.channel} ${subscription.target}`)) return;
     if (subscription.channel === this.dialect.bookChannel) client.bookSequence.delete(subscription.target);
-    if (this.dialect.privateChannels.has(subscription.channel)) this.dialect.unsubscribed?.(client.userId!, subscription);
+    this.dialect.unsubscribed?.(subscription, this.hookView(client));
   }
 
   private endPrivateSubscriptions(client: Client): void {
     for (const subscription of subscriptionsOf(client)) if (this.dialect.privateChannels.has(subscription.channel)) this.end(client, subscription);
+  }
+
+  private hookView(client: Client): PushClient {
+    return {
+      userId: client.userId,
+      reply: (subscription, message) => {
+        if (this.clients.has(client) && client.subscriptions.has(`${subscription.channel} ${subscription.target}`)) this.reply(client, message);
+      },
+    };
   }
 
   private sendSnapshot(client: Client, productId: string): void {
