@@ -225,6 +225,16 @@ export function describeGitbitexContract(title: string, start: () => Promise<Git
       });
     });
 
+    it('draws each product\'s last day for the home page\'s pictures (an SVG line of its hourly closes)', async () => {
+      for (const productId of [BTC_USDT, 'ETH-BTC']) {
+        const picture = await fetch(`${url(0)}/api/products/${productId}/svg`);
+        expect(picture.status).toBe(200);
+        expect(picture.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+        expect(/<polyline [^>]*points="([\d.]+,[\d.]+ )+[\d.]+,[\d.]+"/.test(await picture.text())).toBe(true);
+      }
+      expect((await fetch(`${url(0)}/api/products/NOPE-USDT/svg`)).status).toBe(404);
+    });
+
     it('lists open orders and the order history in pages with their cursors, and cancels one and all', async () => {
       const open = await alice.orders(BTC_USDT, { status: ['open'] });
       expect(open.items).toHaveLength(1);

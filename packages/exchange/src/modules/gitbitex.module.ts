@@ -93,10 +93,11 @@ export function gitbitexHttpModule(config: GitbitexHttpConfig): ContainerModule 
           coinbaseRoutesAt: CoinbaseRoutes | undefined,
         ) => {
           const trade = authorizer(authenticator, { mountPath: API_MOUNT, permission: 'trade', limit: rateLimitCheck(limiter, { name: 'orders', rule: config.tradingRateLimit, logger }) });
+          const api = new GitbitexApi({ trading, market, accounts, quotation });
           const routes: ApiRoute[] = [
             ...live(sequence),
             ...userRoutes,
-            ...gitbitexRoutes({ api: new GitbitexApi({ trading, market, accounts, quotation }), signedIn: authorizer(authenticator, { mountPath: API_MOUNT }), trade }),
+            ...gitbitexRoutes({ api, signedIn: authorizer(authenticator, { mountPath: API_MOUNT }), trade }),
             ...(config.faucet === null ? [] : [faucetRoute({ trading, accounts, trade, maxAmount: config.faucet.maxAmount })]),
           ];
           // Beside gitbitex-web's: the Coinbase-style API of the exchange app, through express.
@@ -116,6 +117,7 @@ export function gitbitexHttpModule(config: GitbitexHttpConfig): ContainerModule 
             },
             routes: (app) => {
               app.use(readinessRoute({ checks }));
+              app.get(`${API_MOUNT}/products/:productId/svg`, async (req, res) => void res.type('image/svg+xml').set('cache-control', 'max-age=60').send(await api.sparkline(req.params.productId)));
               if (coinbaseApi !== null && coinbaseRoutes !== null) app.use(coinbaseApi, apiRouter(coinbaseRoutes, { logger, bodyLimit: BODY_LIMIT }));
               if (config.webDir !== null) serveSinglePage(app, { dir: config.webDir, except: [API_MOUNT, '/ws', ...(coinbasePath === null ? [] : [coinbasePath])] });
             },

@@ -16,6 +16,10 @@ export interface GitbitexApiOptions {
   clock?: () => number;
 }
 
+const DAY_SECONDS = 86_400;
+const SPARK_WIDTH = 120;
+const SPARK_HEIGHT = 40;
+
 /** The order body the page posts: numbers from its form, `side`/`type` as words. */
 export interface GitbitexOrderBody {
   productId?: unknown;
@@ -68,6 +72,21 @@ export class GitbitexApi {
     if (rows.length > 0) return rows.map(candleJson);
     const now = Math.floor(this.clock() / 1000);
     return [[now - (now % granularity), 0, 0, 0, 0, 0]];
+  }
+
+  /**
+   * The home page's picture of a product: its hourly closes over the last day as an SVG line
+   * (flat without trades). An image, not JSON: served beside the API routes.
+   */
+  async sparkline(productId: string): Promise<string> {
+    const now = Math.floor(this.clock() / 1000);
+    const rows = await this.options.quotation.candles(productId, { granularity: 3600, start: now - DAY_SECONDS });
+    const closes = rows.map((row) => Number(row[4])).reverse();
+    const points = closes.length > 1 ? closes : [closes[0] ?? 0, closes[0] ?? 0];
+    const low = Math.min(...points);
+    const span = Math.max(...points) - low || 1;
+    const path = points.map((close, i) => `${((i / (points.length - 1)) * SPARK_WIDTH).toFixed(1)},${(SPARK_HEIGHT - 2 - ((close - low) / span) * (SPARK_HEIGHT - 4)).toFixed(1)}`);
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${SPARK_WIDTH}" height="${SPARK_HEIGHT}" viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}"><polyline fill="none" stroke="#3b82f6" stroke-width="1.5" points="${path.join(' ')}"/></svg>`;
   }
 
   async trades(productId: string) {
