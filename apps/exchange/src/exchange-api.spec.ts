@@ -138,7 +138,7 @@ describe.each(['worker', 'inline'])('exchange app, embedded, read side %s, throu
     const order = { product_id: 'BTC-USDT', side: 'buy', type: 'limit', price: '100', size: '0.1', client_oid: 'dup-1' };
     const first = await bob.expectOk('POST', '/orders', order);
     const again = await bob.request('POST', '/orders', order);
-    expect(again.status).toBe(409);
+    expect(again.status).toBe(400);
     expect(again.body.code).toBe('EXCHANGE.DUPLICATE_CLIENT_OID');
     expect(await bob.expectOk('GET', `/orders/${first.id}`)).toMatchObject({ id: first.id, status: 'open' });
     expect(await bob.expectOk('DELETE', '/orders/client:dup-1')).toBe(first.id);
