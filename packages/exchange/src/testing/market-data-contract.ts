@@ -55,6 +55,7 @@ export function describeMarketDataContract(name: string, open: () => Promise<Mar
         { tradeId: 1, price: '20000.000000', size: '0.10000000', side: 'sell', time: T0 + 10_000 },
       ]);
       expect((await queries.trades('BTC-USDT', { limit: 2, after: 3 })).map((t) => t.tradeId)).toEqual([2, 1]);
+      expect((await queries.trades('BTC-USDT', { limit: 2, before: 1 })).map((t) => t.tradeId)).toEqual([3, 2]);
       expect(await queries.trades('ETH-USDT')).toEqual([]);
       expect((await queries.lastTrade('BTC-USDT'))?.tradeId).toBe(4);
       expect(await queries.lastTrade('ETH-BTC')).toBeNull();
