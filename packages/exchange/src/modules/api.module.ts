@@ -15,6 +15,7 @@ import { AccountQueries } from '../usecase/read/account-queries';
 import { HistoryQueries } from '../usecase/read/history/history-queries';
 import { LedgerQueries } from '../usecase/read/ledger/ledger-queries';
 import { MarketQueries } from '../usecase/read/market-queries';
+import { QuotationQueries } from '../usecase/read/quotation/quotation-queries';
 import { ReadYourWrites } from '../usecase/read/read-your-writes';
 import { ExchangeGateway } from '../usecase/write/exchange-gateway';
 import { FundsUseCase } from '../usecase/write/funds.usecase';
@@ -67,11 +68,12 @@ export function apiModule(): ContainerModule {
     bind<WebSocketServer>(ExchangeWebSocket).toConstantValue(new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 }));
     bind(PushServer)
       .toResolvedValue(
-        async (wss: WebSocketServer, reader: EngineReader, authenticator: Authenticator, candles: CandleTopic, logger: Logger, lifecycle: Lifecycle) => {
+        async (wss: WebSocketServer, reader: EngineReader, quotation: QuotationQueries, authenticator: Authenticator, candles: CandleTopic, logger: Logger, lifecycle: Lifecycle) => {
           const push = new PushServer({
             wss,
             catalog: reader.engine.catalog,
             reader,
+            stats: quotation,
             formatter: new EventFormatter(reader.engine.catalog),
             logger: logger.child({ component: 'push' }),
             authenticate: async (message, headers) => {
@@ -86,7 +88,7 @@ export function apiModule(): ContainerModule {
           lifecycle.onStop(() => subscription.close());
           return push;
         },
-        [ExchangeWebSocket, EngineReader, Authenticator, CandleTopic, Logger, Lifecycle],
+        [ExchangeWebSocket, EngineReader, QuotationQueries, Authenticator, CandleTopic, Logger, Lifecycle],
       )
       .inSingletonScope();
   });

@@ -170,5 +170,15 @@ export function describeMarketDataContract(name: string, open: () => Promise<Mar
       expect(await queries.stats24h('BTC-USDT')).toEqual({ open: '20100.000000', high: '20100.000000', low: '20100.000000', last: '20100.000000', volume: '0.00000000' });
       expect(await queries.stats24h('ETH-USDT')).toEqual({ open: '0.000000', high: '0.000000', low: '0.000000', last: '0.000000', volume: '0.00000000' });
     });
+
+    it('sums 30 days of volume to the day', async () => {
+      for (const batch of scenario()) await projector.project(batch);
+      expect(await queries.volume30d('BTC-USDT')).toBe('0.60000000');
+      now = T0 + 29 * 86_400_000;
+      expect(await queries.volume30d('BTC-USDT')).toBe('0.60000000');
+      now = T0 + 30 * 86_400_000; // the first day has left the 30
+      expect(await queries.volume30d('BTC-USDT')).toBe('0.00000000');
+      expect(await queries.volume30d('ETH-USDT')).toBe('0.00000000');
+    });
   });
 }

@@ -8,6 +8,7 @@ import type { ProductCatalog } from '../../usecase/core/catalog/product-catalog'
 import type { EventFormatter } from '../../usecase/core/money/event-format';
 import type { EngineReader } from '../../usecase/core/engine/engine-reader';
 import { isoTime } from '../http/api-format';
+import { TickerStats, type RollingStatsSource } from './ticker-stats';
 
 export type PushAuthentication = { ok: true; userId: string } | { ok: false; error: DomainError };
 
@@ -24,9 +25,13 @@ export interface PushServerOptions {
   heartbeatMs?: number;
   /** Largest client frame; bigger ones are refused by ws itself. Default 16 KiB. */
   maxFrameBytes?: number;
+  /** The read side's rolling stats, for the ticker's 24 h and 30 d figures. */
+  stats: RollingStatsSource;
+  /** How often `level2_batch` sends what changed. Default 50 ms, as Coinbase. */
+  batchMs?: number;
 }
 
-const PUBLIC = ['heartbeat', 'ticker', 'level2', 'matches', 'candles'] as const;
+const PUBLIC = ['heartbeat', 'ticker', 'level2', 'level2_batch', 'matches', 'full', 'candles'] as const;
 const PRIVATE = ['user', 'funds'] as const;
 type Channel = (typeof PUBLIC)[number] | (typeof PRIVATE)[number];
 const CHANNELS: readonly string[] = [...PUBLIC, ...PRIVATE];
@@ -41,8 +46,15 @@ interface Client {
    * sent only what happens later, so never an event twice nor one older than its snapshot.
    */
   subscriptions: Map<string, number>;
-  /** Per product, the level-2 sequence this client has seen up to. */
+  /** Per product, the level-2 sequence this client has seen up to (`level2` and `level2_batch` alike). */
   bookSequence: Map<string, number>;
+}
+
+/** Level-2 changes of one product since the last batch: the latest size per side and price. */
+interface BookBatch {
+  first: number;
+  last: number;
+  changes: Map<string, [string, string, string]>;
 }
 
 /**
@@ -58,12 +70,18 @@ export class PushServer {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly lastTradeId = new Map<string, number>();
   private readonly unsubscribe: () => void;
+  private readonly tickerStats: TickerStats;
+  private readonly batches = new Map<string, BookBatch>();
+  private readonly batcher: NodeJS.Timeout;
 
   constructor(private readonly options: PushServerOptions) {
     this.maxBuffered = options.maxBufferedBytes ?? 1 << 20;
+    this.tickerStats = new TickerStats(options.catalog, options.stats);
     options.wss.on('connection', (socket: WebSocket, request: IncomingMessage) => this.connect(socket, request));
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 1000);
     this.heartbeat.unref();
+    this.batcher = setInterval(() => this.flushBatches(), options.batchMs ?? 50);
+    this.batcher.unref();
     this.unsubscribe = options.reader.onApplied((outcomes) => this.publish(outcomes));
   }
 
@@ -75,6 +93,8 @@ export class PushServer {
   publishCandles(candles: readonly Candle[]): void {
     for (const candle of candles) {
       if (candle.granularity !== 60) continue;
+      // The read side has these trades now: the ticker's rolling figures are re-read from it.
+      this.tickerStats.refresh(candle.productId, candle.lastSequence).catch((error: unknown) => this.options.logger.error({ err: error }, 'ticker stats failed'));
       this.send('candles', candle.productId, candle.lastSequence, {
         type: 'candles',
         product_id: candle.productId,
@@ -88,6 +108,7 @@ export class PushServer {
   close(): void {
     this.unsubscribe();
     clearInterval(this.heartbeat);
+    clearInterval(this.batcher);
     for (const client of this.clients) client.socket.close(1001, 'server shutting down');
   }
 
@@ -136,18 +157,27 @@ export class PushServer {
         if (!auth.ok) return this.reply(client, { type: 'error', message: auth.error.message, code: auth.error.code });
         client.userId = auth.userId;
       }
+      const books = wanted.filter(([channel]) => isBook(channel)).map(([channel, productId]) => `${channel} ${productId}`);
+      const twice = books.some((key) => {
+        const [channel, productId] = key.split(' ') as [Channel, string];
+        const other = `${channel === 'level2' ? 'level2_batch' : 'level2'} ${productId}`;
+        return books.includes(other) || client.subscriptions.has(other);
+      });
+      if (twice) return this.reply(client, { type: 'error', message: 'subscribe to level2 or level2_batch of a product, not both', code: 'WS.INVALID_SUBSCRIPTION' });
       // Everything the engine state holds now is what the client starts from.
       const from = this.options.reader.engine.lastSequence;
+      // A ticker shows rolling figures from the read side: loaded before the first one is due.
+      await Promise.all(wanted.filter(([channel]) => channel === 'ticker').map(([, productId]) => this.tickerStats.ensure(productId, from)));
       for (const [channel, productId] of wanted) {
         const key = `${channel} ${productId}`;
         if (client.subscriptions.has(key)) continue;
         client.subscriptions.set(key, from);
-        if (channel === 'level2') this.sendSnapshot(client, productId);
+        if (isBook(channel)) this.sendSnapshot(client, productId);
       }
     } else {
       for (const [channel, productId] of wanted) {
         client.subscriptions.delete(`${channel} ${productId}`);
-        if (channel === 'level2') client.bookSequence.delete(productId);
+        if (isBook(channel)) client.bookSequence.delete(productId);
       }
     }
     this.reply(client, { type: 'subscriptions', channels: this.describe(client) });
@@ -204,8 +234,11 @@ export class PushServer {
     switch (event.type) {
       case 'product':
         return; // The engine's catalog, which this server reads, already has it.
-      case 'l2update':
-        return this.sendBookUpdate(event.productId, event.bookSequence, this.options.formatter.event(event), time);
+      case 'l2update': {
+        const update = this.options.formatter.event(event) as Extract<DecimalEvent, { type: 'l2update' }>;
+        this.batch(event.productId, event.bookSequence, update.changes);
+        return this.sendBookUpdate(event.productId, event.bookSequence, update.changes, time);
+      }
       case 'match': {
         this.lastTradeId.set(event.productId, event.tradeId);
         const match = this.options.formatter.event(event) as Extract<DecimalEvent, { type: 'match' }>;
@@ -222,8 +255,10 @@ export class PushServer {
           time,
         };
         this.send('matches', event.productId, sequence, frame);
+        this.send('full', event.productId, sequence, frame);
         this.sendPrivate('user', event.makerUserId, event.productId, sequence, { ...frame, user_id: event.makerUserId, fee: match.makerFee, liquidity: 'M' });
         this.sendPrivate('user', event.takerUserId, event.productId, sequence, { ...frame, user_id: event.takerUserId, fee: match.takerFee, liquidity: 'T' });
+        this.tickerStats.trade(event.productId, sequence, match.price, match.size);
         if (this.anySubscribed('ticker')) this.sendTicker(match, sequence, time);
         return;
       }
@@ -238,21 +273,27 @@ export class PushServer {
           time,
         });
       }
-      default:
-        return this.sendPrivate('user', event.userId, event.productId, sequence, { ...snakeCase(this.options.formatter.event(event)), sequence, time });
+      default: {
+        const order = this.options.formatter.event(event) as OrderEvent;
+        this.send('full', event.productId, sequence, fullFrame(order, sequence, time));
+        return this.sendPrivate('user', event.userId, event.productId, sequence, { ...snakeCase(order), sequence, time });
+      }
     }
   }
 
-  private sendBookUpdate(productId: string, sequence: number, event: DecimalEvent, time: string): void {
-    const changes = (event as Extract<DecimalEvent, { type: 'l2update' }>).changes;
-    const frame = JSON.stringify({ type: 'l2update', product_id: productId, sequence, changes, time });
-    const key = `level2 ${productId}`;
+  private sendBookUpdate(productId: string, sequence: number, changes: Array<[string, string, string]>, time: string): void {
+    this.sendBook('level2', productId, sequence, sequence, JSON.stringify({ type: 'l2update', product_id: productId, sequence, changes, time }));
+  }
+
+  /** An update covering book sequences `first..last`, to each `channel` subscriber whose view it continues; one with a gap gets a new snapshot. */
+  private sendBook(channel: 'level2' | 'level2_batch', productId: string, first: number, last: number, frame: string): void {
+    const key = `${channel} ${productId}`;
     for (const client of this.clients) {
       if (!client.subscriptions.has(key)) continue;
       const seen = client.bookSequence.get(productId) ?? 0;
-      if (sequence <= seen) continue; // already in the snapshot it got
-      if (sequence === seen + 1) {
-        client.bookSequence.set(productId, sequence);
+      if (last <= seen) continue; // already in the snapshot it got
+      if (first <= seen + 1) {
+        client.bookSequence.set(productId, last);
         this.write(client, frame);
       } else {
         this.sendSnapshot(client, productId); // a gap: start over from the book as it is now
@@ -260,19 +301,48 @@ export class PushServer {
     }
   }
 
+  /** Adds level-2 changes to the product's pending batch, when anyone takes `level2_batch`. */
+  private batch(productId: string, sequence: number, changes: ReadonlyArray<[string, string, string]>): void {
+    if (!this.anySubscribed('level2_batch')) return;
+    let batch = this.batches.get(productId);
+    if (batch === undefined) this.batches.set(productId, (batch = { first: sequence, last: sequence, changes: new Map() }));
+    batch.last = sequence;
+    for (const change of changes) batch.changes.set(`${change[0]} ${change[1]}`, change);
+  }
+
+  /** Every 50 ms: each product's changes since the last batch, one l2update with the latest size per level. */
+  private flushBatches(): void {
+    if (this.batches.size === 0) return;
+    const time = isoTime(Date.now());
+    for (const [productId, { first, last, changes }] of this.batches) {
+      const frame = JSON.stringify({ type: 'l2update', product_id: productId, sequence: last, changes: [...changes.values()], time });
+      this.sendBook('level2_batch', productId, first, last, frame);
+    }
+    this.batches.clear();
+  }
+
+
   private sendTicker(match: Extract<DecimalEvent, { type: 'match' }>, sequence: number, time: string): void {
     const view = this.options.reader.engine.level2(match.productId, 1);
     const top = view === null ? null : this.options.formatter.level2(view);
+    const stats = this.tickerStats.current(match.productId);
     this.send('ticker', match.productId, sequence, {
       type: 'ticker',
       product_id: match.productId,
       sequence,
       trade_id: match.tradeId,
       price: match.price,
-      last_size: match.size,
-      side: match.side,
+      open_24h: stats?.open ?? match.price,
+      volume_24h: stats?.volume ?? match.size,
+      low_24h: stats?.low ?? match.price,
+      high_24h: stats?.high ?? match.price,
+      volume_30d: stats?.volume30d ?? match.size,
       best_bid: top?.bids[0]?.[0] ?? null,
+      best_bid_size: top?.bids[0]?.[1] ?? null,
       best_ask: top?.asks[0]?.[0] ?? null,
+      best_ask_size: top?.asks[0]?.[1] ?? null,
+      side: match.side,
+      last_size: match.size,
       time,
     });
   }
@@ -336,6 +406,34 @@ export class PushServer {
 
 /** Whether a subscription that started after `from` (undefined: none) is owed an event at `sequence`. */
 const after = (from: number | undefined, sequence: number): boolean => from !== undefined && sequence > from;
+
+/** `level2` and `level2_batch` share a client's view of a book (`Client.bookSequence`): one of them per product. */
+const isBook = (channel: Channel): channel is 'level2' | 'level2_batch' => channel === 'level2' || channel === 'level2_batch';
+
+type OrderEvent = Extract<DecimalEvent, { type: 'received' | 'open' | 'done' | 'change' }>;
+
+/**
+ * An order event as the `full` channel shows it (Coinbase's level-3 feed): every order of the
+ * product, without its owner. Amounts a market order lacks are left out, as Coinbase does.
+ */
+function fullFrame(event: OrderEvent, sequence: number, time: string): Record<string, unknown> {
+  const base = { type: event.type, product_id: event.productId, sequence, order_id: event.orderId, side: event.side, time };
+  switch (event.type) {
+    case 'received':
+      return { ...base, order_type: event.orderType, ...present({ price: event.price, size: event.size, funds: event.funds }) };
+    case 'open':
+      return { ...base, price: event.price, remaining_size: event.remainingSize };
+    case 'done':
+      return { ...base, reason: event.reason, ...present({ price: event.price, remaining_size: event.remainingSize }) };
+    case 'change':
+      return { ...base, reason: 'STP', price: event.price, old_size: event.oldSize, new_size: event.newSize };
+  }
+}
+
+/** The fields that have a value. */
+function present(fields: Record<string, string | null>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== null));
+}
 
 /** Coinbase's field names for an order event (`orderId` → `order_id`). */
 function snakeCase(event: DecimalEvent): Record<string, unknown> {

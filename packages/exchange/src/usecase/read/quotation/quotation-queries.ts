@@ -110,6 +110,17 @@ export class QuotationQueries {
     };
   }
 
+  /** Base currency traded over the rolling 30 days, to the day (Coinbase's `volume_30day`): the daily buckets that start in them. */
+  async volume30d(productId: string): Promise<string> {
+    const product = this.product(productId);
+    const today = Math.floor(this.clock() / 1000 / DAY) * DAY;
+    const days = await this.candleStore.list(productId, DAY, { start: today - 29 * DAY, end: today, limit: 30 });
+    return fromUnits(
+      days.reduce((sum, day) => sum + toUnits(day.volume, product.base.scale), 0n),
+      product.base.scale,
+    );
+  }
+
   private product(id: string): ProductSpec {
     const product = this.catalog.product(id);
     if (product === undefined) throw new DomainError('EXCHANGE.UNKNOWN_PRODUCT', 'not_found', REJECTIONS.UNKNOWN_PRODUCT.message);
