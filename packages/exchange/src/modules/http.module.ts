@@ -18,11 +18,13 @@ import { rateLimitCheck } from '@sd/ratelimit/rate-limit.middleware';
 import { adminRoutes } from '../delivery/http/admin.routes';
 import { LiveFields } from '../delivery/http/api-schemas';
 import { exchangeRoutes } from '../delivery/http/exchange.routes';
+import { fundsRoutes } from '../delivery/http/funds.routes';
 import { EXCHANGE_LANES } from '../delivery/http/route-table';
 import { AccountQueries } from '../usecase/read/account-queries';
 import { HistoryQueries } from '../usecase/read/history/history-queries';
 import { MarketQueries } from '../usecase/read/market-queries';
 import { QuotationQueries } from '../usecase/read/quotation/quotation-queries';
+import { FundsUseCase } from '../usecase/write/funds.usecase';
 import { MarketAdminUseCase } from '../usecase/write/market-admin.usecase';
 import { TradingUseCase } from '../usecase/write/trading.usecase';
 import { ExchangeWebSocket } from './api.module';
@@ -64,6 +66,7 @@ export function coinbaseHttpModule(config: CoinbaseHttpConfig): ContainerModule 
           logger: Logger,
           metrics: Metrics,
           trading: TradingUseCase,
+          funds: FundsUseCase,
           market: MarketQueries,
           accounts: AccountQueries,
           quotation: QuotationQueries,
@@ -79,19 +82,22 @@ export function coinbaseHttpModule(config: CoinbaseHttpConfig): ContainerModule 
           const ordersLimit = rateLimitCheck(limiter, { name: 'orders', rule: config.tradingRateLimit, logger });
           const signedIn = authorizer(authenticator, { mountPath: API_MOUNT });
           const isAdmin = async (userId: string): Promise<boolean> => config.admins.has((await users.findById(userId))?.email ?? '');
+          const trade = authorizer(authenticator, { mountPath: API_MOUNT, permission: 'trade', limit: ordersLimit });
           const routes: ApiRoute[] = [
             ...live(sequence),
             ...authRoutes,
             ...exchangeRoutes({
               trading,
+              funds,
               market,
               accounts,
               quotation,
               signedIn,
-              trade: authorizer(authenticator, { mountPath: API_MOUNT, permission: 'trade', limit: ordersLimit }),
+              trade,
               readSideCheckpoint: () => history.checkpoint(),
               faucet: config.faucet ?? undefined,
             }),
+            ...fundsRoutes({ funds, accounts, signedIn, trade }),
             ...adminRoutes({ admin, market, signedIn, isAdmin }),
           ];
           const webRoot = config.webRoot;
@@ -117,6 +123,7 @@ export function coinbaseHttpModule(config: CoinbaseHttpConfig): ContainerModule 
           Logger,
           Metrics,
           TradingUseCase,
+          FundsUseCase,
           MarketQueries,
           AccountQueries,
           QuotationQueries,
