@@ -1,60 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
+import type { TokensJson } from '@sd/auth/auth-routes';
+import type { AccountJson, FillJson, OrderJson, ProductJson } from '@sd/exchange/delivery/http/api-types';
 import { type ApiKey, coinbaseHeaders, coinbaseTimestamp } from './signing';
 
 /** How a request proves who sends it: a log-in session's bearer token, or a Coinbase-style API key. */
 export type Credentials = { token: string } | { apiKey: ApiKey };
 
-export interface ProductJson {
-  id: string;
-  base_currency: string;
-  quote_currency: string;
-  quote_increment: string;
-  base_increment: string;
-  base_min_size: string;
-  min_market_funds: string;
-  status: string;
-}
-
-export interface OrderJson {
-  id: string;
-  client_oid?: string | null;
-  product_id: string;
-  side: 'buy' | 'sell';
-  type: 'limit' | 'market';
-  price?: string | null;
-  size?: string | null;
-  status: string;
-  done_reason?: string | null;
-  filled_size: string;
-  executed_value: string;
-  fill_fees: string;
-}
-
-export interface FillJson {
-  trade_id: number | string;
-  product_id: string;
-  order_id: string;
-  price: string;
-  size: string;
-  liquidity: 'M' | 'T';
-  fee: string;
-  side: 'buy' | 'sell';
-  created_at: string;
-}
-
-export interface AccountJson {
-  id: string;
-  currency: string;
-  balance: string;
-  available: string;
-  hold: string;
-}
-
-export interface TokensJson {
-  access_token: string;
-  refresh_token: string;
-}
+// The API's wire types, from the schemas the exchange validates and answers with.
+export type { AccountJson, FillJson, OrderJson, ProductJson, TokensJson };
 
 /** A non-2xx answer, with the exchange's `{message, code}`. */
 export class ApiError extends Error {

@@ -9,7 +9,11 @@ const btc: ProductJson = {
   base_increment: '0.00001',
   base_min_size: '0.0001',
   min_market_funds: '10',
+  max_market_funds: '1000000',
+  display_name: 'BTC/USDT',
   status: 'online',
+  maker_fee_rate: '0.001',
+  taker_fee_rate: '0.002',
 };
 
 describe('marketSpec', () => {

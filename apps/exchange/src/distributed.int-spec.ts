@@ -98,7 +98,7 @@ describe('exchange app, distributed mode on Kafka, PostgreSQL, MongoDB and Redis
     await carol.signUp('carol@example.com');
     await carol.expectOk('POST', '/faucet', { currency: 'USDT', amount: '100' });
     const answer = await carol.request('POST', '/orders', { product_id: 'ETH-USDT', side: 'buy', type: 'limit', price: '2000', size: '1' });
-    expect(answer.status).toBe(409);
+    expect(answer.status).toBe(400);
     expect(answer.body.code).toBe('EXCHANGE.INSUFFICIENT_FUNDS');
     const carolOnApi2 = new ApiClient(api2.url);
     carolOnApi2.token = carol.token;

@@ -138,7 +138,7 @@ describe.each(['worker', 'inline'])('exchange app, embedded, read side %s, throu
     const order = { product_id: 'BTC-USDT', side: 'buy', type: 'limit', price: '100', size: '0.1', client_oid: 'dup-1' };
     const first = await bob.expectOk('POST', '/orders', order);
     const again = await bob.request('POST', '/orders', order);
-    expect(again.status).toBe(409);
+    expect(again.status).toBe(400);
     expect(again.body.code).toBe('EXCHANGE.DUPLICATE_CLIENT_OID');
     expect(await bob.expectOk('GET', `/orders/${first.id}`)).toMatchObject({ id: first.id, status: 'open' });
     expect(await bob.expectOk('DELETE', '/orders/client:dup-1')).toBe(first.id);
@@ -166,6 +166,68 @@ describe.each(['worker', 'inline'])('exchange app, embedded, read side %s, throu
     expect(anonymous.messages.filter((m) => m.type === 'error')).toHaveLength(1);
     await anonymous.next((m) => m.type === 'error' && m.code === 'WS.MALFORMED');
     anonymous.close();
+  });
+
+  it("speaks Coinbase's routes: time, currencies, open orders by default, cursor headers, ledger, holds, transfers and withdrawals", async () => {
+    const time = await bob.expectOk('GET', '/time');
+    expect(Math.abs(time.epoch * 1000 - Date.parse(time.iso))).toBeLessThan(1);
+    expect(await bob.expectOk('GET', '/currencies/USDT')).toMatchObject({ id: 'USDT', max_precision: '0.000001', status: 'online' });
+    expect((await bob.expectOk('GET', '/currencies')).map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['BTC', 'ETH', 'USDT']));
+    expect((await bob.request('GET', '/currencies/DOGE')).status).toBe(404);
+
+    const carol = new ApiClient(exchange.url, contract);
+    await carol.signUp(`carol-${readSide}@example.com`);
+    await carol.expectOk('POST', '/faucet', { currency: 'USDT', amount: '1000' });
+    const bids = [];
+    for (const price of ['10', '11', '12']) bids.push(await carol.expectOk('POST', '/orders', { product_id: 'BTC-USDT', side: 'buy', type: 'limit', price, size: '1' }));
+    await carol.expectOk('DELETE', `/orders/${bids[0].id}`);
+    // No status: open orders only, as Coinbase (and ccxt's fetchOpenOrders) expect; status repeats.
+    expect((await carol.expectOk('GET', '/orders')).map((o: { id: string }) => o.id)).toEqual([bids[2].id, bids[1].id]);
+    expect((await carol.expectOk('GET', '/orders?status=done')).map((o: { id: string }) => o.id)).toEqual([bids[0].id]);
+    expect((await carol.expectOk('GET', '/orders?status=open&status=done')).map((o: { id: string }) => o.id)).toEqual([bids[2].id, bids[1].id, bids[0].id]);
+    expect((await carol.request('GET', '/orders?status=sideways')).status).toBe(400);
+    const page = await carol.request('GET', '/orders?status=all&limit=2');
+    expect(page.headers).toMatchObject({ 'cb-before': bids[2].id, 'cb-after': bids[1].id });
+    expect((await carol.expectOk('GET', `/orders?status=all&after=${page.headers['cb-after']}`)).map((o: { id: string }) => o.id)).toEqual([bids[0].id]);
+    expect((await carol.expectOk('GET', `/orders?status=all&before=${bids[0].id}&limit=1`)).map((o: { id: string }) => o.id)).toEqual([bids[1].id]);
+
+    // Holds: 11 + 12 USDT and the worst-case fee (0.2 %) with one micro-USDT of rounding each.
+    const holds = await carol.expectOk('GET', '/accounts/USDT/holds');
+    expect(holds.map((h: { ref: string; amount: string }) => [h.ref, h.amount])).toEqual([[bids[2].id, '12.024001'], [bids[1].id, '11.022001']]);
+    expect((await carol.balances()).USDT).toMatchObject({ hold: '23.046002', available: '976.953998' });
+
+    const withdrawal = await carol.expectOk('POST', '/withdrawals/crypto', { currency: 'USDT', amount: '100.5', crypto_address: '0xc0ffee' });
+    expect(withdrawal).toMatchObject({ amount: '100.500000', currency: 'USDT', fee: '0.000000', subtotal: '100.500000' });
+    const refused = await carol.request('POST', '/withdrawals/crypto', { currency: 'USDT', amount: 10_000, crypto_address: '0xc0ffee' });
+    expect(refused).toMatchObject({ status: 400, body: { message: 'Insufficient funds', code: 'EXCHANGE.INSUFFICIENT_FUNDS' } });
+    expect((await carol.request('POST', '/withdrawals/crypto', { currency: 'USDT', amount: '0.0000001', crypto_address: '0xc0ffee' })).status).toBe(400);
+    expect((await carol.balances()).USDT).toMatchObject({ balance: '899.500000', available: '876.453998' });
+
+    const transfers = await carol.expectOk('GET', '/transfers');
+    expect(transfers.map((t: { type: string; amount: string }) => [t.type, t.amount])).toEqual([['withdraw', '100.500000'], ['deposit', '1000.000000']]);
+    expect(transfers[0]).toMatchObject({ id: withdrawal.id, account_id: 'USDT', details: { crypto_address: '0xc0ffee' }, completed_at: expect.any(String) });
+    expect((await carol.expectOk('GET', '/transfers?type=deposit')).map((t: { type: string }) => t.type)).toEqual(['deposit']);
+    expect(await carol.expectOk('GET', '/accounts/BTC/transfers')).toEqual([]);
+
+    const ledger = await carol.request('GET', '/accounts/USDT/ledger');
+    expect(ledger.body.map((e: { type: string; amount: string; balance: string }) => [e.type, e.amount, e.balance])).toEqual([
+      ['transfer', '-100.500000', '899.500000'],
+      ['transfer', '1000.000000', '1000.000000'],
+    ]);
+    expect(ledger.headers).toMatchObject({ 'cb-before': ledger.body[0].id, 'cb-after': ledger.body[1].id });
+    expect((await carol.request('GET', '/accounts/DOGE/ledger')).status).toBe(404);
+
+    // A trade: both sides' match and fee entries, exact.
+    await alice.expectOk('POST', '/orders', { product_id: 'BTC-USDT', side: 'sell', type: 'market', size: '0.5' });
+    const entries = await carol.expectOk('GET', '/accounts/USDT/ledger?limit=2');
+    expect(entries.map((e: { type: string; amount: string }) => [e.type, e.amount])).toEqual([['fee', '-0.006000'], ['match', '-6.000000']]);
+    expect(entries[0].details).toMatchObject({ order_id: bids[2].id, product_id: 'BTC-USDT' });
+    expect((await carol.expectOk('GET', '/accounts/BTC/ledger'))[0]).toMatchObject({ type: 'match', amount: '0.50000000', balance: '0.50000000' });
+    const fills = await carol.request('GET', '/fills');
+    expect(fills.headers['cb-before']).toBe(fills.body[0].trade_id);
+    const trades = await carol.request('GET', '/products/BTC-USDT/trades?limit=1');
+    expect(trades.headers).toMatchObject({ 'cb-before': trades.body[0].trade_id, 'cb-after': trades.body[0].trade_id });
+    expect(await carol.expectOk('GET', '/products/BTC-USDT/stats')).toMatchObject({ volume_30day: expect.any(String) });
   });
 
   it('comes back after a restart with every acknowledged order and balance', async () => {

@@ -308,15 +308,34 @@ describe(`hostile input against the embedded exchange (seed ${SEED})`, () => {
     expect(notRefused(await runAll(cases))).toEqual([]);
   });
 
+  it('refuses withdrawals with bad amounts, currencies and addresses, and moves nothing', async () => {
+    const before = await victim.balances();
+    // A JSON number is a valid amount here (ccxt sends one) when it is positive and on the currency's scale.
+    const amounts = [...BAD_AMOUNTS.filter((amount) => typeof amount !== 'number' || !(amount > 0)), 1e-9, 1e21, 0.123456789, '100000000'];
+    const currencies: unknown[] = [...WRONG_TYPES, null, 'DOGE', 'btc', '', '__proto__', 'x'.repeat(5000)];
+    const addresses: unknown[] = [...WRONG_TYPES, null, '', 'has space', 'tab\there', 'x'.repeat(129), 'é', '\u0000'];
+    const send = (body: Record<string, unknown>) => () => json('POST', '/api/withdrawals/crypto', { currency: 'BTC', amount: '0.001', crypto_address: '0xabc', ...body });
+    const cases = [
+      ...amounts.map((amount) => ({ name: `amount ${JSON.stringify(amount).slice(0, 60)}`, send: send({ amount }) })),
+      ...currencies.map((currency) => ({ name: `currency ${JSON.stringify(currency).slice(0, 60)}`, send: send({ currency }) })),
+      ...addresses.map((address) => ({ name: `address ${JSON.stringify(address).slice(0, 60)}`, send: send({ crypto_address: address }) })),
+    ];
+    expect(notRefused(await runAll(cases))).toEqual([]);
+    expect(await victim.balances()).toEqual(before);
+  });
+
   it(`refuses ${QUERY_CASES} generated bad query strings, path ids and credentials`, async () => {
     const badQuery: Record<string, string[]> = {
       level: ['0', '4', '1.0', '', ' 1', '01', '-1', '1e0', 'two', '2&level=3'],
       limit: ['0', '1001', '-1', '1e2', 'abc', '', '10.5', '99999', '1&limit=2', '%00'],
-      after: ['-1', 'abc', '1.5', '1e3', '', '99999999999999999', '1&after=2'],
+      after: ['-1', 'abc', '1.5', '1e3', '', '99999999999999999', '1&after=2', '1&before=2'],
+      before: ['-1', 'abc', '1.5', '1e3', '', '0', '99999999999999999', '1&before=2'],
+      type: ['x', 'DEPOSIT', '', 'deposit&type=x', 'withdrawal'],
       granularity: ['0', '61', '-60', '1e2', 'abc', '', '60.0', '99999999999999999', '86401', '60&granularity=300'],
       start: ['abc', '2020-13-45T00:00:00Z', '', 'NaN', '1e10', 'now', '0x10', 'Infinity', '1&start=2'],
       end: ['abc', '2020-13-45T00:00:00Z', '', 'NaN', '1e10', 'now', '0x10', 'Infinity'],
-      status: ['OPEN', 'x', '', 'open&status=done', 'rejected '],
+      // Repeating status is Coinbase's (open&status=done is valid); a bad value among them is not.
+      status: ['OPEN', 'x', '', 'open&status=x', 'rejected%20'],
       product_id: ['', 'x'.repeat(65), 'a&product_id=b'],
       order_id: ['abc', '-1', '1.5', '', '1e3', '99999999999999999'],
     };
@@ -326,6 +345,9 @@ describe(`hostile input against the embedded exchange (seed ${SEED})`, () => {
       { path: '/api/products/ETH-USDT/candles', params: ['granularity', 'start', 'end'], valid: { granularity: '300', start: '1700000000', end: '1800000000' } },
       { path: '/api/orders', params: ['status', 'product_id', 'limit', 'after'], valid: { status: 'open', product_id: 'BTC-USDT', limit: '10' } },
       { path: '/api/fills', params: ['order_id', 'product_id', 'limit', 'after'], valid: { product_id: 'BTC-USDT', limit: '5' } },
+      { path: '/api/accounts/USDT/ledger', params: ['limit', 'after', 'before'], valid: { limit: '10' } },
+      { path: '/api/accounts/BTC/holds', params: ['limit', 'before'], valid: {} },
+      { path: '/api/transfers', params: ['type', 'limit', 'after', 'before'], valid: { type: 'deposit' } },
       { path: '/api/orders', method: 'DELETE', params: ['product_id'], valid: {} },
     ];
     const generated = Array.from({ length: QUERY_CASES }, (_, index) => {

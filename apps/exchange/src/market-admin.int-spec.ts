@@ -70,7 +70,7 @@ describe('exchange app, distributed: the admin API changes the market on every r
     await expectEventually(async () => (await alice.expectOk('GET', '/products/BTC-ETH')).status === 'cancel_only');
     for (const [client, side, price] of [[alice, 'sell', '16'], [bob, 'buy', '15']] as const) {
       const refused = await client.request('POST', '/orders', { product_id: 'BTC-ETH', side, type: 'limit', price, size: '0.1' });
-      expect(refused).toMatchObject({ status: 409, body: { code: 'EXCHANGE.PRODUCT_NOT_TRADING' } });
+      expect(refused).toMatchObject({ status: 400, body: { code: 'EXCHANGE.PRODUCT_NOT_TRADING' } });
     }
     expect(await alice.expectOk('DELETE', `/orders/${ask.id}`)).toBe(ask.id);
 

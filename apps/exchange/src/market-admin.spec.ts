@@ -80,7 +80,7 @@ describe('exchange app, embedded: the admin API changes the market', () => {
     expect(await admin.expectOk('PUT', '/admin/products/BTC-ETH/status', { status: 'cancel_only' })).toMatchObject({ status: 'cancel_only' });
     expect((await alice.expectOk('GET', '/products/BTC-ETH')).status).toBe('cancel_only');
     const refused = await bob.request('POST', '/orders', { product_id: 'BTC-ETH', side: 'buy', type: 'limit', price: '16', size: '0.1' });
-    expect(refused).toMatchObject({ status: 409, body: { code: 'EXCHANGE.PRODUCT_NOT_TRADING' } });
+    expect(refused).toMatchObject({ status: 400, body: { code: 'EXCHANGE.PRODUCT_NOT_TRADING' } });
     expect(await alice.expectOk('DELETE', `/orders/${resting.id}`)).toBe(resting.id);
     expect((await admin.request('PUT', '/admin/products/BTC-ETH/status', { status: 'closed' })).status).toBe(400);
   });

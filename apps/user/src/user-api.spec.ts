@@ -149,7 +149,7 @@ describe('user app (embedded)', () => {
     await api.as(alice.accessToken, 'get', '/api/users/apiKeys').expect(200, []);
   });
 
-  it('authenticates Coinbase-signed requests, refusing tampered, replayed and stale ones', async () => {
+  it('authenticates Coinbase-signed requests, the same one twice within the window, refusing tampered and stale ones', async () => {
     const user = await api.newUser();
     const { body: key } = await api.as(user.accessToken, 'post', '/api/users/apiKeys').send({ permissions: ['view'] }).expect(201);
     const now = (): string => (clockMs / 1000).toFixed(3);
@@ -159,8 +159,8 @@ describe('user app (embedded)', () => {
 
     const timestamp = now();
     await api.signed(key, 'GET', '/api/users/self?a=1', { timestamp }).expect(200);
-    const replay = await api.signed(key, 'GET', '/api/users/self?a=1', { timestamp }).expect(401);
-    expect(replay.body.code).toBe('AUTH.REPLAYED_REQUEST');
+    // Coinbase's rule is the timestamp window only: a client polling twice in one second signs twice alike.
+    await api.signed(key, 'GET', '/api/users/self?a=1', { timestamp }).expect(200);
 
     const stale = await api.signed(key, 'GET', '/api/users/self', { timestamp: ((clockMs - 31_000) / 1000).toFixed(3) }).expect(401);
     expect(stale.body.code).toBe('AUTH.STALE_TIMESTAMP');

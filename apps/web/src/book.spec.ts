@@ -5,7 +5,7 @@ function loaded(): OrderBook {
   book.snapshot({
     sequence: 10,
     bids: [['99.50', '2'], ['100.0', '1.5']],
-    asks: [['101', '1'], ['102.5', '3', 2]],
+    asks: [['101', '1'], ['102.5', '3']],
   });
   return book;
 }

@@ -1,16 +1,11 @@
 import Big from 'big.js';
+import type { BookJson, FeedMessage } from '@sd/exchange/delivery/http/api-types';
 import type { Side } from './types';
 
-export interface L2Snapshot {
-  sequence: number;
-  bids: [string, string, ...unknown[]][];
-  asks: [string, string, ...unknown[]][];
-}
-
-export interface L2Update {
-  sequence: number;
-  changes: [Side, string, string][];
-}
+/** What the book reads of a whole level-2 book: the REST book (level 2) or the feed's snapshot. */
+export type L2Snapshot = Pick<BookJson | FeedMessage<'snapshot'>, 'sequence' | 'bids' | 'asks'>;
+/** What the book reads of the feed's level-2 update. */
+export type L2Update = Pick<FeedMessage<'l2update'>, 'sequence' | 'changes'>;
 
 export interface Level {
   price: string;

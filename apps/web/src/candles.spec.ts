@@ -4,7 +4,7 @@ describe('CandleSeries', () => {
   it('lists REST candles (newest first on the wire) oldest first', () => {
     const series = new CandleSeries(60, [
       [180, '9', '11', '10', '10.5', '2'],
-      [120, 8, 10, 9, 9.5, 1],
+      [120, '8', '10', '9', '9.5', '1'],
     ]);
     expect(series.list().map((c) => c.time)).toEqual([120, 180]);
     expect(series.list()[0]).toEqual({ time: 120, low: '8', high: '10', open: '9', close: '9.5', volume: '1' });

@@ -7,7 +7,7 @@ import { byId, h, rows } from './dom';
 import { changePercent, clock, decimalsOf, fixed, plain } from './format';
 import { OrderStore, type UserMessage } from './orders';
 import { MarketSocket, type ConnectionState } from './socket';
-import type { Account, CandleRow, Fill, Order, Product, Side, Stats, Ticker, Trade } from './types';
+import type { Account, CandleRow, Fill, FundsMessage, Order, Product, Side, Stats, Ticker, Trade } from './types';
 import { statusNotice, validateOrder, type OrderForm } from './validate';
 
 const BOOK_DEPTH = 14;
@@ -168,7 +168,7 @@ function renderOrders(): void {
         h('td', {}, priceOf(o)),
         h('td', {}, sizeOf(o)),
         h('td', {}, plain(o.filled_size ?? '0')),
-        h('td', {}, o.status === 'rejected' ? 'rejected' : (o.done_reason ?? 'done')),
+        h('td', {}, o.done_reason ?? 'done'),
       ),
     ),
     email ? 'No finished orders' : signedOut,
@@ -377,8 +377,10 @@ function onMessage(message: Record<string, unknown>): void {
       }
       return;
     case 'funds': {
-      const currency = message.currency as string;
-      accounts.set(currency, { ...accounts.get(currency), currency, available: message.available as string, hold: message.hold as string, balance: message.balance as string });
+      const funds = message as unknown as FundsMessage;
+      // The funds message carries available and hold; the balance is their sum, exact, at their scale.
+      const balance = new Big(funds.available).plus(funds.hold).toFixed(funds.available.split('.')[1]?.length ?? 0);
+      accounts.set(funds.currency, { id: funds.currency, currency: funds.currency, available: funds.available, hold: funds.hold, balance });
       redraw('balances');
       return;
     }
@@ -481,7 +483,7 @@ async function restoreSession(): Promise<void> {
 async function cancel(id: string): Promise<void> {
   await attempt('Cancel', async () => {
     await api.delete(`/orders/${encodeURIComponent(id)}`);
-    orders.apply({ type: 'done', order_id: id, product_id: '', reason: 'canceled' });
+    orders.canceled(id);
     redraw('orders');
   });
 }

@@ -1,29 +1,9 @@
 import Big from 'big.js';
-import type { Fill, Order, Side } from './types';
+import type { Fill, Order, UserMessage } from './types';
 
-/** A message of the private `user` channel (Coinbase full-channel shapes). */
-export interface UserMessage {
-  type: 'received' | 'open' | 'match' | 'change' | 'done' | string;
-  product_id: string;
-  order_id?: string;
-  client_oid?: string;
-  side?: Side;
-  order_type?: 'limit' | 'market';
-  price?: string | null;
-  size?: string | null;
-  funds?: string | null;
-  new_size?: string;
-  remaining_size?: string;
-  reason?: string;
-  trade_id?: number | string;
-  maker_order_id?: string;
-  taker_order_id?: string;
-  fee?: string;
-  liquidity?: 'M' | 'T';
-  time?: string;
-}
+export type { UserMessage } from './types';
 
-const RANK: Record<string, number> = { pending: 0, received: 0, open: 1, done: 2, rejected: 2 };
+const RANK: Record<Order['status'], number> = { pending: 0, open: 1, done: 2 };
 
 /**
  * The trader's own orders and fills, loaded from REST and kept current from the `user`
@@ -45,7 +25,7 @@ export class OrderStore {
       this.orders.set(order.id, { ...order });
       return;
     }
-    const later = (RANK[order.status] ?? 0) >= (RANK[known.status] ?? 0);
+    const later = RANK[order.status] >= RANK[known.status];
     const merged: Order = later ? { ...known, ...definedOnly(order) } : { ...order, ...definedOnly(known) };
     merged.filled_size = maxOf(known.filled_size, order.filled_size);
     this.orders.set(order.id, merged);
@@ -63,13 +43,12 @@ export class OrderStore {
     const time = message.time ?? new Date().toISOString();
     switch (message.type) {
       case 'received':
-        if (!message.order_id) return;
         this.upsertOrder({
           id: message.order_id,
           client_oid: message.client_oid ?? null,
           product_id: message.product_id,
-          side: message.side as Side,
-          type: message.order_type ?? 'limit',
+          side: message.side,
+          type: message.order_type,
           price: message.price ?? null,
           size: message.size ?? null,
           funds: message.funds ?? null,
@@ -79,18 +58,18 @@ export class OrderStore {
         });
         return;
       case 'open':
-        if (message.order_id) this.patch(message.order_id, { status: 'open' });
+        this.patch(message.order_id, { status: 'open' });
         return;
       case 'change':
-        if (message.order_id && message.new_size) this.patch(message.order_id, { size: message.new_size });
+        this.patch(message.order_id, { size: message.new_size });
         return;
       case 'done':
-        if (message.order_id) this.patch(message.order_id, { status: 'done', done_reason: message.reason ?? null, done_at: time });
+        this.patch(message.order_id, { status: 'done', done_reason: message.reason, done_at: time });
         return;
       case 'match':
         for (const [id, liquidity] of [[message.maker_order_id, 'M'], [message.taker_order_id, 'T']] as const) {
           const order = id ? this.orders.get(id) : undefined;
-          if (!order || !message.size || !message.price || message.trade_id === undefined) continue;
+          if (!order) continue;
           // The same match comes on the `matches` channel (no fee) and on the `user` channel
           // (with the fee of the side it is addressed to): count the size once.
           if (!this.fills.has(`${message.trade_id}:${order.id}`)) order.filled_size = new Big(order.filled_size ?? 0).plus(message.size).toFixed();
@@ -110,12 +89,17 @@ export class OrderStore {
     }
   }
 
+  /** The caller canceled the order (its `done` message may come later, or never if it was not subscribed). */
+  canceled(id: string): void {
+    this.patch(id, { status: 'done', done_reason: 'canceled', done_at: new Date().toISOString() });
+  }
+
   openOrders(): Order[] {
     return this.sorted().filter((o) => o.status === 'open' || o.status === 'pending');
   }
 
   doneOrders(): Order[] {
-    return this.sorted().filter((o) => o.status === 'done' || o.status === 'rejected');
+    return this.sorted().filter((o) => o.status === 'done');
   }
 
   /** Newest first. */

@@ -1,85 +1,28 @@
-// Wire shapes of the exchange API (apps/exchange/API.md). Every amount is a decimal string.
+// Wire shapes of the exchange API, from the schemas the server validates and answers with
+// (the contract behind /api/openapi.json and /api/asyncapi.json): types only, nothing of
+// them reaches the bundle.
+import type { AccountJson, CandleJson, FeedMessage, FillJson, OrderJson, ProductJson, PublicTradeJson, StatsJson, TickerJson } from '@sd/exchange/delivery/http/api-types';
 
-export interface Product {
-  id: string;
-  base_currency: string;
-  quote_currency: string;
-  quote_increment: string;
-  base_increment: string;
-  base_min_size: string;
-  min_market_funds?: string | null;
-  max_market_funds?: string | null;
-  display_name?: string;
-  status?: string;
-  maker_fee_rate?: string;
-  taker_fee_rate?: string;
-}
+export type Product = ProductJson;
+export type Account = AccountJson;
+export type Trade = PublicTradeJson;
+export type Ticker = TickerJson;
+export type Stats = StatsJson;
+export type Side = OrderJson['side'];
+/** `[time, low, high, open, close, volume]`. */
+export type CandleRow = CandleJson;
 
-export type Side = 'buy' | 'sell';
+/**
+ * An order as the page holds it: the REST shape, or as much of it as the user channel has
+ * told so far (`pending`: received, not yet open).
+ */
+export type Order = Pick<OrderJson, 'id' | 'product_id' | 'side' | 'type'> &
+  Partial<Omit<OrderJson, 'id' | 'product_id' | 'side' | 'type' | 'status'>> & { status: OrderJson['status'] | 'pending' };
 
-export interface Order {
-  id: string;
-  client_oid?: string | null;
-  product_id: string;
-  side: Side;
-  type: 'limit' | 'market';
-  price?: string | null;
-  size?: string | null;
-  funds?: string | null;
-  time_in_force?: string | null;
-  post_only?: boolean;
-  created_at?: string;
-  done_at?: string | null;
-  done_reason?: string | null;
-  status: 'pending' | 'open' | 'done' | 'rejected' | string;
-  filled_size?: string;
-  executed_value?: string;
-  fill_fees?: string;
-}
+/** A fill as REST answers it, or as pushed: a match on the matches channel carries no fee. */
+export type Fill = Omit<FillJson, 'fee'> & { fee: string | null };
 
-export interface Fill {
-  trade_id: number | string;
-  product_id: string;
-  order_id: string;
-  price: string;
-  size: string;
-  liquidity?: 'M' | 'T' | string;
-  fee?: string | null;
-  side: Side;
-  created_at: string;
-}
-
-export interface Account {
-  id?: string;
-  currency: string;
-  balance: string;
-  available: string;
-  hold: string;
-}
-
-export interface Trade {
-  time: string;
-  trade_id: number | string;
-  price: string;
-  size: string;
-  side: Side;
-}
-
-export interface Ticker {
-  price?: string;
-  bid?: string;
-  ask?: string;
-  volume?: string;
-  time?: string;
-}
-
-export interface Stats {
-  open?: string;
-  high?: string;
-  low?: string;
-  last?: string;
-  volume?: string;
-}
-
-/** `[time, low, high, open, close, volume]`; prices may arrive as strings or numbers. */
-export type CandleRow = [number, string | number, string | number, string | number, string | number, string | number];
+/** The user channel's messages about orders. */
+export type UserMessage = FeedMessage<'received'> | FeedMessage<'open'> | FeedMessage<'change'> | FeedMessage<'done'> | FeedMessage<'match'>;
+/** The funds channel's message. */
+export type FundsMessage = FeedMessage<'funds'>;

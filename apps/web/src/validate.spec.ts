@@ -10,6 +10,10 @@ const product: Product = {
   base_min_size: '0.001',
   min_market_funds: '10',
   max_market_funds: '1000000',
+  display_name: 'BTC/USDT',
+  status: 'online',
+  maker_fee_rate: '0.001',
+  taker_fee_rate: '0.002',
 };
 
 const limit: OrderForm = { side: 'buy', type: 'limit', price: '100.25', size: '0.5', funds: '', amount: 'size', timeInForce: 'GTC', postOnly: false };

@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import type { NewOrderJson } from '@sd/exchange/delivery/http/api-types';
 import type { Product, Side } from './types';
 
 export interface OrderForm {
@@ -13,16 +14,8 @@ export interface OrderForm {
   postOnly: boolean;
 }
 
-export interface OrderBody {
-  product_id: string;
-  side: Side;
-  type: 'limit' | 'market';
-  price?: string;
-  size?: string;
-  funds?: string;
-  time_in_force?: 'GTC' | 'IOC' | 'FOK';
-  post_only?: boolean;
-}
+/** The body of POST /api/orders, as the contract describes it. */
+export type OrderBody = NewOrderJson;
 
 export type Validation =
   | { ok: true; body: OrderBody }

@@ -7,6 +7,8 @@ export const statusOfKind: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  // Coinbase answers these 400: clients treat 409 as "exchange not available" and retry forever.
+  refused: 400,
   gone: 410,
   rate_limited: 429,
   unavailable: 503,

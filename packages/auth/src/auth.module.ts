@@ -5,7 +5,6 @@ import { ApiKeyRepository } from '@sd/domain/auth/api-key';
 import { Authenticator } from '@sd/domain/auth/authenticator';
 import { SessionRepository } from '@sd/domain/auth/session';
 import { UserRepository } from '@sd/domain/auth/user';
-import { Cache } from '@sd/domain/cache';
 import { Logger } from '@sd/domain/logger';
 import { RateLimiter } from '@sd/domain/rate-limit';
 import type { ApiRoute } from '@sd/http/api-route';
@@ -60,9 +59,9 @@ export function authModule(settings: AuthSettings, options: { clock?: Clock } = 
       .inSingletonScope();
     bind<Authenticator>(Authenticator)
       .toResolvedValue(
-        (sessions: SessionRepository, apiKeys: ApiKeyRepository, cache: Cache, tokens: AccessTokenCodec, box: SecretBox) =>
-          new CredentialAuthenticator(sessions, apiKeys, cache, tokens, box, settings, clock),
-        [SessionRepository, ApiKeyRepository, Cache, AccessTokenCodec, SecretBox],
+        (sessions: SessionRepository, apiKeys: ApiKeyRepository, tokens: AccessTokenCodec, box: SecretBox) =>
+          new CredentialAuthenticator(sessions, apiKeys, tokens, box, settings, clock),
+        [SessionRepository, ApiKeyRepository, AccessTokenCodec, SecretBox],
       )
       .inSingletonScope();
     const routesDeps = (accounts: AccountUseCase, apiKeys: ApiKeyUseCase, authenticator: Authenticator, rateLimiter: RateLimiter, logger: Logger): AuthRoutesDeps => ({

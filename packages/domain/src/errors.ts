@@ -8,6 +8,8 @@ export type ErrorKind =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  /** Well-formed, but the state refuses it (funds, the book, a used id): the same request is refused again until the state changes. */
+  | 'refused'
   | 'gone'
   | 'rate_limited'
   | 'unavailable';

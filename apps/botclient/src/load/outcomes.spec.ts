@@ -4,11 +4,11 @@ describe('classify', () => {
   it('separates success, expected business rejections and errors', () => {
     expect(classify(200, '')).toEqual({ kind: 'ok' });
     expect(classify(201, '')).toEqual({ kind: 'ok' });
-    expect(classify(404, '{"message":"Order not found or already done.","code":"EXCHANGE.ORDER_NOT_FOUND"}')).toEqual({
+    expect(classify(404, '{"message":"order not found, or Order already done","code":"EXCHANGE.ORDER_NOT_FOUND"}')).toEqual({
       kind: 'rejected',
       code: 'EXCHANGE.ORDER_NOT_FOUND',
     });
-    expect(classify(409, '{"message":"x","code":"EXCHANGE.INSUFFICIENT_FUNDS"}')).toEqual({ kind: 'rejected', code: 'EXCHANGE.INSUFFICIENT_FUNDS' });
+    expect(classify(400, '{"message":"Insufficient funds","code":"EXCHANGE.INSUFFICIENT_FUNDS"}')).toEqual({ kind: 'rejected', code: 'EXCHANGE.INSUFFICIENT_FUNDS' });
   });
 
   it('counts a malformed order, a rate limit, a server failure or an unreadable body as an error', () => {

@@ -5,6 +5,8 @@ import type { ContractRecorder } from './contract';
 export interface ApiAnswer<T = unknown> {
   status: number;
   body: T;
+  /** Lower-case names. */
+  headers: Record<string, string>;
 }
 
 /** A trader talking to a running exchange over HTTP and WebSocket, as a real client would. */
@@ -28,7 +30,7 @@ export class ApiClient {
     });
     const text = await response.text();
     this.contract?.record(method, `/api${path}`, response.status, text);
-    return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as T };
+    return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as T, headers: Object.fromEntries(response.headers) };
   }
 
   /** Signs up (once) and logs in; later requests carry the access token. */

@@ -206,7 +206,7 @@ describe('the trading page in Chromium against a real exchange', () => {
 
     // The server's refusals are shown in its words: more than Bob can pay.
     await placeLimit(bob, 'buy', '30000', '100');
-    await expectText(bob, '#order-error', 'Insufficient available balance.');
+    await expectText(bob, '#order-error', 'Insufficient funds');
     expect(posted).toHaveLength(1);
     expect(failedCalls.splice(0)).toEqual([expect.stringMatching(/^4\d\d POST \/api\/orders$/)]);
   });

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { MemoryCache } from '@sd/cache/memory/memory-cache';
 import { silentLogger } from '@sd/logging/logger';
 import { openSqlDatabase, type SqlDatabase } from '@sd/orm/sql-database';
 import { authSqlSchema } from '../repository/typeorm/auth-sql-schema';
@@ -26,7 +25,6 @@ export interface AuthFixture {
   settings: AuthSettings;
   clock: TestClock;
   db: SqlDatabase;
-  cache: MemoryCache;
   accounts: AccountUseCase;
   apiKeys: ApiKeyUseCase;
   authenticator: CredentialAuthenticator;
@@ -34,8 +32,7 @@ export interface AuthFixture {
 }
 
 /**
- * The auth use cases wired by hand (no container) on an embedded database and a memory
- * cache; scrypt runs at a low cost so suites stay fast.
+ * The auth use cases wired by hand (no container) on an embedded database; scrypt runs at a low cost so suites stay fast.
  */
 export async function createAuthFixture(overrides: Partial<Omit<AuthSettings, 'tokenSigningKey' | 'apiKeyEncryptionKey'>> = {}): Promise<AuthFixture> {
   const settings = authSettings(
@@ -47,20 +44,15 @@ export async function createAuthFixture(overrides: Partial<Omit<AuthSettings, 't
   const users = new TypeormUserRepository(db.dataSource);
   const sessions = new TypeormSessionRepository(db.dataSource);
   const keys = new TypeormApiKeyRepository(db.dataSource);
-  const cache = new MemoryCache({ now: clock.now });
   const tokens = new AccessTokenCodec(settings.tokenSigningKey);
   const box = new SecretBox(settings.apiKeyEncryptionKey);
   return {
     settings,
     clock,
     db,
-    cache,
     accounts: new AccountUseCase(users, sessions, new PasswordHasher(settings.scrypt), tokens, settings, clock.now, silentLogger),
     apiKeys: new ApiKeyUseCase(keys, box, settings, clock.now, silentLogger),
-    authenticator: new CredentialAuthenticator(sessions, keys, cache, tokens, box, settings, clock.now),
-    close: async () => {
-      await cache.close();
-      await db.close();
-    },
+    authenticator: new CredentialAuthenticator(sessions, keys, tokens, box, settings, clock.now),
+    close: () => db.close(),
   };
 }

@@ -4,8 +4,6 @@ import type { Authenticator, SignedRequest } from '@sd/domain/auth/authenticator
 import { authErrors } from '@sd/domain/auth/errors';
 import type { Principal } from '@sd/domain/auth/principal';
 import type { SessionRepository } from '@sd/domain/auth/session';
-import type { Cache } from '@sd/domain/cache';
-import { isDomainError } from '@sd/domain/errors';
 import type { AccessTokenCodec } from './access-token';
 import type { AuthSettings, Clock } from './auth-settings';
 import { coinbaseDigest } from './coinbase-signature';
@@ -20,14 +18,15 @@ const PASSPHRASE_MAX = 128;
 
 /**
  * Checks access tokens against the shared session store and Coinbase-Exchange signatures
- * against stored API keys. A verified signature is remembered in the shared cache for the
- * acceptance window (set-if-absent), so a replay is refused by every instance.
+ * against stored API keys. A signature is good within Coinbase's timestamp window and nothing
+ * more: Coinbase clients sign with whole-second timestamps, so two identical requests in one
+ * second carry the same signature and both must pass (a bot polling its balance, or placing
+ * two equal orders). Replay safety for order entry is `client_oid` idempotency.
  */
 export class CredentialAuthenticator implements Authenticator {
   constructor(
     private readonly sessions: SessionRepository,
     private readonly apiKeys: ApiKeyRepository,
-    private readonly cache: Cache,
     private readonly tokens: AccessTokenCodec,
     private readonly box: SecretBox,
     private readonly settings: Pick<AuthSettings, 'signatureWindowSeconds'>,
@@ -54,16 +53,6 @@ export class CredentialAuthenticator implements Authenticator {
     const expected = coinbaseDigest(secret, request);
     const actual = Buffer.from(signature, 'base64');
     if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw authErrors.invalidSignature();
-
-    // Keyed by the signature's bytes, not its text, so re-encoding it does not dodge the check.
-    const seen = `auth:signature:${apiKey.id}:${expected.toString('hex')}`;
-    let first: boolean;
-    try {
-      first = await this.cache.setIfAbsent(seen, '1', { ttlMs: (2 * window + 1) * 1000 });
-    } catch (error) {
-      throw isDomainError(error) ? error : authErrors.unavailable(error);
-    }
-    if (!first) throw authErrors.replayedRequest();
     return { method: 'api_key', userId: apiKey.userId, apiKeyId: apiKey.id, permissions: apiKey.permissions };
   }
 

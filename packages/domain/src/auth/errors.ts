@@ -27,8 +27,6 @@ export const authErrors = {
   invalidSignature: (): DomainError => new DomainError('AUTH.INVALID_SIGNATURE', 'unauthenticated', 'invalid signature'),
   staleTimestamp: (windowSeconds: number): DomainError =>
     new DomainError('AUTH.STALE_TIMESTAMP', 'unauthenticated', `request timestamp is more than ${windowSeconds} s from server time`),
-  replayedRequest: (): DomainError =>
-    new DomainError('AUTH.REPLAYED_REQUEST', 'unauthenticated', 'request signature was already used'),
   permissionDenied: (permission: string): DomainError =>
     new DomainError('AUTH.PERMISSION_DENIED', 'forbidden', `this API key lacks the ${permission} permission`),
   sessionRequired: (): DomainError =>

@@ -65,6 +65,8 @@ export interface WithdrawRequest {
   userId: string;
   currency: string;
   amount: string;
+  /** Where the funds go, as the client names it (kept in the transfer history; the exchange simulates the chain). */
+  cryptoAddress?: string;
 }
 
 export interface TransferRequest {
@@ -157,6 +159,7 @@ export interface WithdrawCommand {
   userId: string;
   currency: string;
   amount: number;
+  cryptoAddress?: string;
 }
 
 export interface TransferCommand {

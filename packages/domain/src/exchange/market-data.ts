@@ -1,3 +1,4 @@
+import type { IdPage } from './account-ledger';
 import type { OrderSide } from './command';
 
 /**
@@ -67,11 +68,8 @@ export interface CandleStore {
 
 export const CandleStore = Symbol.for('sd.exchange.CandleStore');
 
-export interface TradePage {
-  limit: number;
-  /** Only trades with a smaller id (older). */
-  before?: number;
-}
+/** Paged by trade id. */
+export type TradePage = IdPage;
 
 export interface TradeStore {
   /** Idempotent: a trade already stored (same product and id) is left as it is. */

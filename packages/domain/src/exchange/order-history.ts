@@ -1,3 +1,4 @@
+import type { IdPage } from './account-ledger';
 import type { OrderSide, OrderType, SelfTradePrevention, TimeInForce } from './command';
 import type { CancelReason } from './event';
 
@@ -57,20 +58,16 @@ export interface FillRecord {
   sequence: number;
 }
 
-export interface OrderQuery {
+/** Paged by order id. */
+export interface OrderQuery extends IdPage {
   status: 'open' | 'done' | 'all';
   productId?: string;
-  limit: number;
-  /** Only orders with a smaller id (older). */
-  before?: number;
 }
 
-export interface FillQuery {
+/** Paged by trade id. */
+export interface FillQuery extends IdPage {
   orderId?: number;
   productId?: string;
-  limit: number;
-  /** Only fills with a smaller trade id (older). */
-  before?: number;
 }
 
 /** What one batch of outcomes changed, written at once with the checkpoint it reached. */

@@ -14,9 +14,12 @@ import { OrderViews } from '../usecase/core/order-view';
 import { EventFormatter } from '../usecase/core/money/event-format';
 import { AccountQueries } from '../usecase/read/account-queries';
 import { HistoryQueries } from '../usecase/read/history/history-queries';
+import { LedgerQueries } from '../usecase/read/ledger/ledger-queries';
 import { MarketQueries } from '../usecase/read/market-queries';
+import { QuotationQueries } from '../usecase/read/quotation/quotation-queries';
 import { ReadYourWrites } from '../usecase/read/read-your-writes';
 import { ExchangeGateway } from '../usecase/write/exchange-gateway';
+import { FundsUseCase } from '../usecase/write/funds.usecase';
 import { RequestParser } from '../usecase/write/request-parser';
 import { MarketAdminUseCase } from '../usecase/write/market-admin.usecase';
 import { TradingUseCase } from '../usecase/write/trading.usecase';
@@ -25,7 +28,7 @@ import { TradingUseCase } from '../usecase/write/trading.usecase';
 export const ExchangeWebSocket = Symbol.for('sd.exchange.ExchangeWebSocket');
 
 /**
- * The API role: the trading and market-admin use cases (commands to `CommandSubmitter`), the account and market
+ * The API role: the trading, funds and market-admin use cases (commands to `CommandSubmitter`), the account and market
  * queries over this process's engine state (`EngineReader`) and the history, and push. Needs
  * an engine module (embedded leader, or replica) and an `Authenticator` bound.
  */
@@ -44,13 +47,20 @@ export function apiModule(): ContainerModule {
         [EngineReader, ExchangeGateway, ReadYourWrites],
       )
       .inSingletonScope();
+    bind(FundsUseCase)
+      .toResolvedValue(
+        (reader: EngineReader, gateway: ExchangeGateway, readYourWrites: ReadYourWrites) => new FundsUseCase(gateway, reader.engine.catalog, readYourWrites),
+        [EngineReader, ExchangeGateway, ReadYourWrites],
+      )
+      .inSingletonScope();
     bind(MarketAdminUseCase)
       .toResolvedValue((gateway: ExchangeGateway, readYourWrites: ReadYourWrites) => new MarketAdminUseCase(gateway, readYourWrites), [ExchangeGateway, ReadYourWrites])
       .inSingletonScope();
     bind(AccountQueries)
       .toResolvedValue(
-        (reader: EngineReader, history: HistoryQueries, readYourWrites: ReadYourWrites) => new AccountQueries(reader, history, readYourWrites),
-        [EngineReader, HistoryQueries, ReadYourWrites],
+        (reader: EngineReader, history: HistoryQueries, ledger: LedgerQueries, readYourWrites: ReadYourWrites) =>
+          new AccountQueries(reader, history, ledger, readYourWrites),
+        [EngineReader, HistoryQueries, LedgerQueries, ReadYourWrites],
       )
       .inSingletonScope();
     bind(MarketQueries)
@@ -59,12 +69,14 @@ export function apiModule(): ContainerModule {
     bind<WebSocketServer>(ExchangeWebSocket).toConstantValue(new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 }));
     bind(PushServer)
       .toResolvedValue(
-        (wss: WebSocketServer, reader: EngineReader, authenticator: Authenticator, candles: CandleTopic, logger: Logger, lifecycle: Lifecycle) => {
-          const formatter = new EventFormatter(reader.engine.catalog);
-          const authenticate = pushAuthentication(authenticator);
-          return startPush({ wss, reader, formatter, authenticate, dialect: new CoinbasePush(reader.engine.catalog, reader, formatter), logger: logger.child({ component: 'push' }) }, candles, lifecycle);
+        (wss: WebSocketServer, reader: EngineReader, quotation: QuotationQueries, authenticator: Authenticator, candles: CandleTopic, logger: Logger, lifecycle: Lifecycle) => {
+          const { catalog } = reader.engine;
+          const formatter = new EventFormatter(catalog);
+          const pushLogger = logger.child({ component: 'push' });
+          const dialect = new CoinbasePush({ catalog, reader, formatter, stats: quotation, logger: pushLogger });
+          return startPush({ wss, reader, formatter, authenticate: pushAuthentication(authenticator), dialect, logger: pushLogger }, candles, lifecycle);
         },
-        [ExchangeWebSocket, EngineReader, Authenticator, CandleTopic, Logger, Lifecycle],
+        [ExchangeWebSocket, EngineReader, QuotationQueries, Authenticator, CandleTopic, Logger, Lifecycle],
       )
       .inSingletonScope();
   });

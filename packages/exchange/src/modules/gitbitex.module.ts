@@ -29,6 +29,7 @@ import { OrderViews } from '../usecase/core/order-view';
 import { AccountQueries } from '../usecase/read/account-queries';
 import { MarketQueries } from '../usecase/read/market-queries';
 import { QuotationQueries } from '../usecase/read/quotation/quotation-queries';
+import { FundsUseCase } from '../usecase/write/funds.usecase';
 import { TradingUseCase } from '../usecase/write/trading.usecase';
 import { ExchangeWebSocket, pushAuthentication, startPush } from './api.module';
 import { API_MOUNT, BODY_LIMIT, bindCoinbaseRoutes, CoinbaseRoutes, live, type CoinbaseRoutesConfig, type ExchangeHttpConfig } from './http.module';
@@ -64,7 +65,7 @@ export function gitbitexHttpModule(config: GitbitexHttpConfig): ContainerModule 
           const { catalog } = reader.engine;
           const formatter = new EventFormatter(catalog);
           const pushLogger = logger.child({ component: 'gitbitex-push' });
-          const dialect = new GitbitexPush({ catalog, reader, formatter, views: new OrderViews(catalog), stats24h: (productId) => quotation.stats24h(productId), logger: pushLogger });
+          const dialect = new GitbitexPush({ catalog, reader, formatter, views: new OrderViews(catalog), stats: quotation, logger: pushLogger });
           return startPush({ wss, reader, formatter, dialect, authenticate: withCookieFallback(pushAuthentication(authenticator)), logger: pushLogger }, candles, lifecycle);
         },
         [GitbitexWebSocket, EngineReader, QuotationQueries, Authenticator, CandleTopic, Logger, Lifecycle],
@@ -82,6 +83,7 @@ export function gitbitexHttpModule(config: GitbitexHttpConfig): ContainerModule 
           logger: Logger,
           metrics: Metrics,
           trading: TradingUseCase,
+          funds: FundsUseCase,
           market: MarketQueries,
           accounts: AccountQueries,
           quotation: QuotationQueries,
@@ -98,7 +100,7 @@ export function gitbitexHttpModule(config: GitbitexHttpConfig): ContainerModule 
             ...live(sequence),
             ...userRoutes,
             ...gitbitexRoutes({ api, signedIn: authorizer(authenticator, { mountPath: API_MOUNT }), trade }),
-            ...(config.faucet === null ? [] : [faucetRoute({ trading, accounts, trade, maxAmount: config.faucet.maxAmount })]),
+            ...(config.faucet === null ? [] : [faucetRoute({ funds, accounts, trade, maxAmount: config.faucet.maxAmount })]),
           ];
           // Beside gitbitex-web's: the Coinbase-style API of the exchange app, through express.
           const coinbaseApi = coinbasePath === null ? null : `${coinbasePath}${API_MOUNT}`;
@@ -127,6 +129,7 @@ export function gitbitexHttpModule(config: GitbitexHttpConfig): ContainerModule 
           Logger,
           Metrics,
           TradingUseCase,
+          FundsUseCase,
           MarketQueries,
           AccountQueries,
           QuotationQueries,

@@ -18,11 +18,13 @@ import { rateLimitCheck } from '@sd/ratelimit/rate-limit.middleware';
 import { adminRoutes } from '../delivery/http/admin.routes';
 import { LiveFields } from '../delivery/http/api-schemas';
 import { exchangeRoutes } from '../delivery/http/exchange.routes';
+import { fundsRoutes } from '../delivery/http/funds.routes';
 import { EXCHANGE_LANES } from '../delivery/http/route-table';
 import { AccountQueries } from '../usecase/read/account-queries';
 import { HistoryQueries } from '../usecase/read/history/history-queries';
 import { MarketQueries } from '../usecase/read/market-queries';
 import { QuotationQueries } from '../usecase/read/quotation/quotation-queries';
+import { FundsUseCase } from '../usecase/write/funds.usecase';
 import { MarketAdminUseCase } from '../usecase/write/market-admin.usecase';
 import { TradingUseCase } from '../usecase/write/trading.usecase';
 import { ExchangeWebSocket } from './api.module';
@@ -104,6 +106,7 @@ export function bindCoinbaseRoutes(bind: ContainerModuleLoadOptions['bind'], con
       async (
         logger: Logger,
         trading: TradingUseCase,
+        funds: FundsUseCase,
         market: MarketQueries,
         accounts: AccountQueries,
         quotation: QuotationQueries,
@@ -118,23 +121,26 @@ export function bindCoinbaseRoutes(bind: ContainerModuleLoadOptions['bind'], con
         const isAdmin = async (userId: string): Promise<boolean> => config.admins.has((await users.findById(userId))?.email ?? '');
         return (mountPath: string): ApiRoute[] => {
           const signedIn = authorizer(authenticator, { mountPath });
+          const trade = authorizer(authenticator, { mountPath, permission: 'trade', limit: ordersLimit });
           return [
             ...authRoutes,
             ...exchangeRoutes({
               trading,
+              funds,
               market,
               accounts,
               quotation,
               signedIn,
-              trade: authorizer(authenticator, { mountPath, permission: 'trade', limit: ordersLimit }),
+              trade,
               readSideCheckpoint: () => history.checkpoint(),
               faucet: config.faucet ?? undefined,
             }),
+            ...fundsRoutes({ funds, accounts, signedIn, trade }),
             ...adminRoutes({ admin, market, signedIn, isAdmin }),
           ];
         };
       },
-      [Logger, TradingUseCase, MarketQueries, AccountQueries, QuotationQueries, MarketAdminUseCase, HistoryQueries, Authenticator, RateLimiter, UserRepository, AuthRoutes],
+      [Logger, TradingUseCase, FundsUseCase, MarketQueries, AccountQueries, QuotationQueries, MarketAdminUseCase, HistoryQueries, Authenticator, RateLimiter, UserRepository, AuthRoutes],
     )
     .inSingletonScope();
 }

@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { Lifecycle } from '@sd/app/app-container';
+import { HoldStore, LedgerStore } from '@sd/domain/exchange/account-ledger';
 import { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
 import { OrderHistoryStore } from '@sd/domain/exchange/order-history';
 import type { MarketDefinition } from '@sd/domain/exchange/product';
@@ -12,18 +13,22 @@ import { decodeOutcomes } from '../repository/mq/outcome-topic';
 import { WorkerReadSide } from '../repository/read-side-worker/worker-read-side';
 import { exchangeSqlSchema } from '../repository/typeorm/exchange-sql-schema';
 import { TypeormCandleStore, TypeormTradeStore } from '../repository/typeorm/market-data.typeorm-repo';
+import { TypeormHoldStore, TypeormLedgerStore } from '../repository/typeorm/ledger.typeorm-repo';
 import { TypeormOrderHistoryStore } from '../repository/typeorm/order-history.typeorm-repo';
 import { ProductCatalog } from '../usecase/core/catalog/product-catalog';
 import { EngineReader } from '../usecase/core/engine/engine-reader';
 import { HistoryProjector } from '../usecase/read/history/history-projector';
 import { HistoryQueries } from '../usecase/read/history/history-queries';
+import { HoldProjector } from '../usecase/read/ledger/hold-projector';
+import { LedgerProjector } from '../usecase/read/ledger/ledger-projector';
+import { LedgerQueries } from '../usecase/read/ledger/ledger-queries';
 import { QuotationProjector } from '../usecase/read/quotation/quotation-projector';
 import { QuotationQueries } from '../usecase/read/quotation/quotation-queries';
 import { ReadSideProjector, type ReadSideChanges } from '../usecase/read/read-side-projector';
 import { ExchangeSettings } from './settings';
 
 export interface ReadSideConfig {
-  /** Orders and fills, and candles and trades unless `marketData` says MongoDB. */
+  /** Orders, fills, the ledger, transfers and holds, and candles and trades unless `marketData` says MongoDB. */
   sql: SqlConfig;
   marketData: { kind: 'sql' } | { kind: 'mongo'; url: string };
   /**
@@ -40,6 +45,8 @@ export interface ReadSide {
   orders: OrderHistoryStore;
   candles: CandleStore;
   trades: TradeStore;
+  ledger: LedgerStore;
+  holds: HoldStore;
   project(messages: readonly Buffer[]): Promise<ReadSideChanges>;
   /**
    * The market as the engine had it at the read side's checkpoint (see
@@ -67,6 +74,8 @@ export function readSideModule(config: ReadSideConfig): ContainerModule {
     bind<OrderHistoryStore>(OrderHistoryStore).toResolvedValue((readSide: ReadSide) => readSide.orders, [ReadSide]);
     bind<CandleStore>(CandleStore).toResolvedValue((readSide: ReadSide) => readSide.candles, [ReadSide]);
     bind<TradeStore>(TradeStore).toResolvedValue((readSide: ReadSide) => readSide.trades, [ReadSide]);
+    bind<LedgerStore>(LedgerStore).toResolvedValue((readSide: ReadSide) => readSide.ledger, [ReadSide]);
+    bind<HoldStore>(HoldStore).toResolvedValue((readSide: ReadSide) => readSide.holds, [ReadSide]);
     // Only the API asks: it knows the products from the engine state it reads.
     bind(QuotationQueries)
       .toResolvedValue(
@@ -76,6 +85,9 @@ export function readSideModule(config: ReadSideConfig): ContainerModule {
       .inSingletonScope();
     bind(HistoryQueries)
       .toResolvedValue((orders: OrderHistoryStore) => new HistoryQueries(orders), [OrderHistoryStore])
+      .inSingletonScope();
+    bind(LedgerQueries)
+      .toResolvedValue((ledger: LedgerStore, holds: HoldStore) => new LedgerQueries(ledger, holds), [LedgerStore, HoldStore])
       .inSingletonScope();
   });
 }
@@ -90,6 +102,8 @@ async function openReadSide(config: ReadSideConfig, settings: ExchangeSettings, 
       orders: worker.orders,
       candles: worker.candles,
       trades: worker.trades,
+      ledger: worker.ledger,
+      holds: worker.holds,
       project: (messages) => worker.projectMessages(messages),
       learnMarket: (market) => worker.learnMarket(market),
       health: [],
@@ -98,6 +112,8 @@ async function openReadSide(config: ReadSideConfig, settings: ExchangeSettings, 
   const db = await openSqlDatabase(config.sql, exchangeSqlSchema);
   lifecycle.onStop(() => db.close());
   const orders = new TypeormOrderHistoryStore(db.dataSource);
+  const ledger = new TypeormLedgerStore(db.dataSource);
+  const holds = new TypeormHoldStore(db.dataSource);
   let market: { candles: CandleStore; trades: TradeStore } = { candles: new TypeormCandleStore(db.dataSource), trades: new TypeormTradeStore(db.dataSource) };
   const health = [sqlHealthCheck(db, 'history')];
   if (config.marketData.kind === 'mongo') {
@@ -110,9 +126,16 @@ async function openReadSide(config: ReadSideConfig, settings: ExchangeSettings, 
   lifecycle.onStop(async () => stopPersisting());
   // The read side's own copy of the market: it follows the engine's product events.
   const products = catalog.copy();
-  const projector = new ReadSideProjector(products, new QuotationProjector(products, market.candles, market.trades), new HistoryProjector(products, orders));
+  const projector = new ReadSideProjector(products, {
+    quotation: new QuotationProjector(products, market.candles, market.trades),
+    ledger: new LedgerProjector(products, ledger),
+    holds: new HoldProjector(products, holds),
+    history: new HistoryProjector(products, orders),
+  });
   return {
     orders,
+    ledger,
+    holds,
     ...market,
     project: (messages) => projector.project(decodeOutcomes(messages)),
     learnMarket: async (seen) => seen.products.forEach((product) => products.learn(product)),

@@ -22,6 +22,7 @@ export const everyCommandKind: readonly ExchangeCommand[] = [
   { type: 'cancel_all', userId: 'bob', productId: 'ETH-BTC' },
   { type: 'deposit', userId: 'carol', currency: 'USDT', amount: 1 },
   { type: 'withdraw', userId: 'carol', currency: 'USDT', amount: 2 ** 52 },
+  { type: 'withdraw', userId: 'carol', currency: 'BTC', amount: 3, cryptoAddress: 'bc1q-ü-address' },
   { type: 'transfer', fromUserId: 'carol', toUserId: 'dåve', currency: 'BTC', amount: 77 },
   {
     type: 'list_product',

@@ -55,6 +55,7 @@ export function describeMarketDataContract(name: string, open: () => Promise<Mar
         { tradeId: 1, price: '20000.000000', size: '0.10000000', side: 'sell', time: T0 + 10_000 },
       ]);
       expect((await queries.trades('BTC-USDT', { limit: 2, after: 3 })).map((t) => t.tradeId)).toEqual([2, 1]);
+      expect((await queries.trades('BTC-USDT', { limit: 2, before: 1 })).map((t) => t.tradeId)).toEqual([3, 2]);
       expect(await queries.trades('ETH-USDT')).toEqual([]);
       expect((await queries.lastTrade('BTC-USDT'))?.tradeId).toBe(4);
       expect(await queries.lastTrade('ETH-BTC')).toBeNull();
@@ -168,6 +169,16 @@ export function describeMarketDataContract(name: string, open: () => Promise<Mar
       now = T0 + 3 * 86_400_000;
       expect(await queries.stats24h('BTC-USDT')).toEqual({ open: '20100.000000', high: '20100.000000', low: '20100.000000', last: '20100.000000', volume: '0.00000000' });
       expect(await queries.stats24h('ETH-USDT')).toEqual({ open: '0.000000', high: '0.000000', low: '0.000000', last: '0.000000', volume: '0.00000000' });
+    });
+
+    it('sums 30 days of volume to the day', async () => {
+      for (const batch of scenario()) await projector.project(batch);
+      expect(await queries.volume30d('BTC-USDT')).toBe('0.60000000');
+      now = T0 + 29 * 86_400_000;
+      expect(await queries.volume30d('BTC-USDT')).toBe('0.60000000');
+      now = T0 + 30 * 86_400_000; // the first day has left the 30
+      expect(await queries.volume30d('BTC-USDT')).toBe('0.00000000');
+      expect(await queries.volume30d('ETH-USDT')).toBe('0.00000000');
     });
   });
 }

@@ -120,7 +120,7 @@ export function describeOrderHistoryContract(name: string, open: () => Promise<O
       expect(await history.checkpoint()).toBe(more[0]!.sequence);
     });
 
-    it('lists orders newest first by status and product, and pages with after', async () => {
+    it('lists orders newest first by status and product, and pages with after and before', async () => {
       await projector.project(fx.fund('alice', 'bob'));
       const placed: CommandOutcome[] = [];
       for (let i = 0; i < 5; i++) placed.push(fx.run(limit('alice', 'buy', `${19000 + i}`, '0.01')));
@@ -135,6 +135,9 @@ export function describeOrderHistoryContract(name: string, open: () => Promise<O
       const page1 = await history.listOrders('alice', { status: 'open', productId: 'BTC-USDT', limit: 2 });
       const page2 = await history.listOrders('alice', { status: 'open', productId: 'BTC-USDT', limit: 2, after: page1[1]!.id });
       expect([...page1, ...page2].map((o) => o.id)).toEqual([ids[4], ids[3], ids[2], ids[0]]);
+      // before: the newer page next to the cursor, still newest first.
+      expect((await history.listOrders('alice', { limit: 2, before: ids[1] })).map((o) => o.id)).toEqual([ids[3], ids[2]]);
+      await expect(history.listOrders('alice', { before: ids[1], after: ids[3] })).rejects.toMatchObject({ kind: 'invalid' });
       await expect(history.listOrders('alice', { limit: 0 })).rejects.toMatchObject({ kind: 'invalid' });
     });
 
@@ -147,6 +150,7 @@ export function describeOrderHistoryContract(name: string, open: () => Promise<O
       await projector.project([sell, ...buys, other, otherBuy]);
       expect((await history.listFills('alice')).map((f) => f.tradeId)).toEqual([5, 4, 3, 2, 1]);
       expect((await history.listFills('alice', { limit: 2, after: 4 })).map((f) => f.tradeId)).toEqual([3, 2]);
+      expect((await history.listFills('alice', { limit: 2, before: 2 })).map((f) => f.tradeId)).toEqual([4, 3]);
       expect((await history.listFills('alice', { productId: 'ETH-USDT' })).map((f) => f.tradeId)).toEqual([5]);
       expect((await history.listFills('bob', { orderId: orderIdOf(buys[2]!) })).map((f) => f.tradeId)).toEqual([3]);
     });

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { serialize as serializeCookie } from 'cookie';
 import type { Authenticator } from '@sd/domain/auth/authenticator';
 import { PERMISSIONS } from '@sd/domain/auth/api-key';
@@ -32,6 +32,8 @@ const Tokens = Type.Object({
   expires_in: Type.Integer({ description: 'seconds' }),
   token_type: Type.Literal('Bearer'),
 });
+/** The tokens a log-in or a refresh answers, for clients' types. */
+export type TokensJson = Static<typeof Tokens>;
 const Permissions = Type.Array(Type.Union(PERMISSIONS.map((permission) => Type.Literal(permission))));
 const ApiKey = Type.Object({ id: Type.String(), key: Type.String(), permissions: Permissions, label: Type.String(), created_at: Time });
 const CreatedKey = Type.Composite([ApiKey, Type.Object({ secret: Type.String({ description: 'shown once' }), passphrase: Type.String({ description: 'shown once' }) })]);

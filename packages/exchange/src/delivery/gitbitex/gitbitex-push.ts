@@ -1,4 +1,3 @@
-import type { OrderSide } from '@sd/domain/exchange/command';
 import type { CommandOutcome, DecimalEvent, ExchangeEvent } from '@sd/domain/exchange/event';
 import { CANDLE_GRANULARITIES, type Candle } from '@sd/domain/exchange/market-data';
 import type { OrderRecord } from '@sd/domain/exchange/order-history';
@@ -10,6 +9,7 @@ import type { OrderViews } from '../../usecase/core/order-view';
 import type { Stats24h } from '../../usecase/read/quotation/quotation-queries';
 import { isoTime } from '../http/api-format';
 import { byChannel, parseChannels, type DecimalBook, type PushDialect, type PushClient, type PushFeed, type PushRequest, type PushServerOptions, type PushSubscription } from '../ws/push-server';
+import { TickerStats, type RollingStatsSource } from '../ws/ticker-stats';
 import { canonicalDecimal, orderJson } from './gitbitex-format';
 
 const PUBLIC = ['ticker', 'level2', 'match'];
@@ -23,8 +23,8 @@ export interface GitbitexPushOptions {
   reader: EngineReader;
   formatter: EventFormatter;
   views: OrderViews;
-  /** The rolling 24 h statistics of a product, from the read side. */
-  stats24h: (productId: string) => Promise<Stats24h>;
+  /** The read side's rolling statistics of a product (24 h with its last price, and 30 d). */
+  stats: Omit<RollingStatsSource, 'stats24h'> & { stats24h(productId: string): Promise<Stats24h> };
   logger: Logger;
 }
 
@@ -37,7 +37,7 @@ export interface GitbitexPushOptions {
  * is skipped, not the whole message, and each private subscribe authenticates again.
  */
 export class GitbitexPush implements PushDialect {
-  readonly bookChannel = 'level2';
+  readonly bookChannels: ReadonlySet<string> = new Set(['level2']);
   readonly privateChannels: ReadonlySet<string> = new Set([ORDER, FUNDS]);
   readonly unauthenticated = 'skip';
   readonly reauthenticate = true;
@@ -45,9 +45,11 @@ export class GitbitexPush implements PushDialect {
   private readonly followed = new Map<string, number>();
   /** The followed users' live orders, folded from the engine's events into snapshots. */
   private readonly orders = new Map<number, OrderRecord>();
-  private readonly tickers = new Map<string, { running: boolean; pending: number | null }>();
+  private readonly tickerStats: TickerStats;
 
-  constructor(private readonly options: GitbitexPushOptions) {}
+  constructor(private readonly options: GitbitexPushOptions) {
+    this.tickerStats = new TickerStats(options.catalog, options.stats);
+  }
 
   parse(message: Record<string, unknown>): PushRequest | string {
     const { catalog } = this.options;
@@ -81,8 +83,10 @@ export class GitbitexPush implements PushDialect {
     return { type: 'snapshot', productId: book.productId, sequence: book.bookSequence, bids: levels(book.bids), asks: levels(book.asks) };
   }
 
-  l2update(productId: string, sequence: number, changes: Array<[OrderSide, string, string]>, time: string): object {
-    return { type: 'l2update', productId, sequence, time, changes: changes.map(([side, price, size]) => [side, canonicalDecimal(price), size]) };
+  /** A ticker's rolling figures come from the read side: loaded before the first one is due. */
+  async prepare(subscriptions: readonly PushSubscription[]): Promise<void> {
+    const asOf = this.options.reader.engine.lastSequence;
+    await Promise.all(subscriptions.filter(({ channel }) => channel === 'ticker').map(({ target }) => this.tickerStats.ensure(target, asOf)));
   }
 
   applied(outcomes: readonly CommandOutcome[], feed: PushFeed): void {
@@ -94,15 +98,12 @@ export class GitbitexPush implements PushDialect {
     }
   }
 
-  /**
-   * A ticker per product whose minute candle the read side stored: the last price and the
-   * rolling 24 h open, high, low and volume as stored, so `volume24h` includes the trade.
-   */
-  candles(candles: readonly Candle[], feed: PushFeed): void {
-    if (!feed.anySubscribed('ticker')) return;
-    const latest = new Map<string, number>();
-    for (const candle of candles) if (candle.granularity === 60) latest.set(candle.productId, Math.max(latest.get(candle.productId) ?? 0, candle.lastSequence));
-    for (const [productId, sequence] of latest) this.sendTicker(productId, sequence, feed);
+  /** The read side stored these trades: the tickers' rolling figures are re-read from it. */
+  candles(candles: readonly Candle[]): void {
+    for (const candle of candles) {
+      if (candle.granularity !== 60) continue;
+      this.tickerStats.refresh(candle.productId, candle.lastSequence).catch((error: unknown) => this.options.logger.warn({ err: error }, 'ticker statistics failed'));
+    }
   }
 
   /** The tickers start with the product's figures as they are; the order channel starts following the user's orders. */
@@ -137,10 +138,13 @@ export class GitbitexPush implements PushDialect {
     switch (event.type) {
       case 'l2update': {
         const { changes } = formatter.event(event) as Extract<DecimalEvent, { type: 'l2update' }>;
-        return feed.bookUpdate(event.productId, event.bookSequence, changes, time);
+        const update = { type: 'l2update', productId: event.productId, sequence: event.bookSequence, time, changes: changes.map(([side, price, size]) => [side, canonicalDecimal(price), size]) };
+        return feed.bookUpdate('level2', event.productId, event.bookSequence, event.bookSequence, update);
       }
       case 'match': {
         const match = formatter.event(event) as Extract<DecimalEvent, { type: 'match' }>;
+        this.tickerStats.trade(event.productId, sequence, match.price, match.size);
+        if (feed.anySubscribed('ticker')) this.sendTicker(match, sequence, time, feed);
         return feed.send('match', event.productId, sequence, {
           type: 'match',
           productId: match.productId,
@@ -194,29 +198,32 @@ export class GitbitexPush implements PushDialect {
     }
   }
 
-  /** One statistics query per product at a time; changes meanwhile are folded into one more. */
-  private sendTicker(productId: string, sequence: number, feed: PushFeed): void {
-    const state = this.tickers.get(productId) ?? { running: false, pending: null };
-    this.tickers.set(productId, state);
-    if (state.running) return void (state.pending = Math.max(state.pending ?? 0, sequence));
-    state.running = true;
-    void this.tickerOf(productId, sequence)
-      .then((ticker) => ticker !== null && feed.send('ticker', productId, sequence, ticker))
-      .catch((error: unknown) => this.options.logger.warn({ err: error, productId }, 'ticker statistics failed'))
-      .finally(() => {
-        state.running = false;
-        const next = state.pending;
-        state.pending = null;
-        if (next !== null) this.sendTicker(productId, next, feed);
-      });
+  /** The trade's ticker: its price, and the rolling figures with the trade folded in. */
+  private sendTicker(match: Extract<DecimalEvent, { type: 'match' }>, sequence: number, time: string, feed: PushFeed): void {
+    const stats = this.tickerStats.current(match.productId);
+    feed.send('ticker', match.productId, sequence, {
+      type: 'ticker',
+      productId: match.productId,
+      sequence,
+      time,
+      price: match.price,
+      side: match.side,
+      lastSize: match.size,
+      open24h: stats?.open ?? match.price,
+      high24h: stats?.high ?? match.price,
+      low24h: stats?.low ?? match.price,
+      volume24h: stats?.volume ?? match.size,
+      volume30d: stats?.volume30d ?? match.size,
+    });
   }
 
   /**
-   * A ticker from the read side's rolling 24 h statistics: the last price, and the page's 24 h
-   * change and volume; none for a product that never traded (a zero open would be a NaN change).
+   * A subscription's first ticker, from the read side's rolling 24 h statistics: the last
+   * price, and the page's 24 h change and volume; none for a product that never traded (a
+   * zero open would be a NaN change).
    */
   private async tickerOf(productId: string, sequence: number): Promise<object | null> {
-    const stats = await this.options.stats24h(productId);
+    const stats = await this.options.stats.stats24h(productId);
     if (Number(stats.last) === 0) return null;
     return {
       type: 'ticker',

@@ -1,6 +1,8 @@
+import type { Hold, LedgerEntry, Transfer } from '@sd/domain/exchange/account-ledger';
 import type { Trade } from '@sd/domain/exchange/market-data';
 import type { FillRecord, OrderView } from '@sd/domain/exchange/order-history';
-import type { Product } from '@sd/domain/exchange/product';
+import type { Currency, Product } from '@sd/domain/exchange/product';
+import { formatUnits } from '../../usecase/core/money/decimal';
 import type { DecimalBalance } from '../../usecase/core/money/event-format';
 
 /** Coinbase-Exchange shapes: snake_case, decimal strings, ISO-8601 times. */
@@ -73,3 +75,68 @@ export function fillJson(fill: FillRecord) {
 }
 
 export const isoTime = (epochMs: number): string => new Date(epochMs).toISOString();
+
+/** A currency as Coinbase lists it; amounts are whole multiples of its minor unit. */
+export function currencyJson(currency: Currency, sortOrder: number) {
+  const unit = formatUnits(1, currency.scale);
+  return {
+    id: currency.id,
+    name: currency.id,
+    min_size: unit,
+    status: 'online' as const,
+    message: '',
+    max_precision: unit,
+    convertible_to: [],
+    details: { type: 'crypto' as const, symbol: null, sort_order: sortOrder, push_payment_methods: [] },
+    supported_networks: [],
+    display_name: currency.id,
+  };
+}
+
+export function ledgerEntryJson(entry: LedgerEntry) {
+  const details =
+    entry.type === 'transfer'
+      ? { transfer_id: String(entry.transferId), transfer_type: entry.transferType! }
+      : { order_id: String(entry.orderId), trade_id: String(entry.tradeId), product_id: entry.productId! };
+  return { id: String(entry.id), created_at: isoTime(entry.createdAt), amount: entry.amount, balance: entry.balance, type: entry.type, details };
+}
+
+export function holdJson(hold: Hold) {
+  const id = String(hold.orderId);
+  return { id, account_id: hold.currency, created_at: isoTime(hold.createdAt), updated_at: isoTime(hold.updatedAt), amount: hold.amount, type: 'order' as const, ref: id };
+}
+
+/** Settled when applied: created, processed and completed at once. */
+export function transferJson(transfer: Transfer) {
+  const at = isoTime(transfer.createdAt);
+  return {
+    id: String(transfer.id),
+    type: transfer.type,
+    created_at: at,
+    completed_at: at,
+    canceled_at: null,
+    processed_at: at,
+    account_id: transfer.currency,
+    user_id: transfer.userId,
+    user_nonce: null,
+    amount: transfer.amount,
+    currency: transfer.currency,
+    details: transfer.cryptoAddress === null ? {} : { crypto_address: transfer.cryptoAddress },
+  };
+}
+
+/** No fee: the exchange simulates the chain. */
+export function withdrawalJson(transfer: Transfer) {
+  const fee = formatUnits(0, transfer.amount.split('.')[1]?.length ?? 0);
+  return { id: String(transfer.id), amount: transfer.amount, currency: transfer.currency, fee, subtotal: transfer.amount };
+}
+
+/**
+ * Coinbase's paging headers on a page, newest first: `CB-BEFORE` is the first item's cursor
+ * (ask `before` it for newer items), `CB-AFTER` the last one's (ask `after` it for older).
+ */
+export function pageHeaders<T>(headers: Record<string, string>, page: readonly T[], cursorOf: (item: T) => number | string): void {
+  if (page.length === 0) return;
+  headers['cb-before'] = String(cursorOf(page[0]!));
+  headers['cb-after'] = String(cursorOf(page[page.length - 1]!));
+}

@@ -17,9 +17,15 @@ const Id = (description: string) => Type.String({ description });
 const DecimalInput = (description: string) =>
   Type.String({ pattern: '^\\d+(\\.\\d+)?$', maxLength: 40, description, errorMessage: 'must be a decimal string of digits, such as "30000.10"' });
 const ShortText = (description: string) => Type.String({ minLength: 1, maxLength: 64, description, errorMessage: 'must be a short string' });
-const Page = {
+/**
+ * Coinbase's cursor paging, newest first: `after` an id (a page's `CB-AFTER` header) for the
+ * older items, `before` one (its `CB-BEFORE`) for the newer page next to it.
+ */
+const Page = (id: string) => ({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'page size', errorMessage: 'must be an integer from 1 to 1000' })),
-};
+  after: Type.Optional(Type.Integer({ minimum: 1, description: `${id}: only older items (CB-AFTER of a page)`, errorMessage: 'must be an id from a previous page' })),
+  before: Type.Optional(Type.Integer({ minimum: 1, description: `${id}: the newer items next to it (CB-BEFORE of a page)`, errorMessage: 'must be an id from a previous page' })),
+});
 /** Epoch seconds or an ISO-8601 time, as Coinbase accepts both. */
 const TimeInput = (description: string) =>
   Type.Optional(
@@ -59,7 +65,29 @@ export const PublicTrade = Type.Object({ time: Time, trade_id: Id('increasing'),
 /** `[time (epoch seconds, bucket start), low, high, open, close, volume]`, newest first. */
 export const Candle = Type.Tuple([Type.Integer(), Type.String(), Type.String(), Type.String(), Type.String(), Type.String()]);
 
-export const Stats = Type.Object({ open: Type.String(), high: Type.String(), low: Type.String(), last: Type.String(), volume: Type.String({ description: 'base currency, rolling 24 h' }) });
+export const Stats = Type.Object({
+  open: Type.String(),
+  high: Type.String(),
+  low: Type.String(),
+  last: Type.String(),
+  volume: Type.String({ description: 'base currency, rolling 24 h' }),
+  volume_30day: Type.String({ description: 'base currency, rolling 30 days' }),
+});
+
+export const ServerTime = Type.Object({ iso: Time, epoch: Type.Number({ description: 'epoch seconds, with milliseconds' }) });
+
+export const Currency = Type.Object({
+  id: Type.String({ examples: ['BTC'] }),
+  name: Type.String(),
+  min_size: Amount('the minor unit'),
+  status: StringEnum(['online']),
+  message: Type.String(),
+  max_precision: Amount('the minor unit: amounts are whole multiples of it'),
+  convertible_to: Type.Array(Type.String()),
+  details: Type.Object({ type: StringEnum(['crypto']), symbol: Nullable(Type.String()), sort_order: Type.Integer(), push_payment_methods: Type.Array(Type.String()) }),
+  supported_networks: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), status: Type.String() })),
+  display_name: Type.String(),
+});
 
 export const Ticker = Type.Object({
   trade_id: Nullable(Type.String()),
@@ -137,15 +165,79 @@ export const Deposit = Type.Object({ currency: Type.String({ maxLength: 16 }), a
 
 export const ProductPath = Type.Object({ productId: Type.String({ maxLength: 100, description: 'BTC-USDT' }) });
 export const OrderPath = Type.Object({ orderId: Type.String({ maxLength: 200, description: 'an order id, or client:<client_oid>' }) });
-export const CurrencyPath = Type.Object({ currency: Type.String({ maxLength: 16 }) });
+export const CurrencyPath = Type.Object({ currency: Type.String({ maxLength: 16, description: 'the account id, which is its currency' }) });
+export const CurrencyIdPath = Type.Object({ currencyId: Type.String({ maxLength: 16 }) });
+
+const TransferTypes = ['deposit', 'withdraw', 'internal_deposit', 'internal_withdraw'] as const;
+
+export const LedgerEntry = Type.Object({
+  id: Id('increasing'),
+  created_at: Time,
+  amount: Amount('signed: what the change added to the balance'),
+  balance: Amount('the balance after the change'),
+  type: StringEnum(['match', 'fee', 'transfer']),
+  details: Type.Object({
+    order_id: Type.Optional(Type.String()),
+    trade_id: Type.Optional(Type.String()),
+    product_id: Type.Optional(Type.String()),
+    transfer_id: Type.Optional(Type.String()),
+    transfer_type: Type.Optional(StringEnum(TransferTypes)),
+  }),
+});
+
+export const Hold = Type.Object({
+  id: Id('the order holding the funds'),
+  account_id: Type.String({ description: 'the currency' }),
+  created_at: Time,
+  updated_at: Time,
+  amount: Amount('held'),
+  type: StringEnum(['order']),
+  ref: Id('the order'),
+});
+
+export const Transfer = Type.Object({
+  id: Id('the command that moved the funds'),
+  type: StringEnum(TransferTypes),
+  created_at: Time,
+  completed_at: Nullable(Time),
+  canceled_at: Nullable(Time),
+  processed_at: Nullable(Time),
+  account_id: Type.String({ description: 'the currency' }),
+  user_id: Type.String(),
+  user_nonce: Nullable(Type.String()),
+  amount: Amount('positive'),
+  currency: Type.String(),
+  details: Type.Object({ crypto_address: Type.Optional(Type.String()) }),
+});
+
+export const Withdrawal = Type.Object({
+  id: Id('the transfer'),
+  amount: Amount('withdrawn'),
+  currency: Type.String(),
+  fee: Amount('no fee: the exchange simulates the chain'),
+  subtotal: Amount('amount less fee'),
+});
+
+export const NewWithdrawal = Type.Object({
+  currency: Type.String({ maxLength: 16 }),
+  // A JSON number is read by its shortest decimal form, as ccxt sends it; its scale is then checked exactly.
+  amount: Type.Union([DecimalInput('whole minor units of the currency'), Type.Number({ exclusiveMinimum: 0 })]),
+  crypto_address: Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$', description: 'where to (kept in the transfer history)' }),
+  destination_tag: Type.Optional(Type.String({ maxLength: 64 })),
+  no_destination_tag: Type.Optional(Type.Boolean()),
+  nonce: Type.Optional(Type.Integer()),
+});
+
+export const TransfersQuery = Type.Object({
+  type: Type.Optional(StringEnum(TransferTypes)),
+  ...Page('a transfer id'),
+});
+export const AccountPage = Type.Object(Page('an id from a previous page'));
 
 export const BookQuery = Type.Object({
   level: Type.Optional(Type.Integer({ minimum: 1, maximum: 3, default: 1, description: '1: best bid and ask; 2: every level; 3: every order', errorMessage: 'must be 1, 2 or 3' })),
 });
-export const TradesQuery = Type.Object({
-  ...Page,
-  after: Type.Optional(Type.Integer({ minimum: 0, description: 'a trade id: only older trades', errorMessage: 'must be a trade id' })),
-});
+export const TradesQuery = Type.Object(Page('a trade id'));
 export const CandlesQuery = Type.Object({
   granularity: Type.Optional(
     Type.Integer({ enum: [...CANDLE_GRANULARITIES], default: 60, description: 'seconds per candle', errorMessage: `must be one of ${CANDLE_GRANULARITIES.join(', ')}` }),
@@ -153,16 +245,23 @@ export const CandlesQuery = Type.Object({
   start: TimeInput('first bucket'),
   end: TimeInput('last bucket'),
 });
+/** Coinbase's order statuses: open, pending and active are all open here (an answer comes once the order is applied); rejected orders are refusals, never listed. */
+export const ORDER_STATUSES = ['open', 'pending', 'active', 'received', 'done', 'rejected', 'all'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+const OrderStatus = StringEnum(ORDER_STATUSES);
 export const OrdersQuery = Type.Object({
-  status: Type.Optional(StringEnum(['open', 'done', 'all'], { default: 'all' })),
+  status: Type.Optional(
+    Type.Union([OrderStatus, Type.Array(OrderStatus, { maxItems: ORDER_STATUSES.length })], {
+      description: 'repeatable; default open, pending and active; all for every order',
+      errorMessage: `must be one of ${ORDER_STATUSES.join(', ')}`,
+    }),
+  ),
   product_id: Type.Optional(ShortText('only this product')),
-  ...Page,
-  after: Type.Optional(Type.Integer({ minimum: 1, description: 'an order id: only older orders', errorMessage: 'must be an id from a previous page' })),
+  ...Page('an order id'),
 });
 export const FillsQuery = Type.Object({
   order_id: Type.Optional(Type.Integer({ minimum: 1, description: 'only fills of this order', errorMessage: 'must be an order id' })),
   product_id: Type.Optional(ShortText('only this product')),
-  ...Page,
-  after: Type.Optional(Type.Integer({ minimum: 1, description: 'a trade id: only older fills', errorMessage: 'must be an id from a previous page' })),
+  ...Page('a trade id'),
 });
 export const CancelAllQuery = Type.Object({ product_id: Type.Optional(ShortText('only this product')) });

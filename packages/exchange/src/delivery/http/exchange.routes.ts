@@ -6,8 +6,10 @@ import { defineRoute, type ApiRequest, type ApiRoute } from '@sd/http/api-route'
 import type { AccountQueries } from '../../usecase/read/account-queries';
 import type { BookLevel, MarketQueries } from '../../usecase/read/market-queries';
 import type { QuotationQueries } from '../../usecase/read/quotation/quotation-queries';
+import type { FundsUseCase } from '../../usecase/write/funds.usecase';
 import type { TradingUseCase } from '../../usecase/write/trading.usecase';
-import { accountJson, fillJson, isoTime, orderJson, productJson, tradeJson } from './api-format';
+import { asyncApiDocument } from '../ws/asyncapi';
+import { accountJson, currencyJson, fillJson, isoTime, orderJson, pageHeaders, productJson, tradeJson } from './api-format';
 import * as Schema from './api-schemas';
 
 /** Authenticates a request and answers its principal, with the route's permission and limit checked (see `authorizer` in @sd/auth). */
@@ -15,6 +17,7 @@ export type Authorize = (request: ApiRequest, headers: Record<string, string>) =
 
 export interface ExchangeRoutesOptions {
   trading: TradingUseCase;
+  funds: FundsUseCase;
   market: MarketQueries;
   accounts: AccountQueries;
   quotation: QuotationQueries;
@@ -40,13 +43,59 @@ const account = ['account'];
  * checkpoint) and answered with an ETag.
  */
 export function exchangeRoutes(options: ExchangeRoutesOptions): ApiRoute[] {
-  const { trading: orders, market: markets, accounts, quotation, signedIn, trade } = options;
+  const { trading: orders, funds, market: markets, accounts, quotation, signedIn, trade } = options;
   const checkpoint = coalesced(options.readSideCheckpoint);
   const bookSequence = (productId: string): number => markets.book(productId, 1).bookSequence;
   const minute = (): number => Math.floor(Date.now() / 60_000);
   const userOf = async (authorize: Authorize, request: ApiRequest, headers: Record<string, string>): Promise<string> => (await authorize(request, headers)).userId;
 
+  // Trade pages are cached per read-side checkpoint; their cursors (CB-BEFORE, CB-AFTER) with them.
+  const tradePageCursors = new Map<string, { version: number; headers: Record<string, string> }>();
+  const asyncApi = asyncApiDocument();
+
   const routes = [
+    defineRoute({
+      method: 'GET',
+      path: '/time',
+      summary: "The server's time, as Coinbase answers it (ISO-8601 and epoch seconds)",
+      tags: market,
+      security: 'public',
+      schema: { response: Schema.ServerTime },
+      handle: () => {
+        const now = Date.now();
+        return { iso: isoTime(now), epoch: now / 1000 };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/currencies',
+      summary: 'Every currency, with its minor unit (max_precision)',
+      tags: market,
+      security: 'public',
+      schema: { response: Type.Array(Schema.Currency) },
+      handle: () => markets.currencies().map((currency, index) => currencyJson(currency, index)),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/currencies/:currencyId',
+      summary: 'One currency',
+      tags: market,
+      security: 'public',
+      schema: { params: Schema.CurrencyIdPath, response: Schema.Currency },
+      handle: (request) => {
+        const currency = markets.currency(request.params.currencyId);
+        return currencyJson(currency, markets.currencies().indexOf(currency));
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/asyncapi.json',
+      summary: 'The AsyncAPI 3 document of the WebSocket feed at /ws',
+      tags: ['documents'],
+      security: 'public',
+      schema: { response: Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true }) },
+      handle: () => asyncApi,
+    }),
     defineRoute({
       method: 'GET',
       path: '/products',
@@ -85,14 +134,27 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): ApiRoute[] {
     defineRoute({
       method: 'GET',
       path: '/products/:productId/trades',
-      summary: 'Public trades, newest first',
+      summary: 'Public trades, newest first; paged by trade id (CB-BEFORE, CB-AFTER)',
       tags: market,
       security: 'public',
       schema: { params: Schema.ProductPath, query: Schema.TradesQuery, response: Type.Array(Schema.PublicTrade) },
       handle: async (request, reply) => {
         const { productId } = request.params;
-        const { limit, after } = request.query;
-        return reply.cached(`${productId}:${limit}:${after}`, await checkpoint(), async () => (await quotation.trades(productId, { limit, after })).map(tradeJson));
+        const { limit, after, before } = request.query;
+        const key = `${productId}:${limit}:${after}:${before}`;
+        const version = await checkpoint();
+        const answer = await reply.cached(key, version, async () => {
+          const trades = await quotation.trades(productId, { limit, after, before });
+          const headers: Record<string, string> = {};
+          pageHeaders(headers, trades, (t) => t.tradeId);
+          tradePageCursors.delete(key); // re-inserted last: the map stays bounded like the answer cache
+          tradePageCursors.set(key, { version, headers });
+          if (tradePageCursors.size > 256) tradePageCursors.delete(tradePageCursors.keys().next().value!);
+          return trades.map(tradeJson);
+        });
+        const cursors = tradePageCursors.get(key);
+        if (cursors?.version === version) Object.assign(reply.headers, cursors.headers);
+        return answer;
       },
     }),
     defineRoute({
@@ -113,13 +175,16 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): ApiRoute[] {
     defineRoute({
       method: 'GET',
       path: '/products/:productId/stats',
-      summary: 'Rolling 24 h open, high, low, last and volume',
+      summary: 'Rolling 24 h open, high, low, last and volume, and 30 days of volume',
       tags: market,
       security: 'public',
       schema: { params: Schema.ProductPath, response: Schema.Stats },
       handle: async (request, reply) => {
         const { productId } = request.params;
-        return reply.cached(productId, `${await checkpoint()}:${minute()}`, () => quotation.stats24h(productId));
+        return reply.cached(productId, `${await checkpoint()}:${minute()}`, async () => {
+          const [stats, volume30d] = await Promise.all([quotation.stats24h(productId), quotation.volume30d(productId)]);
+          return { ...stats, volume_30day: volume30d };
+        });
       },
     }),
     defineRoute({
@@ -169,13 +234,16 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): ApiRoute[] {
     defineRoute({
       method: 'GET',
       path: '/orders',
-      summary: "The caller's orders, newest first",
+      summary: "The caller's orders, newest first: open ones unless status says (repeatable; all for every order); paged by order id",
       tags: account,
       security: 'signed-in',
       schema: { query: Schema.OrdersQuery, response: Type.Array(Schema.Order) },
       handle: async (request, reply) => {
-        const { status, product_id: productId, limit, after } = request.query;
-        const list = await accounts.listOrders(await userOf(signedIn, request, reply.headers), { status, productId, limit, after });
+        const { status: statuses, product_id: productId, limit, after, before } = request.query;
+        const userId = await userOf(signedIn, request, reply.headers);
+        const status = listedStatus(statuses);
+        const list = status === null ? [] : await accounts.listOrders(userId, { status, productId, limit, after, before });
+        pageHeaders(reply.headers, list, (order) => order.id);
         return list.map(orderJson);
       },
     }),
@@ -196,13 +264,14 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): ApiRoute[] {
     defineRoute({
       method: 'GET',
       path: '/fills',
-      summary: "The caller's fills, newest first",
+      summary: "The caller's fills, newest first; paged by trade id",
       tags: account,
       security: 'signed-in',
       schema: { query: Schema.FillsQuery, response: Type.Array(Schema.Fill) },
       handle: async (request, reply) => {
-        const { order_id: orderId, product_id: productId, limit, after } = request.query;
-        const fills = await accounts.fills(await userOf(signedIn, request, reply.headers), { orderId, productId, limit, after });
+        const { order_id: orderId, product_id: productId, limit, after, before } = request.query;
+        const fills = await accounts.fills(await userOf(signedIn, request, reply.headers), { orderId, productId, limit, after, before });
+        pageHeaders(reply.headers, fills, (fill) => fill.tradeId);
         return fills.map(fillJson);
       },
     }),
@@ -255,13 +324,13 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): ApiRoute[] {
       handle: async (request, reply) => orders.cancelAll(await userOf(trade, request, reply.headers), request.query.product_id),
     }),
   ];
-  if (options.faucet) routes.push(faucetRoute({ trading: orders, accounts, trade, maxAmount: options.faucet.maxAmount }));
+  if (options.faucet) routes.push(faucetRoute({ funds, accounts, trade, maxAmount: options.faucet.maxAmount }));
   return routes;
 }
 
 /** `POST /faucet`: test funds, up to `maxAmount` of a currency per call; answers the account. */
-export function faucetRoute(options: { trading: TradingUseCase; accounts: AccountQueries; trade: Authorize; maxAmount: string }): ApiRoute {
-  const { trading, accounts, trade } = options;
+export function faucetRoute(options: { funds: FundsUseCase; accounts: AccountQueries; trade: Authorize; maxAmount: string }): ApiRoute {
+  const { funds, accounts, trade } = options;
   const max = new Big(options.maxAmount);
   return defineRoute({
     method: 'POST',
@@ -274,10 +343,22 @@ export function faucetRoute(options: { trading: TradingUseCase; accounts: Accoun
       const { userId } = await trade(request, reply.headers);
       const { currency, amount } = request.body;
       if (new Big(amount).gt(max)) throw invalidInput(`the faucet gives at most ${max.toFixed()} per call`);
-      await trading.deposit(userId, currency, amount);
+      await funds.deposit(userId, currency, amount);
       return accountJson(await accounts.account(userId, currency));
     },
   });
+}
+
+/**
+ * What Coinbase's order statuses ask of the listing: open, pending, active and received are
+ * open here; rejected orders are refusals, never listed (null: nothing to list).
+ */
+function listedStatus(statuses: Schema.OrderStatus | Schema.OrderStatus[] | undefined): 'open' | 'done' | 'all' | null {
+  const wanted = new Set(statuses === undefined ? ['open', 'pending', 'active'] : ([] as string[]).concat(statuses));
+  if (wanted.has('all')) return 'all';
+  const open = ['open', 'pending', 'active', 'received'].some((status) => wanted.has(status));
+  const done = wanted.has('done');
+  return open && done ? 'all' : open ? 'open' : done ? 'done' : null;
 }
 
 /** The time of an ISO-8601 text or epoch seconds (the schema has checked the form), in epoch seconds. */

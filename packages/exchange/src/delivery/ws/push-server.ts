@@ -1,7 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { DomainError } from '@sd/domain/errors';
-import type { OrderSide } from '@sd/domain/exchange/command';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { Candle } from '@sd/domain/exchange/market-data';
 import type { Logger } from '@sd/domain/logger';
@@ -36,8 +35,11 @@ export interface PushFeed {
   send(channel: string, target: string, sequence: number, message: object): void;
   /** As `send`, only to `userId`'s clients; a subscription to `*` follows every target. */
   sendPrivate(channel: string, userId: string, target: string, sequence: number, message: object): void;
-  /** A level-2 change at `bookSequence`, to the book channel's subscribers in order (a gap sends a fresh snapshot). */
-  bookUpdate(productId: string, bookSequence: number, changes: Array<[OrderSide, string, string]>, time: string): void;
+  /**
+   * A level-2 update covering book sequences `first..last`, to the subscribers of the book
+   * channel `channel` whose view it continues; one with a gap gets a fresh snapshot instead.
+   */
+  bookUpdate(channel: string, productId: string, first: number, last: number, message: object): void;
   anySubscribed(channel: string): boolean;
   /** `message(target)` to every client, once per target it subscribed to on `channel` (heartbeats). */
   replyPerSubscription(channel: string, message: (target: string) => object): void;
@@ -50,8 +52,11 @@ export interface PushFeed {
  * formats, and routes what the engine applied to its channels.
  */
 export interface PushDialect {
-  /** The level-2 channel: a snapshot on subscribe, then each update in book sequence. */
-  readonly bookChannel: string;
+  /**
+   * The level-2 channels: a snapshot on subscribe, then updates in book sequence. They share a
+   * client's view of a product's book, so a client takes one of them per product.
+   */
+  readonly bookChannels: ReadonlySet<string>;
   /** Channels that need a signed-in user; a private subscription follows that user's own events. */
   readonly privateChannels: ReadonlySet<string>;
   /**
@@ -70,9 +75,12 @@ export interface PushDialect {
   /** The answer to every (un)subscribe: the client's subscriptions now. */
   describe(subscriptions: readonly PushSubscription[]): object;
   snapshot(book: DecimalBook): object;
-  l2update(productId: string, sequence: number, changes: Array<[OrderSide, string, string]>, time: string): object;
+  /** Given the server's feed once, before any client connects (a dialect that sends on its own timers keeps it). */
+  start?(feed: PushFeed): void;
   /** What a batch of applied outcomes changed, to its channels (book updates through `feed.bookUpdate`). */
   applied(outcomes: readonly CommandOutcome[], feed: PushFeed): void;
+  /** Loads what the subscriptions of a subscribe message need before they start (a ticker's figures). */
+  prepare?(subscriptions: readonly PushSubscription[]): Promise<void>;
   /** Candles the read side stored. */
   candles?(candles: readonly Candle[], feed: PushFeed): void;
   /** Once a heartbeat period. */
@@ -83,6 +91,7 @@ export interface PushDialect {
    */
   subscribed?(subscription: PushSubscription, client: PushClient): void;
   unsubscribed?(subscription: PushSubscription, client: PushClient): void;
+  close?(): void;
 }
 
 /** A client as a dialect's hooks see it. */
@@ -147,13 +156,14 @@ export class PushServer {
       },
       send: (channel, target, sequence, message) => this.send(`${channel} ${target}`, sequence, message),
       sendPrivate: (channel, userId, target, sequence, message) => this.sendPrivate(channel, userId, target, sequence, message),
-      bookUpdate: (productId, bookSequence, changes, time) => this.sendBookUpdate(productId, bookSequence, changes, time),
+      bookUpdate: (channel, productId, first, last, message) => this.sendBook(channel, productId, first, last, message),
       anySubscribed: (channel) => this.anySubscribed(channel),
       replyPerSubscription: (channel, message) => this.replyPerSubscription(channel, message),
     };
     options.wss.on('connection', (socket: WebSocket, request: IncomingMessage) => this.connect(socket, request));
     this.heartbeat = setInterval(() => this.dialect.beat?.(this.feed, new Date().toISOString()), options.heartbeatMs ?? 1000);
     this.heartbeat.unref();
+    this.dialect.start?.(this.feed);
     this.unsubscribe = options.reader.onApplied((outcomes) => this.dialect.applied(outcomes, this.feed));
   }
 
@@ -169,6 +179,7 @@ export class PushServer {
   close(): void {
     this.unsubscribe();
     clearInterval(this.heartbeat);
+    this.dialect.close?.();
     for (const client of this.clients) client.socket.close(1001, 'server shutting down');
   }
 
@@ -217,13 +228,16 @@ export class PushServer {
           wanted = wanted.filter(({ channel }) => !this.dialect.privateChannels.has(channel));
         }
       }
+      const bookProblem = this.twoBooks(client, wanted);
+      if (bookProblem !== null) return this.reply(client, { type: 'error', message: bookProblem, code: 'WS.INVALID_SUBSCRIPTION' });
+      await this.dialect.prepare?.(wanted);
       // Everything the engine state holds now is what the client starts from.
       const from = this.options.reader.engine.lastSequence;
       for (const subscription of wanted) {
         const key = `${subscription.channel} ${subscription.target}`;
         if (client.subscriptions.has(key)) continue;
         client.subscriptions.set(key, from);
-        if (subscription.channel === this.dialect.bookChannel) this.sendSnapshot(client, subscription.target);
+        if (this.dialect.bookChannels.has(subscription.channel)) this.sendSnapshot(client, subscription.target);
         this.dialect.subscribed?.(subscription, this.hookView(client));
       }
     } else {
@@ -244,12 +258,23 @@ export class PushServer {
 
   private end(client: Client, subscription: PushSubscription): void {
     if (!client.subscriptions.delete(`${subscription.channel} ${subscription.target}`)) return;
-    if (subscription.channel === this.dialect.bookChannel) client.bookSequence.delete(subscription.target);
+    if (this.dialect.bookChannels.has(subscription.channel)) client.bookSequence.delete(subscription.target);
     this.dialect.unsubscribed?.(subscription, this.hookView(client));
   }
 
   private endPrivateSubscriptions(client: Client): void {
     for (const subscription of subscriptionsOf(client)) if (this.dialect.privateChannels.has(subscription.channel)) this.end(client, subscription);
+  }
+
+  /** What is wrong with taking two book channels of one product (in the message, or beside one the client has), or null. */
+  private twoBooks(client: Client, wanted: readonly PushSubscription[]): string | null {
+    const books = this.dialect.bookChannels;
+    const twice = wanted.some(
+      ({ channel, target }) =>
+        books.has(channel) &&
+        [...books].some((other) => other !== channel && (client.subscriptions.has(`${other} ${target}`) || wanted.some((w) => w.channel === other && w.target === target))),
+    );
+    return twice ? `subscribe to ${[...books].join(' or ')} of a product, not both` : null;
   }
 
   private hookView(client: Client): PushClient {
@@ -269,16 +294,17 @@ export class PushServer {
     this.reply(client, this.dialect.snapshot(book));
   }
 
-  private sendBookUpdate(productId: string, sequence: number, changes: Array<[OrderSide, string, string]>, time: string): void {
-    const key = `${this.dialect.bookChannel} ${productId}`;
+  /** An update covering book sequences `first..last`, to each `channel` subscriber whose view it continues; one with a gap gets a new snapshot. */
+  private sendBook(channel: string, productId: string, first: number, last: number, message: object): void {
+    const key = `${channel} ${productId}`;
     let frame: string | null = null;
     for (const client of this.clients) {
       if (!client.subscriptions.has(key)) continue;
       const seen = client.bookSequence.get(productId) ?? 0;
-      if (sequence <= seen) continue; // already in the snapshot it got
-      if (sequence === seen + 1) {
-        client.bookSequence.set(productId, sequence);
-        this.write(client, (frame ??= JSON.stringify(this.dialect.l2update(productId, sequence, changes, time))));
+      if (last <= seen) continue; // already in the snapshot it got
+      if (first <= seen + 1) {
+        client.bookSequence.set(productId, last);
+        this.write(client, (frame ??= JSON.stringify(message)));
       } else {
         this.sendSnapshot(client, productId); // a gap: start over from the book as it is now
       }

@@ -16,6 +16,8 @@ const TRANSFER = 7;
 const LIST_PRODUCT = 8;
 const SET_PRODUCT_FEES = 9;
 const SET_PRODUCT_STATUS = 10;
+/** A withdrawal with its destination; `WITHDRAW` (without) still decodes from older journals. */
+const WITHDRAW_TO = 11;
 
 const TIME_IN_FORCE: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK'];
 const STP: readonly SelfTradePrevention[] = ['dc', 'co', 'cn', 'cb'];
@@ -54,10 +56,11 @@ export function encodeCommand(w: BinaryWriter, command: ExchangeCommand): void {
       return;
     case 'deposit':
     case 'withdraw':
-      w.u8(command.type === 'deposit' ? DEPOSIT : WITHDRAW);
+      w.u8(command.type === 'deposit' ? DEPOSIT : command.cryptoAddress === undefined ? WITHDRAW : WITHDRAW_TO);
       w.str(command.userId);
       w.str(command.currency);
       w.f64(command.amount);
+      if (command.type === 'withdraw' && command.cryptoAddress !== undefined) w.str(command.cryptoAddress);
       return;
     case 'transfer':
       w.u8(TRANSFER);
@@ -119,6 +122,8 @@ export function decodeCommand(r: BinaryReader): ExchangeCommand {
     case DEPOSIT:
     case WITHDRAW:
       return { type: type === DEPOSIT ? 'deposit' : 'withdraw', userId: r.str(), currency: r.str(), amount: r.f64() };
+    case WITHDRAW_TO:
+      return { type: 'withdraw', userId: r.str(), currency: r.str(), amount: r.f64(), cryptoAddress: r.str() };
     case TRANSFER:
       return { type: 'transfer', fromUserId: r.str(), toUserId: r.str(), currency: r.str(), amount: r.f64() };
     case LIST_PRODUCT:

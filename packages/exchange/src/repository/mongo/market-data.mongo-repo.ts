@@ -78,11 +78,15 @@ export class MongoTradeStore implements TradeStore {
   }
 
   async list(productId: string, page: TradePage): Promise<Trade[]> {
+    // The page just above `newerThan` is read upward, so it is the one next to the cursor, then reversed.
+    const upward = page.newerThan !== undefined;
+    const cursor = upward ? { tradeId: { $gt: page.newerThan } } : page.olderThan !== undefined ? { tradeId: { $lt: page.olderThan } } : {};
     const docs = await this.collection
-      .find({ productId, ...(page.before !== undefined && { tradeId: { $lt: page.before } }) })
-      .sort({ tradeId: -1 })
+      .find({ productId, ...cursor })
+      .sort({ tradeId: upward ? 1 : -1 })
       .limit(page.limit)
       .toArray();
+    if (upward) docs.reverse();
     return docs.map(({ _id, ...trade }) => trade);
   }
 }

@@ -1,3 +1,4 @@
+import type { HoldStore, LedgerStore } from '@sd/domain/exchange/account-ledger';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
 import type { OrderHistoryStore } from '@sd/domain/exchange/order-history';
@@ -16,15 +17,17 @@ export interface ReadSideWorkerData {
 
 type Prefixed<Prefix extends string, Port> = { [M in keyof Port & string as `${Prefix}.${M}`]: Port[M] };
 
-/** Every method of the three stores, named `store.method`, plus the worker's own. */
+/** Every method of the stores, named `store.method`, plus the worker's own. */
 export type ReadSideApi = Prefixed<'orders', OrderHistoryStore> &
   Prefixed<'candles', CandleStore> &
-  Prefixed<'trades', TradeStore> & {
+  Prefixed<'trades', TradeStore> &
+  Prefixed<'ledger', LedgerStore> &
+  Prefixed<'holds', HoldStore> & {
     /** Answers once the database is open, or with the error that kept it from opening. */
     ready(): Promise<void>;
     /** The products as the engine has them now (see RecoveryOptions.beforeRepublish); `product` events follow. */
     learnMarket(market: MarketDefinition): Promise<void>;
-    /** Quotation projector, then history projector. */
+    /** Every projector of the read side (see ReadSideProjector). */
     project(outcomes: readonly CommandOutcome[]): Promise<ReadSideChanges>;
     /** The same, from engine-output messages as the outcome topic carries them (decoded here, not on the caller's thread). */
     projectMessages(values: readonly Uint8Array[]): Promise<ReadSideChanges>;

@@ -3,9 +3,12 @@ import { openSqlDatabase, persistPeriodically } from '@sd/orm/sql-database';
 import { decodeOutcomes } from '../mq/outcome-topic';
 import { exchangeSqlSchema } from '../typeorm/exchange-sql-schema';
 import { TypeormCandleStore, TypeormTradeStore } from '../typeorm/market-data.typeorm-repo';
+import { TypeormHoldStore, TypeormLedgerStore } from '../typeorm/ledger.typeorm-repo';
 import { TypeormOrderHistoryStore } from '../typeorm/order-history.typeorm-repo';
 import { ProductCatalog } from '../../usecase/core/catalog/product-catalog';
 import { HistoryProjector } from '../../usecase/read/history/history-projector';
+import { HoldProjector } from '../../usecase/read/ledger/hold-projector';
+import { LedgerProjector } from '../../usecase/read/ledger/ledger-projector';
 import { QuotationProjector } from '../../usecase/read/quotation/quotation-projector';
 import { ReadSideProjector } from '../../usecase/read/read-side-projector';
 import type { PersistFailed, ReadSideApi, ReadSideWorkerData } from './read-side-protocol';
@@ -24,7 +27,14 @@ async function openReadSide({ sql, persistEveryMs, currencies, products }: ReadS
   const orders = new TypeormOrderHistoryStore(db.dataSource);
   const candles = new TypeormCandleStore(db.dataSource);
   const trades = new TypeormTradeStore(db.dataSource);
-  const readSide = new ReadSideProjector(catalog, new QuotationProjector(catalog, candles, trades), new HistoryProjector(catalog, orders));
+  const ledger = new TypeormLedgerStore(db.dataSource);
+  const holds = new TypeormHoldStore(db.dataSource);
+  const readSide = new ReadSideProjector(catalog, {
+    quotation: new QuotationProjector(catalog, candles, trades),
+    ledger: new LedgerProjector(catalog, ledger),
+    holds: new HoldProjector(catalog, holds),
+    history: new HistoryProjector(catalog, orders),
+  });
 
   const stopPersisting =
     persistEveryMs > 0
@@ -45,6 +55,15 @@ async function openReadSide({ sql, persistEveryMs, currencies, products }: ReadS
     'candles.list': (productId, granularity, range) => candles.list(productId, granularity, range),
     'trades.insert': (rows) => trades.insert(rows),
     'trades.list': (productId, page) => trades.list(productId, page),
+    'ledger.checkpoint': () => ledger.checkpoint(),
+    'ledger.commit': (expectedCheckpoint, changes) => ledger.commit(expectedCheckpoint, changes),
+    'ledger.listEntries': (userId, currency, page) => ledger.listEntries(userId, currency, page),
+    'ledger.listTransfers': (userId, query) => ledger.listTransfers(userId, query),
+    'holds.checkpoint': () => holds.checkpoint(),
+    'holds.commit': (expectedCheckpoint, changes) => holds.commit(expectedCheckpoint, changes),
+    'holds.findHolds': (orderIds) => holds.findHolds(orderIds),
+    'holds.holdsOfProduct': (productId, side) => holds.holdsOfProduct(productId, side),
+    'holds.listHolds': (userId, currency, page) => holds.listHolds(userId, currency, page),
     learnMarket: async (market) => market.products.forEach((product) => catalog.learn(product)),
     project: (outcomes) => readSide.project(outcomes),
     projectMessages: (values) => readSide.project(decodeOutcomes(values)),

@@ -10,6 +10,8 @@ import { encodeOutcomes } from '../mq/outcome-topic';
 import { exchangeSqlSchema } from '../typeorm/exchange-sql-schema';
 import { TypeormCandleStore, TypeormTradeStore } from '../typeorm/market-data.typeorm-repo';
 import { TypeormOrderHistoryStore } from '../typeorm/order-history.typeorm-repo';
+import { describeHoldContract } from '../../testing/hold-contract';
+import { describeLedgerContract } from '../../testing/ledger-contract';
 import { describeMarketDataContract } from '../../testing/market-data-contract';
 import { describeOrderHistoryContract } from '../../testing/order-history-contract';
 import { limit, market, OutcomeFixture, T0 } from '../../testing/outcome-fixture';
@@ -35,6 +37,16 @@ afterEach(closeReadSide);
 describeOrderHistoryContract('worker thread over embedded sql.js', async () => {
   readSide ??= await WorkerReadSide.open(inMemory);
   return readSide.orders;
+});
+
+describeLedgerContract('worker thread over embedded sql.js', async () => {
+  readSide ??= await WorkerReadSide.open(inMemory);
+  return readSide.ledger;
+});
+
+describeHoldContract('worker thread over embedded sql.js', async () => {
+  readSide ??= await WorkerReadSide.open(inMemory);
+  return readSide.holds;
 });
 
 describeMarketDataContract('worker thread over embedded sql.js', async () => {

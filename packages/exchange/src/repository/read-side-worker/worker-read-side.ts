@@ -1,6 +1,18 @@
 import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type {
+  Hold,
+  HoldChanges,
+  HoldStore,
+  IdPage,
+  LedgerChanges,
+  LedgerEntry,
+  LedgerStore,
+  Transfer,
+  TransferQuery,
+} from '@sd/domain/exchange/account-ledger';
+import type { OrderSide } from '@sd/domain/exchange/command';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { MarketDefinition } from '@sd/domain/exchange/product';
 import type { Candle, CandleGranularity, CandleKey, CandleRange, CandleStore, Trade, TradePage, TradeStore } from '@sd/domain/exchange/market-data';
@@ -17,7 +29,7 @@ export interface WorkerReadSideOptions extends ReadSideWorkerData {
 type ReadSideRpc = RpcClient<ReadSideApi, PersistFailed>;
 
 /**
- * The exchange read side (orders, fills, trades, candles and their projectors) on an SQL
+ * The exchange read side (orders, fills, trades, candles, ledger, transfers, holds and their projectors) on an SQL
  * database owned by a worker thread, so its queries and the embedded database's periodic
  * export do not take the request thread's time. The stores forward each call to the worker.
  */
@@ -25,12 +37,16 @@ export class WorkerReadSide {
   readonly orders: OrderHistoryStore;
   readonly candles: CandleStore;
   readonly trades: TradeStore;
+  readonly ledger: LedgerStore;
+  readonly holds: HoldStore;
   private closing: Promise<void> | undefined;
 
   private constructor(private readonly rpc: ReadSideRpc) {
     this.orders = new WorkerOrderHistoryStore(rpc);
     this.candles = new WorkerCandleStore(rpc);
     this.trades = new WorkerTradeStore(rpc);
+    this.ledger = new WorkerLedgerStore(rpc);
+    this.holds = new WorkerHoldStore(rpc);
   }
 
   /** Resolves once the worker has opened the database; rejects with its error if it could not. */
@@ -142,6 +158,50 @@ class WorkerTradeStore implements TradeStore {
 
   list(productId: string, page: TradePage): Promise<Trade[]> {
     return this.rpc.call('trades.list', productId, page);
+  }
+}
+
+class WorkerLedgerStore implements LedgerStore {
+  constructor(private readonly rpc: ReadSideRpc) {}
+
+  checkpoint(): Promise<number> {
+    return this.rpc.call('ledger.checkpoint');
+  }
+
+  commit(expectedCheckpoint: number, changes: LedgerChanges): Promise<boolean> {
+    return this.rpc.call('ledger.commit', expectedCheckpoint, changes);
+  }
+
+  listEntries(userId: string, currency: string, page: IdPage): Promise<LedgerEntry[]> {
+    return this.rpc.call('ledger.listEntries', userId, currency, page);
+  }
+
+  listTransfers(userId: string, query: TransferQuery): Promise<Transfer[]> {
+    return this.rpc.call('ledger.listTransfers', userId, query);
+  }
+}
+
+class WorkerHoldStore implements HoldStore {
+  constructor(private readonly rpc: ReadSideRpc) {}
+
+  checkpoint(): Promise<number> {
+    return this.rpc.call('holds.checkpoint');
+  }
+
+  commit(expectedCheckpoint: number, changes: HoldChanges): Promise<boolean> {
+    return this.rpc.call('holds.commit', expectedCheckpoint, changes);
+  }
+
+  findHolds(orderIds: readonly number[]): Promise<Hold[]> {
+    return this.rpc.call('holds.findHolds', orderIds);
+  }
+
+  holdsOfProduct(productId: string, side: OrderSide): Promise<Hold[]> {
+    return this.rpc.call('holds.holdsOfProduct', productId, side);
+  }
+
+  listHolds(userId: string, currency: string, page: IdPage): Promise<Hold[]> {
+    return this.rpc.call('holds.listHolds', userId, currency, page);
   }
 }
 

@@ -2,6 +2,8 @@ import { openSqlDatabase, type SqlDatabase } from '@sd/orm/sql-database';
 import { serviceUrl } from '@sd/testing/services';
 import type { OrderHistoryStore } from '@sd/domain/exchange/order-history';
 import type { CandleGranularity } from '@sd/domain/exchange/market-data';
+import { describeHoldContract } from '../../testing/hold-contract';
+import { describeLedgerContract } from '../../testing/ledger-contract';
 import { describeMarketDataContract, type MarketDataStores } from '../../testing/market-data-contract';
 import { describeOrderHistoryContract } from '../../testing/order-history-contract';
 import { limit, market, OutcomeFixture, T0 } from '../../testing/outcome-fixture';
@@ -11,6 +13,7 @@ import { QuotationProjector } from '../../usecase/read/quotation/quotation-proje
 import { isolatedPostgresSchema } from '@sd/orm/testing/postgres-schema';
 import { exchangeSqlSchema } from './exchange-sql-schema';
 import { CreateMarketDataTables1764000000000 } from './migrations/1764000000000-create-market-data-tables';
+import { TypeormHoldStore, TypeormLedgerStore } from './ledger.typeorm-repo';
 import { TypeormCandleStore, TypeormTradeStore } from './market-data.typeorm-repo';
 import { TypeormOrderHistoryStore } from './order-history.typeorm-repo';
 
@@ -31,7 +34,7 @@ async function open(): Promise<SqlDatabase> {
   const db = await openSqlDatabase({ kind: 'postgres', url: schema.url, poolSize: 4 }, exchangeSqlSchema);
   opened.push(db);
   if (fresh) {
-    await db.dataSource.query('TRUNCATE "exchange_trades", "exchange_candles", "exchange_orders", "exchange_fills", "exchange_checkpoints"');
+    await db.dataSource.query('TRUNCATE "exchange_trades", "exchange_candles", "exchange_orders", "exchange_fills", "exchange_checkpoints", "exchange_ledger", "exchange_transfers", "exchange_holds"');
     fresh = false;
   }
   return db;
@@ -44,6 +47,10 @@ describeMarketDataContract('typeorm on PostgreSQL', async () => {
 
 describeOrderHistoryContract('typeorm on PostgreSQL', async () => new TypeormOrderHistoryStore((await open()).dataSource));
 
+describeLedgerContract('typeorm on PostgreSQL', async () => new TypeormLedgerStore((await open()).dataSource));
+
+describeHoldContract('typeorm on PostgreSQL', async () => new TypeormHoldStore((await open()).dataSource));
+
 describe('exchange migrations', () => {
   it('create the same tables and indexes the entities describe, once', async () => {
     const { dataSource } = await open();
@@ -51,6 +58,7 @@ describe('exchange migrations', () => {
     expect(await dataSource.query('SELECT name FROM exchange_migrations ORDER BY id')).toEqual([
       { name: 'CreateMarketDataTables1764000000000' },
       { name: 'AmountsAsNumeric1766000000000' },
+      { name: 'CreateLedgerTables1767000000000' },
     ]);
     // typeorm compares the live schema with the entities: an empty diff means they agree.
     const diff = await dataSource.driver.createSchemaBuilder().log();

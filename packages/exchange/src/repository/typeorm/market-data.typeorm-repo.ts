@@ -1,7 +1,8 @@
-import { Between, LessThan, LessThanOrEqual, MoreThanOrEqual, type DataSource, type FindOperator, type Repository } from 'typeorm';
+import { Between, LessThanOrEqual, MoreThanOrEqual, type DataSource, type FindOperator, type Repository } from 'typeorm';
 import type { Candle, CandleGranularity, CandleKey, CandleRange, CandleStore, Trade, TradePage, TradeStore } from '@sd/domain/exchange/market-data';
 import { chunks, exclusive } from '@sd/orm/embedded-lock';
 import { insertRows } from '@sd/orm/insert-rows';
+import { idPageRead, newestFirst } from './id-page';
 import { CandleEntity, TradeEntity } from './market-data.entities';
 
 const TRADE_COLUMNS = ['product_id', 'trade_id', 'price', 'size', 'side', 'time', 'sequence'];
@@ -24,14 +25,11 @@ export class TypeormTradeStore implements TradeStore {
   }
 
   async list(productId: string, page: TradePage): Promise<Trade[]> {
+    const read = idPageRead(page);
     const rows = await exclusive(this.dataSource, () =>
-      this.trades.find({
-        where: { productId, ...(page.before !== undefined && { tradeId: LessThan(page.before) }) },
-        order: { tradeId: 'DESC' },
-        take: page.limit,
-      }),
+      this.trades.find({ where: { productId, ...(read.id && { tradeId: read.id }) }, order: { tradeId: read.direction }, take: page.limit }),
     );
-    return rows.map((row) => ({ ...row }));
+    return newestFirst(rows, read).map((row) => ({ ...row }));
   }
 }
 

@@ -1,26 +1,25 @@
-import { In, LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { In, type DataSource, type Repository } from 'typeorm';
 import type { FillQuery, FillRecord, HistoryChanges, OrderHistoryStore, OrderQuery, OrderRecord } from '@sd/domain/exchange/order-history';
 import { chunks, exclusive } from '@sd/orm/embedded-lock';
 import { insertRows } from '@sd/orm/insert-rows';
-import { CheckpointEntity, FillEntity, OrderEntity } from './market-data.entities';
-
-const CHECKPOINT = 'order-history';
+import { CheckpointRow } from './checkpoint-row';
+import { idPageRead, newestFirst, opposite } from './id-page';
+import { FillEntity, OrderEntity } from './market-data.entities';
 
 /** Orders, fills and their checkpoint in SQL; a commit is one transaction. */
 export class TypeormOrderHistoryStore implements OrderHistoryStore {
   private readonly orders: Repository<OrderEntity>;
   private readonly fills: Repository<FillEntity>;
-  private readonly checkpoints: Repository<CheckpointEntity>;
+  private readonly checkpointRow: CheckpointRow;
 
   constructor(private readonly dataSource: DataSource) {
     this.orders = dataSource.getRepository(OrderEntity);
     this.fills = dataSource.getRepository(FillEntity);
-    this.checkpoints = dataSource.getRepository(CheckpointEntity);
+    this.checkpointRow = new CheckpointRow(dataSource, 'order-history');
   }
 
-  async checkpoint(): Promise<number> {
-    const row = await exclusive(this.dataSource, () => this.checkpoints.findOneBy({ name: CHECKPOINT }));
-    return row?.sequence ?? 0;
+  checkpoint(): Promise<number> {
+    return this.checkpointRow.read();
   }
 
   async findOrders(ids: readonly number[]): Promise<OrderRecord[]> {
@@ -33,39 +32,27 @@ export class TypeormOrderHistoryStore implements OrderHistoryStore {
   }
 
   commit(expectedCheckpoint: number, changes: HistoryChanges): Promise<boolean> {
-    return exclusive(this.dataSource, () =>
-      this.dataSource.transaction(async (manager) => {
-        if ((await this.lockCheckpoint(manager)) !== expectedCheckpoint) return false;
-        await insertRows(manager, { table: 'exchange_orders', columns: ORDER_COLUMNS, rows: changes.orders.map(orderRow), onConflict: ORDER_UPSERT });
-        await insertRows(manager, { table: 'exchange_fills', columns: FILL_COLUMNS, rows: changes.fills.map(fillRow), onConflict: 'ON CONFLICT DO NOTHING' });
-        await manager.update(CheckpointEntity, { name: CHECKPOINT }, { sequence: changes.checkpoint });
-        return true;
-      }),
-    );
-  }
-
-  /** The stored checkpoint, locked for this transaction on PostgreSQL (sql.js runs one at a time anyway). */
-  private async lockCheckpoint(manager: EntityManager): Promise<number> {
-    await manager.createQueryBuilder().insert().into(CheckpointEntity).values({ name: CHECKPOINT, sequence: 0 }).orIgnore().execute();
-    const query = manager.getRepository(CheckpointEntity).createQueryBuilder('c').where('c.name = :name', { name: CHECKPOINT });
-    if (this.dataSource.options.type === 'postgres') query.setLock('pessimistic_write');
-    return (await query.getOneOrFail()).sequence;
+    return this.checkpointRow.commit(expectedCheckpoint, changes.checkpoint, async (manager) => {
+      await insertRows(manager, { table: 'exchange_orders', columns: ORDER_COLUMNS, rows: changes.orders.map(orderRow), onConflict: ORDER_UPSERT });
+      await insertRows(manager, { table: 'exchange_fills', columns: FILL_COLUMNS, rows: changes.fills.map(fillRow), onConflict: 'ON CONFLICT DO NOTHING' });
+    });
   }
 
   async listOrders(userId: string, query: OrderQuery): Promise<OrderRecord[]> {
+    const read = idPageRead(query);
     const rows = await exclusive(this.dataSource, () =>
       this.orders.find({
         where: {
           userId,
           ...(query.status !== 'all' && { status: query.status }),
           ...(query.productId !== undefined && { productId: query.productId }),
-          ...(query.before !== undefined && { id: LessThan(query.before) }),
+          ...(read.id && { id: read.id }),
         },
-        order: { id: 'DESC' },
+        order: { id: read.direction },
         take: query.limit,
       }),
     );
-    return rows.map(toOrder);
+    return newestFirst(rows, read).map(toOrder);
   }
 
   async getOrder(userId: string, orderId: number): Promise<OrderRecord | null> {
@@ -79,19 +66,20 @@ export class TypeormOrderHistoryStore implements OrderHistoryStore {
   }
 
   async listFills(userId: string, query: FillQuery): Promise<FillRecord[]> {
+    const read = idPageRead(query);
     const rows = await exclusive(this.dataSource, () =>
       this.fills.find({
         where: {
           userId,
           ...(query.orderId !== undefined && { orderId: query.orderId }),
           ...(query.productId !== undefined && { productId: query.productId }),
-          ...(query.before !== undefined && { tradeId: LessThan(query.before) }),
+          ...(read.id && { tradeId: read.id }),
         },
-        order: { tradeId: 'DESC', liquidity: 'ASC' },
+        order: { tradeId: read.direction, liquidity: opposite(read.direction) },
         take: query.limit,
       }),
     );
-    return rows.map((row) => ({ ...row }));
+    return newestFirst(rows, read).map((row) => ({ ...row }));
   }
 }
 

@@ -26,6 +26,12 @@ export class MarketQueries {
     return this.catalog.definition().currencies;
   }
 
+  currency(currencyId: string): Currency {
+    const currency = this.currencies().find(({ id }) => id === currencyId);
+    if (currency === undefined) throw notFound('currency');
+    return currency;
+  }
+
   product(productId: string): Product {
     const product = this.catalog.product(productId);
     if (product === undefined) throw notFound('product');

@@ -55,12 +55,18 @@ export class RequestParser {
         if (!isId(request.userId)) return 'INVALID_ARGUMENT';
         if (request.productId !== undefined && this.catalog.product(request.productId) === undefined) return 'UNKNOWN_PRODUCT';
         return { type: 'cancel_all', userId: request.userId, productId: request.productId ?? null };
-      case 'deposit':
-      case 'withdraw': {
+      case 'deposit': {
         if (!isId(request.userId)) return 'INVALID_ARGUMENT';
         const amount = this.amount(request.currency, request.amount);
         if (typeof amount === 'string') return amount;
-        return { type: request.type, userId: request.userId, currency: request.currency, amount };
+        return { type: 'deposit', userId: request.userId, currency: request.currency, amount };
+      }
+      case 'withdraw': {
+        const { cryptoAddress } = request;
+        if (!isId(request.userId) || (cryptoAddress !== undefined && !isAddress(cryptoAddress))) return 'INVALID_ARGUMENT';
+        const amount = this.amount(request.currency, request.amount);
+        if (typeof amount === 'string') return amount;
+        return { type: 'withdraw', userId: request.userId, currency: request.currency, amount, ...(cryptoAddress !== undefined && { cryptoAddress }) };
       }
       case 'transfer': {
         if (!isId(request.fromUserId) || !isId(request.toUserId) || request.fromUserId === request.toUserId) return 'INVALID_ARGUMENT';
@@ -155,6 +161,11 @@ export class RequestParser {
     if (amount === 'too_large') return 'AMOUNT_TOO_LARGE';
     return typeof amount === 'string' ? 'INVALID_AMOUNT' : amount;
   }
+}
+
+/** Printable, without spaces, at most 128 characters: what any chain's address (with a memo) fits in. */
+function isAddress(value: unknown): value is string {
+  return typeof value === 'string' && /^[\x21-\x7e]{1,128}$/.test(value);
 }
 
 function isId(value: unknown): value is string {

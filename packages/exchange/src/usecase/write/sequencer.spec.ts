@@ -92,7 +92,7 @@ describe('Sequencer', () => {
     expect(engine.lastSequence).toBe(0);
     const rejected = await gateway.execute({ type: 'withdraw', userId: 'a', currency: 'USDT', amount: '1' });
     expect(rejected).toMatchObject({ sequence: 1, rejection: { code: 'INSUFFICIENT_FUNDS' } });
-    expect(rejectionError(rejected.rejection!)).toMatchObject({ code: 'EXCHANGE.INSUFFICIENT_FUNDS', kind: 'conflict' });
+    expect(rejectionError(rejected.rejection!)).toMatchObject({ code: 'EXCHANGE.INSUFFICIENT_FUNDS', kind: 'refused' });
   });
 
   it('stops for good when the journal fails, without applying the batch', async () => {

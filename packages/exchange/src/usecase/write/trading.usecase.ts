@@ -44,10 +44,6 @@ export class TradingUseCase {
     return canceledIds(await this.execute(userId, { type: 'cancel_all', userId, productId }));
   }
 
-  async deposit(userId: string, currency: string, amount: string): Promise<void> {
-    await this.execute(userId, { type: 'deposit', userId, currency, amount });
-  }
-
   private execute(userId: string, request: ExchangeRequest): Promise<CommandOutcome> {
     return executeAcknowledged(this.gateway, this.acknowledgements, userId, request);
   }

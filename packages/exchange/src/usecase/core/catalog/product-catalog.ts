@@ -128,6 +128,11 @@ export class ProductCatalog {
     return this.problem(() => this.copy().update(product));
   }
 
+  /** Lists the products first listed in these outcomes, as listed; changes to known ones wait for `follow`. */
+  listNew(outcomes: readonly CommandOutcome[]): void {
+    for (const outcome of outcomes) for (const event of outcome.events) if (event.type === 'product' && !this.productById.has(event.product.id)) this.list(event.product);
+  }
+
   /** Applies the `product` events of engine outcomes, in sequence order. */
   follow(outcomes: readonly CommandOutcome[]): void {
     for (const outcome of outcomes) for (const event of outcome.events) if (event.type === 'product') this.learn(event.product);

@@ -2,6 +2,7 @@ import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { FillRecord, OrderHistoryStore, OrderRecord } from '@sd/domain/exchange/order-history';
 import type { ProductCatalog } from '../../core/catalog/product-catalog';
 import { OrderViews, ordersTouchedBefore } from '../../core/order-view';
+import { projectOnce } from '../checkpointed';
 
 /**
  * Keeps every user's orders and fills from the engine's outcomes. Idempotent by checkpoint:
@@ -20,14 +21,8 @@ export class HistoryProjector {
   }
 
   /** `outcomes` in sequence order, as the sequencer published them. */
-  async project(outcomes: readonly CommandOutcome[]): Promise<void> {
-    for (;;) {
-      const checkpoint = await this.store.checkpoint();
-      const fresh = outcomes.filter((outcome) => outcome.sequence > checkpoint);
-      if (fresh.length === 0) return;
-      const changes = await this.apply(fresh);
-      if (await this.store.commit(checkpoint, changes)) return;
-    }
+  project(outcomes: readonly CommandOutcome[]): Promise<void> {
+    return projectOnce(this.store, outcomes, (fresh) => this.apply(fresh));
   }
 
   private async apply(outcomes: readonly CommandOutcome[]): Promise<{ orders: OrderRecord[]; fills: FillRecord[]; checkpoint: number }> {

@@ -1,24 +1,18 @@
 import { invalidInput } from '@sd/domain/errors';
 import type { FillRecord, OrderHistoryStore, OrderRecord } from '@sd/domain/exchange/order-history';
-import { pageLimit } from '../quotation/quotation-queries';
+import { idPage, type CursorQuery } from '../paging';
 
-export interface ListOrdersQuery {
+/** Paged by order id. */
+export interface ListOrdersQuery extends CursorQuery {
   /** Default `all`. */
   status?: 'open' | 'done' | 'all';
   productId?: string;
-  /** 1..1000, default 100. */
-  limit?: number;
-  /** An order id: only older orders. */
-  after?: number;
 }
 
-export interface ListFillsQuery {
+/** Paged by trade id. */
+export interface ListFillsQuery extends CursorQuery {
   orderId?: number;
   productId?: string;
-  /** 1..1000, default 100. */
-  limit?: number;
-  /** A trade id: only older fills. */
-  after?: number;
 }
 
 /**
@@ -36,7 +30,7 @@ export class HistoryQueries {
   async listOrders(userId: string, query: ListOrdersQuery = {}): Promise<OrderRecord[]> {
     const status = query.status ?? 'all';
     if (!['open', 'done', 'all'].includes(status)) throw invalidInput('status must be open, done or all');
-    return this.store.listOrders(userId, { status, productId: query.productId, limit: pageLimit(query.limit), before: cursor(query.after) });
+    return this.store.listOrders(userId, { status, productId: query.productId, ...idPage(query, 'an id from a previous page') });
   }
 
   async getOrder(userId: string, orderId: number): Promise<OrderRecord | null> {
@@ -50,13 +44,8 @@ export class HistoryQueries {
 
   async listFills(userId: string, query: ListFillsQuery = {}): Promise<FillRecord[]> {
     if (query.orderId !== undefined && !isId(query.orderId)) throw invalidInput('order_id must be an order id');
-    return this.store.listFills(userId, { orderId: query.orderId, productId: query.productId, limit: pageLimit(query.limit), before: cursor(query.after) });
+    return this.store.listFills(userId, { orderId: query.orderId, productId: query.productId, ...idPage(query, 'an id from a previous page') });
   }
 }
 
 const isId = (value: number): boolean => Number.isSafeInteger(value) && value > 0;
-
-function cursor(after: number | undefined): number | undefined {
-  if (after !== undefined && !isId(after)) throw invalidInput('after must be an id from a previous page');
-  return after;
-}

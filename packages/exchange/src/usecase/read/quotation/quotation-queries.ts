@@ -3,6 +3,7 @@ import { CANDLE_GRANULARITIES, type CandleGranularity, type CandleStore, type Tr
 import { REJECTIONS } from '@sd/domain/exchange/rejection';
 import type { ProductCatalog, ProductSpec } from '../../core/catalog/product-catalog';
 import { fromUnits, toUnits } from '../../core/money/decimal';
+import { idPage, type CursorQuery } from '../paging';
 
 /** `[time, low, high, open, close, volume]`: time is the bucket start in epoch seconds. */
 export type CandleRow = [time: number, low: string, high: string, open: string, close: string, volume: string];
@@ -16,12 +17,8 @@ export interface Stats24h {
   volume: string;
 }
 
-export interface TradeQuery {
-  /** 1..1000, default 100. */
-  limit?: number;
-  /** A trade id: only older trades. */
-  after?: number;
-}
+/** Paged by trade id. */
+export type TradeQuery = CursorQuery;
 
 export interface CandleQuery {
   granularity: number;
@@ -45,9 +42,7 @@ export class QuotationQueries {
   /** Newest first. */
   async trades(productId: string, query: TradeQuery = {}): Promise<Trade[]> {
     this.product(productId);
-    const limit = pageLimit(query.limit);
-    if (query.after !== undefined && !isCount(query.after)) throw invalidInput('after must be a trade id');
-    return this.tradeStore.list(productId, { limit, before: query.after });
+    return this.tradeStore.list(productId, idPage(query, 'a trade id'));
   }
 
   async lastTrade(productId: string): Promise<Trade | null> {
@@ -115,6 +110,17 @@ export class QuotationQueries {
     };
   }
 
+  /** Base currency traded over the rolling 30 days, to the day (Coinbase's `volume_30day`): the daily buckets that start in them. */
+  async volume30d(productId: string): Promise<string> {
+    const product = this.product(productId);
+    const today = Math.floor(this.clock() / 1000 / DAY) * DAY;
+    const days = await this.candleStore.list(productId, DAY, { start: today - 29 * DAY, end: today, limit: 30 });
+    return fromUnits(
+      days.reduce((sum, day) => sum + toUnits(day.volume, product.base.scale), 0n),
+      product.base.scale,
+    );
+  }
+
   private product(id: string): ProductSpec {
     const product = this.catalog.product(id);
     if (product === undefined) throw new DomainError('EXCHANGE.UNKNOWN_PRODUCT', 'not_found', REJECTIONS.UNKNOWN_PRODUCT.message);
@@ -123,10 +129,3 @@ export class QuotationQueries {
 }
 
 const isCount = (value: number): boolean => Number.isSafeInteger(value) && value >= 0;
-
-/** 1..1000, default 100, as Coinbase pages. */
-export function pageLimit(limit: number | undefined): number {
-  if (limit === undefined) return 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidInput('limit must be an integer from 1 to 1000');
-  return limit;
-}
