@@ -294,12 +294,29 @@ export function describeGitbitexContract(title: string, start: () => Promise<Git
       await alice.ok('DELETE', `/orders/${placed.body.id}`);
     });
 
-    it('serves the account pages: deposit address, profile, password change; password reset says it is not available', async () => {
+    it('serves the account pages: deposit address, withdrawal and wallet transactions, profile, password change; password reset says it is not available', async () => {
       const address = await alice.ok('GET', '/wallets/BTC/address');
       expect(address).toEqual({ currency: 'BTC', address: expect.stringMatching(/^\S{20,}$/) });
       expect(await alice.ok('GET', '/wallets/BTC/address')).toEqual(address);
       expect((await alice.ok('GET', '/wallets/USDT/address')).address).not.toBe(address.address);
       expect((await bob.ok('GET', '/wallets/BTC/address')).address).not.toBe(address.address);
+
+      const btc = async () => (await alice.ok('GET', '/accounts?currency=BTC'))[0];
+      const before = await btc();
+      // The dialog's number, with a float's noise: the currency's scale snaps it.
+      const sent = await alice.ok('POST', '/wallets/BTC/withdrawal', { amount: 0.1 + 0.2, cryptoAddress: 'bc1qexampleaddress' });
+      expect(sent).toMatchObject({ type: 'send', amount: '0.30000000', currency: 'BTC', status: 'completed', toAddress: 'bc1qexampleaddress' });
+      expect((await btc()).available).toBe(new Big(before.available).minus('0.3').toFixed(8));
+      for (const refused of [{ amount: 1_000_000, cryptoAddress: 'bc1q' }, { amount: '0.000000001', cryptoAddress: 'bc1q' }, { amount: 0.1, cryptoAddress: '' }]) {
+        const answer = await alice.request('POST', '/wallets/BTC/withdrawal', refused);
+        expect([answer.status, typeof answer.body.message]).toEqual([400, 'string']);
+      }
+      expect((await alice.request('POST', '/wallets/XYZ/withdrawal', { amount: 1, cryptoAddress: 'bc1q' })).status).toBe(404);
+      expect((await btc()).available).toBe(new Big(before.available).minus('0.3').toFixed(8));
+      const wallet = await alice.ok('GET', '/wallets/BTC/transactions');
+      expect(wallet[0]).toEqual(sent);
+      expect(wallet).toContainEqual(expect.objectContaining({ type: 'received', amount: '2.00000000', currency: 'BTC', toAddress: null }));
+      expect(await bob.ok('GET', '/wallets/BTC/transactions')).not.toContainEqual(expect.objectContaining({ id: sent.id }));
 
       expect(await carol.ok('POST', '/users/name', { name: 'Carol' })).toMatchObject({ name: 'Carol' });
       expect(await carol.ok('POST', '/users/profilePhoto', { profilePhotoUrl: 'https://example.com/carol.png' })).toMatchObject({ profilePhoto: 'https://example.com/carol.png' });

@@ -95,7 +95,7 @@ export function gitbitexHttpModule(config: GitbitexHttpConfig): ContainerModule 
           coinbaseRoutesAt: CoinbaseRoutes | undefined,
         ) => {
           const trade = authorizer(authenticator, { mountPath: API_MOUNT, permission: 'trade', limit: rateLimitCheck(limiter, { name: 'orders', rule: config.tradingRateLimit, logger }) });
-          const api = new GitbitexApi({ trading, market, accounts, quotation });
+          const api = new GitbitexApi({ trading, funds, market, accounts, quotation });
           const routes: ApiRoute[] = [
             ...live(sequence),
             ...userRoutes,

@@ -5,11 +5,13 @@ import type { AccountQueries } from '../../usecase/read/account-queries';
 import { depositAddress } from '../../usecase/read/deposit-address';
 import type { MarketQueries } from '../../usecase/read/market-queries';
 import type { QuotationQueries } from '../../usecase/read/quotation/quotation-queries';
+import type { FundsUseCase } from '../../usecase/write/funds.usecase';
 import type { NewOrder, TradingUseCase } from '../../usecase/write/trading.usecase';
-import { accountJson, candleJson, decimalOf, decimals, orderJson, productJson, tradeJson } from './gitbitex-format';
+import { accountJson, candleJson, decimalOf, decimals, orderJson, productJson, tradeJson, walletTransactionJson } from './gitbitex-format';
 
 export interface GitbitexApiOptions {
   trading: TradingUseCase;
+  funds: FundsUseCase;
   market: MarketQueries;
   accounts: AccountQueries;
   quotation: QuotationQueries;
@@ -144,6 +146,18 @@ export class GitbitexApi {
   depositAddress(userId: string, currency: string): { currency: string; address: string } {
     this.currencyScale(currency);
     return { currency, address: depositAddress(userId, currency) };
+  }
+
+  /** The withdrawal dialog: through the sequencer like an order (the Coinbase API's own use case), settled when applied. */
+  async withdraw(userId: string, currency: string, body: { amount: string | number; cryptoAddress: string }) {
+    const amount = decimalOf(body.amount, this.currencyScale(currency)) as string;
+    return walletTransactionJson(await this.options.funds.withdraw(userId, { currency, amount, cryptoAddress: body.cryptoAddress }));
+  }
+
+  /** The wallet page: the user's deposits and withdrawals of a currency, newest first. */
+  async transactions(userId: string, currency: string) {
+    this.currencyScale(currency);
+    return (await this.options.accounts.transfers(userId, { currency })).map(walletTransactionJson);
   }
 
   private product(productId: unknown): Product | undefined {

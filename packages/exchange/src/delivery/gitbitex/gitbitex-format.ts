@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import type { Transfer } from '@sd/domain/exchange/account-ledger';
 import type { Trade } from '@sd/domain/exchange/market-data';
 import type { OrderView } from '@sd/domain/exchange/order-history';
 import type { Product } from '@sd/domain/exchange/product';
@@ -75,6 +76,24 @@ export function accountJson(balance: DecimalBalance) {
 }
 
 /** A public trade; `side` is the maker's, as Coinbase has it. */
+/** A wallet page row: the exchange simulates the chain, so a transfer is complete, feeless and valued in its own currency. */
+export function walletTransactionJson(transfer: Transfer) {
+  const sent = transfer.type === 'withdraw' || transfer.type === 'internal_withdraw';
+  return {
+    id: String(transfer.id),
+    type: sent ? ('send' as const) : ('received' as const),
+    amount: transfer.amount,
+    currency: transfer.currency,
+    createdAt: isoTime(transfer.createdAt),
+    status: 'completed' as const,
+    price: '1',
+    nativeAmount: transfer.amount,
+    nativeCurrency: transfer.currency,
+    toAddress: transfer.cryptoAddress,
+    network: { confirmations: 1, feeAmount: '0', resourceUrl: null },
+  };
+}
+
 export function tradeJson(trade: Trade) {
   return { time: isoTime(trade.time), tradeId: String(trade.tradeId), price: trade.price, size: trade.size, side: trade.side };
 }

@@ -93,3 +93,29 @@ export const OrderPath = Type.Object({ orderId: Type.String({ maxLength: 200 }) 
 export const CurrencyPath = Type.Object({ currency: Type.String({ maxLength: 16 }) });
 
 export const DepositAddress = Type.Object({ currency: Type.String(), address: Type.String({ description: 'simulated: deposits arrive through the faucet' }) });
+
+export const NewWithdrawal = Type.Object({
+  amount: Type.Union([Type.String({ maxLength: 64 }), Type.Number({ exclusiveMinimum: 0 })], {
+    description: "the withdrawal dialog's amount; a number within rounding noise of the currency's scale is that decimal",
+  }),
+  cryptoAddress: Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$', description: 'where to (kept in the wallet history)' }),
+});
+
+/** A row of the wallet page: a deposit (`received`) or a withdrawal (`send`), settled when applied. */
+export const WalletTransaction = Type.Object({
+  id: Type.String({ description: 'the transfer' }),
+  type: StringEnum(['send', 'received']),
+  amount: Amount('positive, in the currency'),
+  currency: Type.String(),
+  createdAt: Time,
+  status: StringEnum(['completed']),
+  price: Amount('the currency in nativeCurrency: 1, the exchange values a transfer in its own currency'),
+  nativeAmount: Amount('the amount in nativeCurrency'),
+  nativeCurrency: Type.String(),
+  toAddress: Nullable(Type.String({ description: 'a withdrawal’s address' })),
+  network: Type.Object({
+    confirmations: Type.Integer({ description: 'settled at once: the exchange simulates the chain' }),
+    feeAmount: Amount('no fee'),
+    resourceUrl: Nullable(Type.String()),
+  }),
+});

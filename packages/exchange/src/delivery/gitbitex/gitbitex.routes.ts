@@ -18,7 +18,8 @@ const account = ['gitbitex account'];
 
 /**
  * The REST API gitbitex-web calls (mounted under `/api`): products, candles, trades; orders
- * with their paging headers, cancels, balances by currency, deposit addresses. The users API
+ * with their paging headers, cancels, balances by currency, deposit addresses, withdrawals and
+ * the wallet's transactions. The users API
  * is the auth domain's (`gitbitexUsersRoutes`).
  */
 export function gitbitexRoutes({ api, signedIn, trade }: GitbitexRoutesOptions): ApiRoute[] {
@@ -118,6 +119,24 @@ export function gitbitexRoutes({ api, signedIn, trade }: GitbitexRoutesOptions):
       security: 'signed-in',
       schema: { params: Schema.CurrencyPath, response: Schema.DepositAddress },
       handle: async (request, reply) => api.depositAddress((await signedIn(request, reply.headers)).userId, request.params.currency),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/wallets/:currency/withdrawal',
+      summary: 'Withdraw to an address: sequenced like an order, settled when applied (no fee)',
+      tags: account,
+      security: 'signed-in',
+      schema: { params: Schema.CurrencyPath, body: Schema.NewWithdrawal, response: Schema.WalletTransaction },
+      handle: async (request, reply) => api.withdraw((await trade(request, reply.headers)).userId, request.params.currency, request.body),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/wallets/:currency/transactions',
+      summary: "The caller's deposits and withdrawals of a currency, newest first",
+      tags: account,
+      security: 'signed-in',
+      schema: { params: Schema.CurrencyPath, response: Type.Array(Schema.WalletTransaction) },
+      handle: async (request, reply) => api.transactions((await signedIn(request, reply.headers)).userId, request.params.currency),
     }),
   ];
 }

@@ -16,6 +16,8 @@ export const GITBITEX_LANES: RouteLanes = {
   'DELETE /orders/:orderId': 'fast',
   'DELETE /orders': 'fast',
   'GET /wallets/:currency/address': 'express',
+  'POST /wallets/:currency/withdrawal': 'express',
+  'GET /wallets/:currency/transactions': 'express',
   'POST /faucet': 'express',
   'POST /users': 'express',
   'POST /users/accessToken': 'express',
