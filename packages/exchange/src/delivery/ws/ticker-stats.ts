@@ -49,7 +49,8 @@ export class TickerStats {
   /** Loads a product's figures once (a ticker subscription waits for it). */
   ensure(productId: string, asOf: number): Promise<void> {
     if (this.entries.has(productId)) return Promise.resolve();
-    return this.load(productId, asOf);
+    // Subscribes arriving while the first load runs wait for it: each starting a load after it would read the read side once per subscribe.
+    return this.loading.get(productId) ?? this.load(productId, asOf);
   }
 
   /** Re-reads the figures: the read side stored trades up to `asOf`. */
