@@ -1,8 +1,8 @@
 /**
  * Key-value cache port with expiry. Backed by Redis, it is shared by every instance of an app
- * (which is what makes `setIfAbsent` usable for cross-instance once-only checks). Adapters:
- * `@sd/cache/memory/memory-cache` (embedded default) and `@sd/cache/redis/redis-cache`; both
- * pass the contract suite in `@sd/cache/testing/cache-contract`.
+ * (which is what makes `setIfAbsent` usable for cross-instance once-only checks). Adapters in
+ * kit/cache: memory (embedded default) and Redis, bound by `@sd/cache/cache.module`; both pass
+ * the contract suite in kit/cache/src/testing/cache-contract.ts.
  */
 export interface Cache {
   /** The value, or null when the key is absent or expired. */

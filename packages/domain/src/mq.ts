@@ -1,7 +1,7 @@
 /**
  * Message queue port: partitioned, ordered logs with consumer groups and explicit commits
- * (at-least-once). Adapters: `@sd/mq/memory` (embedded default) and `@sd/mq/kafka`.
- * Both pass the contract suite in `@sd/mq/testing`.
+ * (at-least-once). Adapters in kit/mq: memory (embedded default) and Kafka, bound by
+ * `@sd/mq/mq.module`; both pass the contract suite in kit/mq/src/testing/mq-contract.ts.
  */
 export interface MessageQueue {
   /** Creates the topic if it does not exist; a no-op when it does. */

@@ -3,8 +3,8 @@ import { DomainError } from './errors';
 /**
  * Rate limiter port: a token bucket per key (GCRA), `limit` requests per `windowMs` with the
  * capacity refilling continuously. Backed by Redis, the count is shared by every instance.
- * Adapters: `@sd/ratelimit/memory/memory-rate-limiter` and `@sd/ratelimit/redis/redis-rate-limiter`;
- * both pass `@sd/ratelimit/testing/rate-limiter-contract`.
+ * Adapters in kit/ratelimit: memory and Redis, bound by `@sd/ratelimit/ratelimit.module`; both
+ * pass the contract suite in kit/ratelimit/src/testing/rate-limiter-contract.ts.
  */
 export interface RateLimiter {
   /**

@@ -1,16 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { ExchangeRequest } from '@sd/domain/exchange/command';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
-import { FileJournal } from '@sd/exchange/repository/journal/file-journal';
-import { FileSnapshotStore } from '@sd/exchange/repository/snapshot/file-snapshot-store';
-import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '@sd/exchange/usecase/core/catalog/default-products';
-import { ProductCatalog } from '@sd/exchange/usecase/core/catalog/product-catalog';
-import { RequestParser } from '@sd/exchange/usecase/write/request-parser';
-import { EngineHost } from '@sd/exchange/usecase/write/engine-host';
-import { createLogger } from '@sd/logging/logger';
+import { requestSubmitter, startMemoryEngineHost } from '@sd/exchange/testing/memory-engine-host';
 import { Metrics } from '@sd/metrics/metrics';
 import { countWebSocketClients, instrumentEngine, watchOutcomeLag } from './exchange-metrics';
 import { untraced } from './exchange-tracing';
@@ -27,33 +19,19 @@ const until = async (check: () => Promise<boolean>): Promise<void> => {
 };
 
 describe('exchange metrics around the ports', () => {
-  let dir: string;
-  let host: EngineHost;
+  let host: Awaited<ReturnType<typeof startMemoryEngineHost>>;
   const metrics = new Metrics();
   const published: CommandOutcome[] = [];
-  const catalog = new ProductCatalog(DEFAULT_CURRENCIES, DEFAULT_PRODUCTS);
   const instrumented = instrumentEngine(metrics, untraced);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sd-metrics-'));
-    host = await EngineHost.start({
-      catalog,
-      journal: instrumented.journal(new FileJournal({ dir: join(dir, 'journal'), fsync: 'none' })),
-      output: instrumented.output({ publish: async (outcomes) => void published.push(...outcomes) }),
-      snapshots: new FileSnapshotStore({ dir: join(dir, 'snapshots'), keep: 1 }),
-      logger: createLogger({ name: 'test', level: 'silent' }),
-    });
+    host = await startMemoryEngineHost({ instrumentation: instrumented, output: { publish: async (outcomes) => void published.push(...outcomes) } });
   });
 
-  afterAll(async () => {
-    await host.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => host.close());
 
   it('counts commands by type and result, times each one the engine applies, and drains the queue gauge', async () => {
-    const submitter = instrumented.submitter(host);
-    const parser = new RequestParser(catalog);
-    const submit = (request: ExchangeRequest): Promise<CommandOutcome> => submitter.submit(parser.parse(request).command!);
+    const submit = requestSubmitter(host, instrumented.submitter(host));
     await Promise.all([
       submit({ type: 'deposit', userId: 'maker', currency: 'BTC', amount: '1' }),
       submit({ type: 'deposit', userId: 'taker', currency: 'USDT', amount: '1000' }),

@@ -24,6 +24,9 @@ export interface ExchangeProcessConfig {
   readyMaxLag: number;
 }
 
+/** Bound in every process: its `checkpoint` is how far the read side has projected, for an app watching its lag. */
+export { HistoryQueries };
+
 /** What readiness asks in this process (bound by `startExchangeProcess`). */
 export const ExchangeHealth = Symbol.for('sd.exchange.ExchangeHealth');
 
