@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { testAuthConfig } from '@sd/auth/testing';
+import { testAuthAppConfig } from '@sd/auth/testing';
 import { WebSocket } from 'ws';
 import type { ChatConfig } from '../config';
 
-/** A config for tests: embedded SQL, memory MQ/cache, `testAuthConfig`, no page, generous limits. */
+/** A config for tests: `testAuthAppConfig`, SQL message store, memory MQ, no page, generous limits. */
 export function testConfig(overrides: Partial<Omit<ChatConfig, 'chat'>> & { chat?: Partial<ChatConfig['chat']> } = {}): ChatConfig {
   const { chat, ...rest } = overrides;
   return {
-    http: { host: '127.0.0.1', port: 0 },
-    metrics: { host: '127.0.0.1', port: 0 },
-    trustProxy: ['loopback'],
-    logLevel: 'silent',
-    sql: { kind: 'embedded' },
+    ...testAuthAppConfig(),
     store: { kind: 'sql' },
     mq: { kind: 'memory' },
-    cache: { kind: 'memory' },
-    rateLimiter: { kind: 'memory' },
-    auth: testAuthConfig(),
     webRoot: null,
     ...rest,
     chat: {

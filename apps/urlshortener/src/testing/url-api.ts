@@ -1,19 +1,12 @@
-import { AuthClient, testAuthConfig, type HttpMethod } from '@sd/auth/testing';
+import { AuthClient, testAuthAppConfig, type HttpMethod } from '@sd/auth/testing';
 import type request from 'supertest';
 import type { UrlShortenerConfig } from '../config';
 
-/** A config for tests: embedded SQL, memory cache, `testAuthConfig`, generous limits. */
+/** A config for tests: `testAuthAppConfig`, generous limits. */
 export function testConfig(overrides: Partial<Omit<UrlShortenerConfig, 'links'>> & { links?: Partial<UrlShortenerConfig['links']> } = {}): UrlShortenerConfig {
   const { links, ...rest } = overrides;
   return {
-    http: { host: '127.0.0.1', port: 0 },
-    metrics: { host: '127.0.0.1', port: 0 },
-    trustProxy: ['loopback'],
-    logLevel: 'silent',
-    sql: { kind: 'embedded' },
-    cache: { kind: 'memory' },
-    rateLimiter: { kind: 'memory' },
-    auth: testAuthConfig(),
+    ...testAuthAppConfig(),
     ...rest,
     links: {
       redirectStatus: 302,

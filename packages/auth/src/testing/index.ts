@@ -5,4 +5,4 @@ export { describeAuthRepositoryContract, type AuthRepositories } from './auth-re
 export { serveAuthService } from './auth-service';
 export { describeAuthenticatorContract, type AuthenticatorUnderTest } from './authenticator-contract';
 export { signedHeaders, type ApiCredentials } from './coinbase-client';
-export { TEST_SCRYPT, testAuthConfig, testAuthKeys, testAuthSettings } from './test-auth-config';
+export { TEST_SCRYPT, testAuthAppConfig, testAuthConfig, testAuthKeys, testAuthSettings } from './test-auth-config';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { EmbeddedAuthConfig } from '../auth-config';
+import type { LogLevel, ServerConfig } from '@sd/app/env';
+import type { AuthAppConfig, EmbeddedAuthConfig } from '../auth-config';
 import type { AuthKeysConfig } from '../auth-keys';
 import type { AuthSettings } from '../usecase/auth-settings';
 
@@ -20,4 +21,21 @@ export function testAuthSettings(overrides: Partial<Omit<AuthSettings, 'tokenSig
 /** An app's embedded auth for tests: fresh keys and `testAuthSettings`. */
 export function testAuthConfig(settings: Partial<Omit<AuthSettings, 'tokenSigningKey' | 'apiKeyEncryptionKey'>> = {}): EmbeddedAuthConfig {
   return { kind: 'embedded', keys: testAuthKeys(), settings: testAuthSettings(settings) };
+}
+
+/**
+ * What an app that authenticates runs on in tests: loopback with ports the OS picks, silent
+ * logs, embedded SQL, memory cache and rate limiter, and `testAuthConfig(settings)`.
+ */
+export function testAuthAppConfig(settings: Parameters<typeof testAuthConfig>[0] = {}): ServerConfig & AuthAppConfig & { logLevel: LogLevel; auth: EmbeddedAuthConfig } {
+  return {
+    http: { host: '127.0.0.1', port: 0 },
+    metrics: { host: '127.0.0.1', port: 0 },
+    trustProxy: ['loopback'],
+    logLevel: 'silent',
+    sql: { kind: 'embedded' },
+    cache: { kind: 'memory' },
+    rateLimiter: { kind: 'memory' },
+    auth: testAuthConfig(settings),
+  };
 }

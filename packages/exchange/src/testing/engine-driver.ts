@@ -1,4 +1,6 @@
 import type { ExchangeCommand, ExchangeRequest } from '@sd/domain/exchange/command';
+import type { DecimalEvent } from '@sd/domain/exchange/event';
+import type { RejectionCode } from '@sd/domain/exchange/rejection';
 import type { EngineSnapshot } from '@sd/domain/exchange/snapshot';
 import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '../usecase/core/catalog/default-products';
 import { ProductCatalog } from '../usecase/core/catalog/product-catalog';
@@ -70,4 +72,22 @@ export class EngineDriver {
 /** State hash that ignores the sequence and timestamp a command always advances. */
 export function stateWithoutPosition(snapshot: EngineSnapshot): string {
   return stateHash({ ...snapshot, sequence: 0, timestamp: 0 });
+}
+
+/** The events of one type in an outcome. */
+export function ofType<T extends DecimalEvent['type']>(outcome: DecimalOutcome, type: T): Array<Extract<DecimalEvent, { type: T }>> {
+  return outcome.events.filter((event): event is Extract<DecimalEvent, { type: T }> => event.type === type);
+}
+
+/** The `done` event of one order in an outcome; throws when there is none. */
+export function done(outcome: DecimalOutcome, orderId: string): Extract<DecimalEvent, { type: 'done' }> {
+  const event = ofType(outcome, 'done').find((e) => e.orderId === orderId);
+  if (event === undefined) throw new Error(`no done event for ${orderId}`);
+  return event;
+}
+
+/** A rejection with `code`, and no events. */
+export function expectRejected(outcome: DecimalOutcome, code: RejectionCode): void {
+  expect(outcome.rejection?.code).toBe(code);
+  expect(outcome.events).toEqual([]);
 }

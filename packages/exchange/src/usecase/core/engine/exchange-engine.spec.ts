@@ -1,36 +1,14 @@
-import type { PlaceOrderCommand, PlaceOrderRequest } from '@sd/domain/exchange/command';
-import type { DecimalEvent } from '@sd/domain/exchange/event';
+import type { PlaceOrderCommand } from '@sd/domain/exchange/command';
 import type { RejectionCode } from '@sd/domain/exchange/rejection';
-import { EngineDriver } from '../../../testing/engine-driver';
+import { done, EngineDriver, expectRejected, ofType } from '../../../testing/engine-driver';
+import { limit, market } from '../../../testing/outcome-fixture';
+import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '../catalog/default-products';
 import { ProductCatalog } from '../catalog/product-catalog';
 import type { DecimalOutcome } from '../money/event-format';
 import { ExchangeEngine } from './exchange-engine';
 import { stateHash } from '../../../testing/state-hash';
 
 const BTC = 'BTC-USDT';
-
-function limit(userId: string, side: 'buy' | 'sell', price: string, size: string, extra: Partial<PlaceOrderRequest> = {}): PlaceOrderRequest {
-  return { type: 'place', userId, productId: BTC, side, orderType: 'limit', price, size, ...extra };
-}
-
-function market(userId: string, side: 'buy' | 'sell', amount: { size?: string; funds?: string }, extra: Partial<PlaceOrderRequest> = {}): PlaceOrderRequest {
-  return { type: 'place', userId, productId: BTC, side, orderType: 'market', ...amount, ...extra };
-}
-
-function ofType<T extends DecimalEvent['type']>(outcome: DecimalOutcome, type: T): Array<Extract<DecimalEvent, { type: T }>> {
-  return outcome.events.filter((event): event is Extract<DecimalEvent, { type: T }> => event.type === type);
-}
-
-function done(outcome: DecimalOutcome, orderId: string): Extract<DecimalEvent, { type: 'done' }> {
-  const event = ofType(outcome, 'done').find((e) => e.orderId === orderId);
-  if (event === undefined) throw new Error(`no done event for ${orderId}`);
-  return event;
-}
-
-function expectRejected(outcome: DecimalOutcome, code: RejectionCode): void {
-  expect(outcome.rejection?.code).toBe(code);
-  expect(outcome.events).toEqual([]);
-}
 
 /** alice holds 10 BTC, bob 1,000,000 USDT, carol both. */
 function funded(): EngineDriver {
@@ -473,27 +451,7 @@ describe('ExchangeEngine: every rejection code leaves state untouched', () => {
   });
 
   it('PRODUCT_NOT_TRADING', () => {
-    const catalog = new ProductCatalog(
-      [
-        { id: 'BTC', scale: 8 },
-        { id: 'USDT', scale: 6 },
-      ],
-      [
-        {
-          id: BTC,
-          baseCurrency: 'BTC',
-          quoteCurrency: 'USDT',
-          priceIncrement: '0.01',
-          sizeIncrement: '0.0001',
-          minSize: '0.0001',
-          minFunds: '1',
-          maxNotional: '1000000',
-          makerFeeRate: '0',
-          takerFeeRate: '0',
-          status: 'cancel_only',
-        },
-      ],
-    );
+    const catalog = new ProductCatalog(DEFAULT_CURRENCIES, DEFAULT_PRODUCTS.map((product) => (product.id === BTC ? { ...product, status: 'cancel_only' as const } : product)));
     const d = new EngineDriver(catalog);
     d.deposit('bob', 'USDT', '1000');
     expectRejected(d.run(limit('bob', 'buy', '100', '1')), 'PRODUCT_NOT_TRADING');

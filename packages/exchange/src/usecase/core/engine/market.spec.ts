@@ -1,8 +1,6 @@
-import type { PlaceOrderRequest } from '@sd/domain/exchange/command';
-import type { DecimalEvent } from '@sd/domain/exchange/event';
 import type { Product } from '@sd/domain/exchange/product';
-import type { RejectionCode } from '@sd/domain/exchange/rejection';
-import { EngineDriver } from '../../../testing/engine-driver';
+import { EngineDriver, expectRejected, ofType } from '../../../testing/engine-driver';
+import { limit } from '../../../testing/outcome-fixture';
 import { stateHash } from '../../../testing/state-hash';
 import type { DecimalOutcome } from '../money/event-format';
 import { ExchangeEngine } from './exchange-engine';
@@ -21,19 +19,6 @@ const SOL: Product = {
   status: 'online',
 };
 const BTC = 'BTC-USDT';
-
-function limit(userId: string, side: 'buy' | 'sell', price: string, size: string, extra: Partial<PlaceOrderRequest> = {}): PlaceOrderRequest {
-  return { type: 'place', userId, productId: BTC, side, orderType: 'limit', price, size, ...extra };
-}
-
-function ofType<T extends DecimalEvent['type']>(outcome: DecimalOutcome, type: T): Array<Extract<DecimalEvent, { type: T }>> {
-  return outcome.events.filter((event): event is Extract<DecimalEvent, { type: T }> => event.type === type);
-}
-
-function expectRejected(outcome: DecimalOutcome, code: RejectionCode): void {
-  expect(outcome.rejection?.code).toBe(code);
-  expect(outcome.events).toEqual([]);
-}
 
 function funded(): EngineDriver {
   const d = new EngineDriver();
