@@ -2,10 +2,8 @@ import { Type } from '@sinclair/typebox';
 import { authErrors } from '@sd/domain/auth/errors';
 import { defineRoute, type ApiRoute } from '@sd/http/api-route';
 import { Nullable } from '@sd/http/schema-types';
-import { rateLimitCheck } from '@sd/ratelimit/rate-limit.middleware';
 import type { AccountView } from '../../usecase/account.usecase';
-import { accessTokenCookie, type AuthRoutesDeps } from '../http/auth.routes';
-import { authorizer } from '../http/authorize';
+import { Credentials, logOutRoute, usersApiGuards, type AuthRoutesDeps } from '../http/auth.routes';
 
 const Time = Type.String({ description: 'ISO-8601 UTC' });
 const User = Type.Object({
@@ -15,8 +13,6 @@ const User = Type.Object({
   profilePhoto: Nullable(Type.String({ description: 'the avatar URL' })),
   createdAt: Time,
 });
-// Shapes only: the account use case checks the email format and the password policy.
-const Credentials = Type.Object({ email: Type.String({ maxLength: 1024 }), password: Type.String({ maxLength: 1024 }) });
 const Text = Type.String({ maxLength: 2048 });
 
 /**
@@ -28,16 +24,9 @@ const Text = Type.String({ maxLength: 2048 });
  * errors as the Coinbase-style users API (`authRoutes`).
  */
 export function gitbitexUsersRoutes(deps: Omit<AuthRoutesDeps, 'apiKeys'>): ApiRoute[] {
-  const { accounts, rateLimiter, settings, logger } = deps;
-  const limits = settings.rateLimits;
-  const perIp = rateLimitCheck(rateLimiter, { name: 'ip', rule: limits.perIp, logger });
-  const credentialsPerIp = rateLimitCheck(rateLimiter, { name: 'credentials', rule: limits.credentialsPerIp, logger });
-  const signedIn = authorizer(deps.authenticator, { mountPath: deps.mountPath, limit: rateLimitCheck(rateLimiter, { name: 'user', rule: limits.perUser, logger }) });
-  const anonymous = async (ip: string, headers: Record<string, string>): Promise<void> => {
-    await perIp(ip, headers);
-    await credentialsPerIp(ip, headers);
-  };
-  const cookie = accessTokenCookie(settings);
+  const { accounts } = deps;
+  const guards = usersApiGuards(deps);
+  const { perIp, anonymous, signedIn, cookie } = guards;
   const tags = ['gitbitex users'];
   const unavailable = (method: 'GET' | 'POST', path: string, summary: string, error: () => Error): ApiRoute =>
     defineRoute({
@@ -81,19 +70,7 @@ export function gitbitexUsersRoutes(deps: Omit<AuthRoutesDeps, 'apiKeys'>): ApiR
         return pair.accessToken;
       },
     }),
-    defineRoute({
-      method: 'DELETE',
-      path: '/users/accessToken',
-      summary: 'Log out: the session is revoked and the cookie cleared',
-      tags,
-      security: 'signed-in',
-      schema: {},
-      handle: async (request, reply) => {
-        await perIp(request.ip, reply.headers);
-        await accounts.logOut(await signedIn(request, reply.headers));
-        reply.headers['set-cookie'] = cookie.clear();
-      },
-    }),
+    logOutRoute(accounts, guards, tags),
     defineRoute({
       method: 'GET',
       path: '/users/self',

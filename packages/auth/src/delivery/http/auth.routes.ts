@@ -7,11 +7,11 @@ import type { RateLimiter } from '@sd/domain/rate-limit';
 import { defineRoute, type ApiRoute } from '@sd/http/api-route';
 import { ACCESS_TOKEN_COOKIE } from '@sd/http/authenticate';
 import type { OpenApiSecurity } from '@sd/http/openapi';
-import { rateLimitCheck } from '@sd/ratelimit/rate-limit.middleware';
+import { rateLimitCheck, type RateLimitCheck } from '@sd/ratelimit/rate-limit.middleware';
 import type { AccountUseCase, AccountView, TokenPair } from '../../usecase/account.usecase';
 import type { ApiKeyUseCase, ApiKeyView, CreatedApiKey } from '../../usecase/api-key.usecase';
 import type { AuthSettings } from '../../usecase/auth-settings';
-import { authorizer } from './authorize';
+import { authorizer, type Authorize } from './authorize';
 
 export interface AuthRoutesDeps {
   accounts: AccountUseCase;
@@ -38,7 +38,7 @@ const Permissions = Type.Array(Type.Union(PERMISSIONS.map((permission) => Type.L
 const ApiKey = Type.Object({ id: Type.String(), key: Type.String(), permissions: Permissions, label: Type.String(), created_at: Time });
 const CreatedKey = Type.Composite([ApiKey, Type.Object({ secret: Type.String({ description: 'shown once' }), passphrase: Type.String({ description: 'shown once' }) })]);
 // Shapes only: the account use case checks the email format and the password policy.
-const Credentials = Type.Object({ email: Type.String({ maxLength: 1024 }), password: Type.String({ maxLength: 1024 }) });
+export const Credentials = Type.Object({ email: Type.String({ maxLength: 1024 }), password: Type.String({ maxLength: 1024 }) });
 
 /**
  * The users API: `POST /users` sign-up, `POST|DELETE /users/accessToken` log-in / log-out,
@@ -46,16 +46,9 @@ const Credentials = Type.Object({ email: Type.String({ maxLength: 1024 }), passw
  * `DELETE /users/apiKeys/:id`. Per-IP limits on everything, per-user once signed in.
  */
 export function authRoutes(deps: AuthRoutesDeps): ApiRoute[] {
-  const { accounts, apiKeys, rateLimiter, settings, logger } = deps;
-  const limits = settings.rateLimits;
-  const perIp = rateLimitCheck(rateLimiter, { name: 'ip', rule: limits.perIp, logger });
-  const credentialsPerIp = rateLimitCheck(rateLimiter, { name: 'credentials', rule: limits.credentialsPerIp, logger });
-  const signedIn = authorizer(deps.authenticator, { mountPath: deps.mountPath, limit: rateLimitCheck(rateLimiter, { name: 'user', rule: limits.perUser, logger }) });
-  const anonymous = async (ip: string, headers: Record<string, string>): Promise<void> => {
-    await perIp(ip, headers);
-    await credentialsPerIp(ip, headers);
-  };
-  const cookie = accessTokenCookie(settings);
+  const { accounts, apiKeys } = deps;
+  const guards = usersApiGuards(deps);
+  const { perIp, anonymous, signedIn, cookie } = guards;
   const tags = ['users'];
 
   return [
@@ -100,19 +93,7 @@ export function authRoutes(deps: AuthRoutesDeps): ApiRoute[] {
         return tokensJson(pair);
       },
     }),
-    defineRoute({
-      method: 'DELETE',
-      path: '/users/accessToken',
-      summary: 'Log out: the session is revoked and the cookie cleared',
-      tags,
-      security: 'signed-in',
-      schema: {},
-      handle: async (request, reply) => {
-        await perIp(request.ip, reply.headers);
-        await accounts.logOut(await signedIn(request, reply.headers));
-        reply.headers['set-cookie'] = cookie.clear();
-      },
-    }),
+    logOutRoute(accounts, guards, tags),
     defineRoute({
       method: 'GET',
       path: '/users/self',
@@ -166,6 +147,51 @@ export function authRoutes(deps: AuthRoutesDeps): ApiRoute[] {
       },
     }),
   ];
+}
+
+/** What every users API (this one and gitbitex-web's) checks before its use cases. */
+export interface UsersApiGuards {
+  /** Every request, per client IP. */
+  perIp: RateLimitCheck;
+  /** Requests that carry credentials: per IP, then the stricter per-IP limit on credentials. */
+  anonymous: RateLimitCheck;
+  /** The signed-in user, counted against the per-user limit. */
+  signedIn: Authorize;
+  cookie: ReturnType<typeof accessTokenCookie>;
+}
+
+/** The guards at the limits `settings.rateLimits` sets. */
+export function usersApiGuards(deps: Pick<AuthRoutesDeps, 'authenticator' | 'rateLimiter' | 'settings' | 'logger' | 'mountPath'>): UsersApiGuards {
+  const { rateLimiter, settings, logger } = deps;
+  const limits = settings.rateLimits;
+  const perIp = rateLimitCheck(rateLimiter, { name: 'ip', rule: limits.perIp, logger });
+  const credentialsPerIp = rateLimitCheck(rateLimiter, { name: 'credentials', rule: limits.credentialsPerIp, logger });
+  return {
+    perIp,
+    anonymous: async (ip, headers) => {
+      await perIp(ip, headers);
+      await credentialsPerIp(ip, headers);
+    },
+    signedIn: authorizer(deps.authenticator, { mountPath: deps.mountPath, limit: rateLimitCheck(rateLimiter, { name: 'user', rule: limits.perUser, logger }) }),
+    cookie: accessTokenCookie(settings),
+  };
+}
+
+/** `DELETE /users/accessToken`: the session is revoked and the cookie cleared. */
+export function logOutRoute(accounts: AccountUseCase, { perIp, signedIn, cookie }: UsersApiGuards, tags: string[]): ApiRoute {
+  return defineRoute({
+    method: 'DELETE',
+    path: '/users/accessToken',
+    summary: 'Log out: the session is revoked and the cookie cleared',
+    tags,
+    security: 'signed-in',
+    schema: {},
+    handle: async (request, reply) => {
+      await perIp(request.ip, reply.headers);
+      await accounts.logOut(await signedIn(request, reply.headers));
+      reply.headers['set-cookie'] = cookie.clear();
+    },
+  });
 }
 
 /**
