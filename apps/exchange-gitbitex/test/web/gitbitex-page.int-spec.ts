@@ -1,59 +1,38 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RunningApp } from '@sd/app/app-container';
+import { ARTIFACTS, BrowserSession, STEP_MS } from '@sd/app-exchange/testing/browser-session';
 import { gitbitexConfigFromEnv } from '../../src/config';
 import { startGitbitex } from '../../src/server';
 
 // The embedded default serving a stand-in for gitbitex-web (./stand-in, written here from the
 // contract: same layout, same calls in the same order) from GITBITEX_WEB_DIR, driven through
 // Debian's Chromium: never a downloaded browser.
-const CHROMIUM = '/usr/bin/chromium';
 const STAND_IN = resolve(__dirname, 'stand-in');
-const ARTIFACTS = resolve(__dirname, '../../../../test-artifacts/web');
-const STEP_MS = 10_000;
 const PASSWORD = 'correct horse 1';
 
 let dataDir: string;
 let exchange: RunningApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-/** API answers of 4xx/5xx seen by any page. */
-const failedCalls: string[] = [];
+let browser: BrowserSession;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'sd-gitbitex-web-'));
   exchange = await startGitbitex(gitbitexConfigFromEnv({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', GITBITEX_WEB_DIR: STAND_IN }));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await BrowserSession.launch();
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close();
   await browser?.close();
   await exchange?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-afterEach(() => {
-  // An uncaught exception in the page, or a refused API call, is a bug even when the scenario passes.
-  expect(pageErrors).toEqual([]);
-  expect(failedCalls).toEqual([]);
-});
+afterEach(() => browser.expectClean());
 
 async function open(path: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('response', (response) => {
-    const url = new URL(response.url());
-    if (response.status() >= 400) failedCalls.push(`${response.status()} ${response.request().method()} ${url.pathname}`);
-  });
-  page.setDefaultTimeout(STEP_MS);
-  await page.goto(`${exchange.url}${path}`);
+  const page = await browser.open(`${exchange.url}${path}`, { width: 1280, height: 900 });
   await page.locator('#app').waitFor();
   return page;
 }

@@ -1,25 +1,19 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Big from 'big.js';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { exchangeConfigFromEnv } from '../../src/config';
 import { startExchange, type RunningExchange } from '../../src/server';
+import { ARTIFACTS, BrowserSession, STEP_MS } from '../../src/testing/browser-session';
 
 // A real embedded exchange on loopback serving the page from its default WEB_ROOT (the built
 // @sd/app-web, a dependency of this app, so turbo builds it first), driven through Debian's
 // Chromium: never a downloaded browser.
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = resolve(__dirname, '../../../../test-artifacts/web');
-const STEP_MS = 10_000;
 
 let dataDir: string;
 let exchange: RunningExchange;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-/** API answers of 4xx/5xx seen by any page; a test that provokes one removes it. */
-const failedCalls: string[] = [];
+let browser: BrowserSession;
 
 /** The embedded default, as `pnpm start` runs it, on a loopback port and a temporary data directory. */
 function config(port: number, dir = dataDir, faucet: 'on' | 'off' = 'on'): Parameters<typeof startExchange>[0] {
@@ -34,36 +28,22 @@ function config(port: number, dir = dataDir, faucet: 'on' | 'off' = 'on'): Param
 }
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'sd-web-'));
   exchange = await startExchange(config(0));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  // Refused API calls count; the page's own files do not.
+  browser = await BrowserSession.launch({ counted: (path) => path.startsWith('/api/') });
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close();
   await browser?.close();
   await exchange?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-afterEach(() => {
-  // An uncaught exception in the page, or a refused API call, is a bug even when the scenario passes.
-  expect(pageErrors).toEqual([]);
-  expect(failedCalls).toEqual([]);
-});
+afterEach(() => browser.expectClean());
 
 async function open(viewport = { width: 1360, height: 900 }, url = exchange.url): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('response', (response) => {
-    const path = new URL(response.url()).pathname;
-    if (response.status() >= 400 && path.startsWith('/api/')) failedCalls.push(`${response.status()} ${response.request().method()} ${path}`);
-  });
-  page.setDefaultTimeout(STEP_MS);
-  await page.goto(url);
+  const page = await browser.open(url, viewport);
   await page.locator('#conn[data-state="open"]').waitFor();
   return page;
 }
@@ -208,7 +188,7 @@ describe('the trading page in Chromium against a real exchange', () => {
     await placeLimit(bob, 'buy', '30000', '100');
     await expectText(bob, '#order-error', 'Insufficient funds');
     expect(posted).toHaveLength(1);
-    expect(failedCalls.splice(0)).toEqual([expect.stringMatching(/^4\d\d POST \/api\/orders$/)]);
+    expect(browser.failedCalls.splice(0)).toEqual([expect.stringMatching(/^4\d\d POST \/api\/orders$/)]);
   });
 
   it('renders at phone width (375 px) without sideways scrolling', async () => {
@@ -228,7 +208,7 @@ describe('the trading page in Chromium against a real exchange', () => {
       await page.click('#faucet-submit');
       await page.locator('#faucet').waitFor({ state: 'hidden' });
       await expectText(page, '#alerts .alert.info:last-child span', 'This exchange has no faucet.');
-      expect(failedCalls.splice(0)).toEqual(['404 POST /api/faucet']);
+      expect(browser.failedCalls.splice(0)).toEqual(['404 POST /api/faucet']);
     } finally {
       await plain.close();
       rmSync(dir, { recursive: true, force: true });
