@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { TokensJson } from '@sd/auth/auth-routes';
-import type { AccountJson, FillJson, OrderJson, ProductJson } from '@sd/exchange/delivery/http/api-types';
+import type { AccountJson, FillJson, OrderJson, ProductJson, PublicTradeJson } from '@sd/exchange/delivery/http/api-types';
 import { type ApiKey, coinbaseHeaders, coinbaseTimestamp } from './signing';
 
 /** How a request proves who sends it: a log-in session's bearer token, or a Coinbase-style API key. */
 export type Credentials = { token: string } | { apiKey: ApiKey };
 
 // The API's wire types, from the schemas the exchange validates and answers with.
-export type { AccountJson, FillJson, OrderJson, ProductJson, TokensJson };
+export type { AccountJson, FillJson, OrderJson, ProductJson, PublicTradeJson, TokensJson };
 
 /** A non-2xx answer, with the exchange's `{message, code}`. */
 export class ApiError extends Error {
@@ -78,6 +78,11 @@ export class ExchangeClient {
     return this.request('POST', '/api/faucet', { body: { currency, amount }, auth });
   }
 
+  /** Resolves once the exchange answers `/api/health/ready` with 200; throws otherwise. */
+  ready(): Promise<unknown> {
+    return this.request('GET', '/api/health/ready');
+  }
+
   products(): Promise<ProductJson[]> {
     return this.request('GET', '/api/products');
   }
@@ -90,12 +95,22 @@ export class ExchangeClient {
     return this.request('GET', `/api/products/${encodeURIComponent(productId)}/ticker`);
   }
 
+  /** The newest public trades of the product, newest first. */
+  trades(productId: string): Promise<PublicTradeJson[]> {
+    return this.request('GET', `/api/products/${encodeURIComponent(productId)}/trades`);
+  }
+
   placeOrder(auth: Credentials, order: Record<string, unknown>): Promise<OrderJson> {
     return this.request('POST', '/api/orders', { body: order, auth });
   }
 
   cancelAll(auth: Credentials, productId: string): Promise<string[]> {
     return this.request('DELETE', `/api/orders?product_id=${encodeURIComponent(productId)}`, { auth });
+  }
+
+  /** The caller's open orders, newest first (up to the API's default page). */
+  openOrders(auth: Credentials, productId?: string): Promise<OrderJson[]> {
+    return this.request('GET', `/api/orders${productId === undefined ? '' : `?product_id=${encodeURIComponent(productId)}`}`, { auth });
   }
 
   accounts(auth: Credentials): Promise<AccountJson[]> {

@@ -1,6 +1,7 @@
 import { type Command, parseCommand, USAGE, UsageError } from './args';
 import { type Bot, printBalances, runMarketMaker, runTaker } from './bots/bots';
 import { ExchangeClient } from './client';
+import { runDemo } from './demo';
 import { runLoad } from './load/load-test';
 import { formatTable, summaryLine } from './load/report';
 import { currentMid, findProduct, marketSpec } from './market';
@@ -48,6 +49,13 @@ async function run(command: Command): Promise<void> {
         );
         return await printBalances(client, bots, log);
       }
+      case 'demo': {
+        const signal = stopSignal(command.durationMs);
+        // Stopping cancels the demo's quotes; an exchange that no longer answers must not hold the process.
+        signal.addEventListener('abort', () => setTimeout(() => exitStuck('the demo did not stop within 15 s'), 15_000).unref());
+        const { users: usersFile, levels, refreshMs, takerIntervalMs, statusEveryMs } = command;
+        return await runDemo(client, { usersFile, levels, refreshMs, takerIntervalMs, statusEveryMs }, signal, log);
+      }
       case 'load': {
         const file = await readUsersFile(command.users);
         const product = await findProduct(client, command.productId);
@@ -85,6 +93,11 @@ function stopSignal(durationMs: number | undefined): AbortSignal {
   process.once('SIGTERM', stop);
   if (durationMs !== undefined) setTimeout(stop, durationMs).unref();
   return controller.signal;
+}
+
+function exitStuck(why: string): void {
+  process.stderr.write(`${why}\n`);
+  process.exit(1);
 }
 
 let command: Command;
