@@ -51,7 +51,11 @@ async function run(command: Command): Promise<void> {
       }
       case 'demo': {
         const signal = stopSignal(command.durationMs);
-        // Stopping cancels the demo's quotes; an exchange that no longer answers must not hold the process.
+        // scripts/start forwards the signal its process group already got: a repeat must not kill
+        // the demo before it has cancelled its quotes. An exchange that no longer answers must not
+        // hold it either.
+        const ignore = (): void => undefined;
+        process.on('SIGINT', ignore).on('SIGTERM', ignore);
         signal.addEventListener('abort', () => setTimeout(() => exitStuck('the demo did not stop within 15 s'), 15_000).unref());
         const { users: usersFile, levels, refreshMs, takerIntervalMs, statusEveryMs } = command;
         return await runDemo(client, { usersFile, levels, refreshMs, takerIntervalMs, statusEveryMs }, signal, log);

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RecentOutput, untilHealthy } from '../src/testing/exchange-process';
 
-// A newcomer's first run: a fresh clone, `./scripts/start`, then `/` in a browser.
+// A newcomer's first run: a fresh clone, `./scripts/start`, then `/` in a browser, on the live
+// market of the demo that scripts/start runs beside the exchange.
 //
 // The clone is a copy of this working tree's files as git sees them (tracked and untracked,
 // not ignored): no dist/, no node_modules, no turbo cache, so nothing another command built
 // can stand in for what scripts/start builds, and it tests the tree under test rather than
 // the last commit. It runs the README's command itself, so the build command cannot drift
-// from the one tested. Cost: one build of the app and what it depends on (about 40 s here);
+// from the one tested. Cost: one build of the app, the botclient and what they depend on (about 40 s here);
 // the install is hard links from pnpm's store, and the bootstrap reuses the Node and pnpm in
 // this tree's .tools/ (SD_TOOLS_DIR) instead of downloading them again.
 // Rebuilding with turbo's cache off in this tree would cost the same build and rewrite dist/
@@ -24,6 +25,8 @@ const REPO = resolve(__dirname, '../../..');
 let clone: string;
 let start: ChildProcess;
 const output = new RecentOutput();
+/** The app's own process, from its first log line: scripts/start runs it in a session of its own. */
+let exchangePid: number | undefined;
 
 function copyWorkingTree(to: string): void {
   const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' });
@@ -46,6 +49,7 @@ function startAsNewcomer(): Promise<string> {
     env: { ...env, PATH: path.join(':'), PORT: '0', LOG_LEVEL: 'info', SD_TOOLS_DIR: join(REPO, '.tools') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  start.stdout!.on('data', (chunk: Buffer) => void (exchangePid ??= Number(/"pid":(\d+)/.exec(chunk.toString())?.[1]) || undefined));
   return untilHealthy(start, output, START_TIMEOUT_MS);
 }
 
@@ -53,6 +57,15 @@ beforeAll(() => {
   clone = mkdtempSync(join(tmpdir(), 'sd-first-start-'));
   copyWorkingTree(clone);
 });
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Whether any process of the group scripts/start leads (pnpm, the app) still runs. */
 function groupAlive(): boolean {
@@ -97,5 +110,32 @@ describe('./scripts/start on a fresh clone', () => {
     const products = await fetch(`${url}/api/products`);
     expect(products.status).toBe(200);
     expect(((await products.json()) as Array<{ id: string }>).map((product) => product.id)).toContain('BTC-USDT');
+  });
+
+  it("opens on a live market: the demo fills the page's book and trades panels", async () => {
+    type Book = { bids: unknown[]; asks: unknown[] };
+    const get = async <T>(path: string): Promise<T> => (await fetch(`${url}/api/products/BTC-USDT/${path}`)).json() as Promise<T>;
+    // The demo signs its users up (a memory-hard hash each) before its first quotes; its taker trades right after them.
+    const deadline = Date.now() + 60_000;
+    let seen: { book: Book; trades: unknown[] };
+    for (;;) {
+      seen = { book: await get<Book>('book?level=2'), trades: await get<unknown[]>('trades') };
+      if ((seen.book.bids.length > 0 && seen.book.asks.length > 0 && seen.trades.length > 0) || Date.now() > deadline) break;
+      await new Promise((done) => setTimeout(done, 250));
+    }
+    expect(seen.book.bids.length).toBeGreaterThan(1);
+    expect(seen.book.asks.length).toBeGreaterThan(1);
+    expect(seen.trades.length).toBeGreaterThan(0);
+  });
+
+  it('stops the demo, then the exchange, on SIGTERM, exits 0 and leaves no process behind', async () => {
+    expect(exchangePid).toBeDefined();
+    const exited = new Promise<number | null>((done) => start.once('exit', (code) => done(code)));
+    process.kill(-start.pid!, 'SIGTERM');
+    expect(await exited).toBe(0);
+    while (groupAlive()) await new Promise((done) => setTimeout(done, 50));
+    expect(processAlive(exchangePid!)).toBe(false);
+    // The demo cancelled its quotes before the exchange went.
+    expect(output.toString()).toMatch(/demo: stopped, quotes cancelled[^\n]*\n[^]*"msg":"shutting down"/);
   });
 });
