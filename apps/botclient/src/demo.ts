@@ -76,24 +76,19 @@ export async function runDemo(client: ExchangeClient, options: DemoOptions, sign
   const status = setInterval(() => log(`demo: ${counts.take()} in the last ${options.statusEveryMs / 1000} s`), options.statusEveryMs);
   const quiet: Log = () => undefined;
   const runs = products.map(async (product, i) => {
-    const price = new Grid(product.quote_increment);
-    const midSteps = price.stepsIn(await currentMid(client, product.id, defaultMid(product)));
-    const mid = price.format(midSteps);
-    // Quotes a basis point apart.
-    const stepTicks = Math.max(1, Math.round(midSteps / 10_000));
-    log(`demo: ${makers[i]!.name} quotes ${options.levels} a side around ${mid}`);
+    const maker = makers[i]!;
     let quoted!: () => void;
     const firstRound = new Promise<void>((resolve) => (quoted = resolve));
-    const maker = keepRunning(makers[i]!.name, signal, log, () =>
-      runMarketMaker(
-        client,
-        makers[i]!,
-        { productId: product.id, levels: options.levels, stepTicks, sizeMultiple: MAKER_SIZE_MULTIPLE, refreshMs: options.refreshMs, mid, seed: i + 1 },
-        signal,
-        quiet,
-        counts.activity(quoted),
-      ),
-    );
+    const making = keepRunning(maker.name, signal, log, async () => {
+      const price = new Grid(product.quote_increment);
+      const midSteps = price.stepsIn(await currentMid(client, product.id, defaultMid(product)));
+      const mid = price.format(midSteps);
+      log(`demo: ${maker.name} quotes ${options.levels} a side around ${mid}`);
+      // Quotes a basis point apart.
+      const stepTicks = Math.max(1, Math.round(midSteps / 10_000));
+      const quoting = { productId: product.id, levels: options.levels, stepTicks, sizeMultiple: MAKER_SIZE_MULTIPLE, refreshMs: options.refreshMs, mid, seed: i + 1 };
+      await runMarketMaker(client, maker, quoting, signal, quiet, counts.activity(quoted));
+    });
     // The taker's first look at the book comes after the maker's first quotes, or one interval in.
     await Promise.race([firstRound, pause(options.takerIntervalMs, signal)]);
     const taking = keepRunning(`taker ${product.id}`, signal, log, () =>
@@ -106,7 +101,7 @@ export async function runDemo(client: ExchangeClient, options: DemoOptions, sign
         counts.activity(),
       ),
     );
-    await settleAll([maker, taking]);
+    await settleAll([making, taking]);
   });
   try {
     await settleAll(runs);
