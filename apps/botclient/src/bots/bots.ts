@@ -36,7 +36,7 @@ export type Log = (line: string) => void;
 
 /** What a bot reports besides its log lines, for a caller that counts rather than prints. */
 export interface Activity {
-  /** Orders the exchange accepted in one go (a round of quotes, or one taker order); called every round, 0 included. */
+  /** Orders the exchange accepted: after each round of quotes (0 included) and each taker order (0 or 1). */
   ordered(count: number): void;
   filled(fill: FillJson): void;
 }
