@@ -95,8 +95,5 @@ export async function startPush(options: PushServerOptions, candles: CandleTopic
 
 /** A WebSocket client's credentials (a signed or token-carrying message, else the upgrade's bearer header or cookie), checked by `authenticator`. */
 export function pushAuthentication(authenticator: Authenticator): PushServerOptions['authenticate'] {
-  return async (message, headers) => {
-    const result = await authenticateWebSocket(authenticator, { message, headers });
-    return result.ok ? { ok: true, userId: result.principal.userId } : result;
-  };
+  return (message, headers) => authenticateWebSocket(authenticator, { message, headers });
 }

@@ -3,7 +3,7 @@ import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
 import type { WebSocketServer } from 'ws';
 import { AuthRoutes } from '@sd/auth/auth.module';
 import { AUTH_SECURITY } from '@sd/auth/auth-routes';
-import { authorizer } from '@sd/auth/authorize';
+import { authorizer, principalCheck } from '@sd/auth/authorize';
 import { Authenticator } from '@sd/domain/auth/authenticator';
 import { UserRepository } from '@sd/domain/auth/user';
 import type { HealthCheck } from '@sd/domain/health';
@@ -20,6 +20,8 @@ import { LiveFields } from '../delivery/http/api-schemas';
 import { exchangeRoutes } from '../delivery/http/exchange.routes';
 import { fundsRoutes } from '../delivery/http/funds.routes';
 import { EXCHANGE_LANES } from '../delivery/http/route-table';
+import { OrderEntry } from '../delivery/ws/order-entry';
+import { PushServer } from '../delivery/ws/push-server';
 import { AccountQueries } from '../usecase/read/account-queries';
 import { HistoryQueries } from '../usecase/read/history/history-queries';
 import { MarketQueries } from '../usecase/read/market-queries';
@@ -99,7 +101,7 @@ export function coinbaseHttpModule(config: CoinbaseHttpConfig): ContainerModule 
   });
 }
 
-/** Binds `CoinbaseRoutes`: for a module that serves the Coinbase-style API, at `/api` or beside another. */
+/** Binds `CoinbaseRoutes`: for a module that serves the Coinbase-style API, at `/api` or beside another; its `/ws` takes orders too. */
 export function bindCoinbaseRoutes(bind: ContainerModuleLoadOptions['bind'], config: CoinbaseRoutesConfig): void {
   bind<CoinbaseRoutes>(CoinbaseRoutes)
     .toResolvedValue(
@@ -116,8 +118,11 @@ export function bindCoinbaseRoutes(bind: ContainerModuleLoadOptions['bind'], con
         limiter: RateLimiter,
         users: UserRepository,
         authRoutes: ApiRoute[],
+        push: PushServer,
       ) => {
         const ordersLimit = rateLimitCheck(limiter, { name: 'orders', rule: config.tradingRateLimit, logger });
+        // Order entry on the WebSocket: the REST order routes' checks and limit, per connection's principal.
+        push.serve(new OrderEntry({ trading, authorize: principalCheck({ permission: 'trade', limit: ordersLimit }), logger: logger.child({ component: 'ws-orders' }) }));
         const isAdmin = async (userId: string): Promise<boolean> => config.admins.has((await users.findById(userId))?.email ?? '');
         return (mountPath: string): ApiRoute[] => {
           const signedIn = authorizer(authenticator, { mountPath });
@@ -140,7 +145,7 @@ export function bindCoinbaseRoutes(bind: ContainerModuleLoadOptions['bind'], con
           ];
         };
       },
-      [Logger, TradingUseCase, FundsUseCase, MarketQueries, AccountQueries, QuotationQueries, MarketAdminUseCase, HistoryQueries, Authenticator, RateLimiter, UserRepository, AuthRoutes],
+      [Logger, TradingUseCase, FundsUseCase, MarketQueries, AccountQueries, QuotationQueries, MarketAdminUseCase, HistoryQueries, Authenticator, RateLimiter, UserRepository, AuthRoutes, PushServer],
     )
     .inSingletonScope();
 }

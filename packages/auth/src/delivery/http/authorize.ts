@@ -24,11 +24,29 @@ export interface AuthorizedRequest {
  */
 export type Authorize = (request: AuthorizedRequest, headers: Record<string, string>) => Promise<Principal>;
 
-export function authorizer(authenticator: Authenticator, options: { mountPath: string; permission?: Permission; limit?: RateLimitCheck }): Authorize {
-  const { mountPath, permission, limit } = options;
+export function authorizer(authenticator: Authenticator, options: { mountPath: string } & PrincipalCheckOptions): Authorize {
+  const { mountPath } = options;
+  const check = principalCheck(options);
   return async (request, headers) => {
     const credentials = { method: request.method, url: request.url, headers: request.headers, body: () => request.rawBody.toString('utf8'), mountPath };
-    const principal = await authenticateHttp(authenticator, credentials);
+    return check(await authenticateHttp(authenticator, credentials), headers);
+  };
+}
+
+export interface PrincipalCheckOptions {
+  permission?: Permission;
+  limit?: RateLimitCheck;
+}
+
+/**
+ * What an authorizer checks once the caller is known: `permission`, then one request against
+ * the per-user `limit`. For a caller authenticated another way (a signed-in WebSocket), so its
+ * requests pass the same checks as the HTTP routes'.
+ */
+export type PrincipalCheck = (principal: Principal, headers: Record<string, string>) => Promise<Principal>;
+
+export function principalCheck({ permission, limit }: PrincipalCheckOptions): PrincipalCheck {
+  return async (principal, headers) => {
     if (permission !== undefined) assertPermission(principal, permission);
     if (limit !== undefined) await limit(principal.userId, headers);
     return principal;

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import Big from 'big.js';
 import type { Principal } from '@sd/domain/auth/principal';
 import { invalidInput } from '@sd/domain/errors';
@@ -7,7 +7,7 @@ import type { AccountQueries } from '../../usecase/read/account-queries';
 import type { BookLevel, MarketQueries } from '../../usecase/read/market-queries';
 import type { QuotationQueries } from '../../usecase/read/quotation/quotation-queries';
 import type { FundsUseCase } from '../../usecase/write/funds.usecase';
-import type { TradingUseCase } from '../../usecase/write/trading.usecase';
+import type { NewOrder, TradingUseCase } from '../../usecase/write/trading.usecase';
 import { asyncApiDocument } from '../ws/asyncapi';
 import { accountJson, currencyJson, fillJson, isoTime, orderJson, pageHeaders, productJson, tradeJson } from './api-format';
 import * as Schema from './api-schemas';
@@ -285,20 +285,7 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): ApiRoute[] {
       schema: { body: Schema.NewOrder, response: Schema.Order },
       handle: async (request, reply) => {
         const userId = await userOf(trade, request, reply.headers);
-        const body = request.body;
-        const order = await orders.placeOrder(userId, {
-          productId: body.product_id,
-          side: body.side,
-          orderType: body.type ?? 'limit',
-          price: body.price,
-          size: body.size,
-          funds: body.funds,
-          timeInForce: body.time_in_force,
-          postOnly: body.post_only,
-          stp: body.stp,
-          clientOid: body.client_oid,
-        });
-        return orderJson(order);
+        return orderJson(await orders.placeOrder(userId, newOrder(request.body)));
       },
     }),
     defineRoute({
@@ -309,9 +296,7 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): ApiRoute[] {
       security: 'signed-in',
       schema: { params: Schema.OrderPath, response: Type.String() },
       handle: async (request, reply) => {
-        const userId = await userOf(trade, request, reply.headers);
-        const { orderId } = request.params;
-        return orderId.startsWith(CLIENT_PREFIX) ? orders.cancelByClientOid(userId, orderId.slice(CLIENT_PREFIX.length)) : orders.cancelOrder(userId, orderId);
+        return cancelOrder(orders, await userOf(trade, request, reply.headers), request.params.orderId);
       },
     }),
     defineRoute({
@@ -326,6 +311,27 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): ApiRoute[] {
   ];
   if (options.faucet) routes.push(faucetRoute({ funds, accounts, trade, maxAmount: options.faucet.maxAmount }));
   return routes;
+}
+
+/** An order body (`POST /orders`, the WebSocket's `place_order`) as the trading use case takes it. */
+export function newOrder(body: Static<typeof Schema.NewOrder>): NewOrder {
+  return {
+    productId: body.product_id,
+    side: body.side,
+    orderType: body.type ?? 'limit',
+    price: body.price,
+    size: body.size,
+    funds: body.funds,
+    timeInForce: body.time_in_force,
+    postOnly: body.post_only,
+    stp: body.stp,
+    clientOid: body.client_oid,
+  };
+}
+
+/** Cancels the caller's order named by its id or by `client:<client_oid>`; answers its id. */
+export function cancelOrder(trading: TradingUseCase, userId: string, ref: string): Promise<string> {
+  return ref.startsWith(CLIENT_PREFIX) ? trading.cancelByClientOid(userId, ref.slice(CLIENT_PREFIX.length)) : trading.cancelOrder(userId, ref);
 }
 
 /** `POST /faucet`: test funds, up to `maxAmount` of a currency per call; answers the account. */

@@ -1,4 +1,4 @@
-import { ClientMessages, ServerMessages } from './ws-schemas';
+import { ClientMessages, REQUEST_TYPES, ServerMessages } from './ws-schemas';
 
 /** Which messages each channel carries, for the document's operations. */
 const CHANNEL_MESSAGES: Readonly<Record<string, readonly (keyof typeof ServerMessages)[]>> = {
@@ -15,8 +15,8 @@ const CHANNEL_MESSAGES: Readonly<Record<string, readonly (keyof typeof ServerMes
 
 /**
  * The AsyncAPI 3 document of the `/ws` feed, built from the message schemas push is checked
- * against: one WebSocket channel, the client's subscribe and unsubscribe, and per feed channel
- * an operation naming the messages it sends.
+ * against: one WebSocket channel, the client's subscribe and unsubscribe, its order requests
+ * and their answers, and per feed channel an operation naming the messages it sends.
  */
 export function asyncApiDocument(options: { version: string; description?: string } = { version: '1.0.0' }): Record<string, unknown> {
   const ref = (name: string) => ({ $ref: `#/channels/feed/messages/${name}` });
@@ -39,7 +39,7 @@ export function asyncApiDocument(options: { version: string; description?: strin
       version: options.version,
       description:
         options.description ??
-        'Coinbase-Exchange style market and account feed. Send subscribe with channels and product_ids; every message carries the engine sequence it follows from, and a subscription receives only what happens after the state it was shown.',
+        'Coinbase-Exchange style market and account feed, and order entry. Send subscribe with channels and product_ids; every message carries the engine sequence it follows from, and a subscription receives only what happens after the state it was shown. A signed-in connection places and cancels orders with place_order, cancel_order and cancel_all, answered as REST answers them.',
     },
     defaultContentType: 'application/json',
     channels: {
@@ -47,7 +47,20 @@ export function asyncApiDocument(options: { version: string; description?: strin
     },
     operations: {
       receive_subscribe: { action: 'receive', channel: { $ref: '#/channels/feed' }, summary: 'Subscribe and unsubscribe', messages: [ref('subscribe'), ref('unsubscribe')] },
-      send_replies: { action: 'send', channel: { $ref: '#/channels/feed' }, summary: 'Answers to the client', messages: [ref('subscriptions'), ref('error')] },
+      receive_orders: {
+        action: 'receive',
+        channel: { $ref: '#/channels/feed' },
+        summary: 'Order entry: place, cancel and cancel all, each with a request_id; answered on the same socket',
+        description:
+          'As REST: the same order body and answer, refusals with the same codes and messages (and the HTTP status), the trade permission and the per-user order limit; an answer is sent only once the command is durable in the journal. A signed-in connection may have many requests outstanding; answers come as they are done, with their request_id.',
+        messages: REQUEST_TYPES.map(ref),
+      },
+      send_replies: {
+        action: 'send',
+        channel: { $ref: '#/channels/feed' },
+        summary: 'Answers to the client',
+        messages: [ref('subscriptions'), ref('order_response'), ref('cancel_order_response'), ref('cancel_all_response'), ref('error')],
+      },
       ...sent,
     },
     components: { messages },

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { WebSocket, WebSocketServer } from 'ws';
+import type { Principal } from '@sd/domain/auth/principal';
 import type { DomainError } from '@sd/domain/errors';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import type { Candle } from '@sd/domain/exchange/market-data';
@@ -8,7 +10,7 @@ import type { BookView } from '../../usecase/core/engine/engine-views';
 import type { EventFormatter } from '../../usecase/core/money/event-format';
 import type { EngineReader } from '../../usecase/core/engine/engine-reader';
 
-export type PushAuthentication = { ok: true; userId: string } | { ok: false; error: DomainError };
+export type PushAuthentication = { ok: true; principal: Principal } | { ok: false; error: DomainError };
 
 /** One subscription: a channel, as the dialect names it, and what it follows (a product id, a currency, or `*`). */
 export interface PushSubscription {
@@ -94,6 +96,29 @@ export interface PushDialect {
   close?(): void;
 }
 
+/**
+ * Messages beside subscribe and unsubscribe that ask for something to be done (order entry),
+ * answered on the client's socket. The server parses each message once and hands it over.
+ */
+export interface PushRequests {
+  /** The `type`s it answers. */
+  readonly types: ReadonlySet<string>;
+  /** Answers `message` (a parsed JSON object of one of `types`) through `client.send`; never throws. */
+  handle(message: Record<string, unknown>, client: RequestingClient): void;
+}
+
+/** A client as a request handler sees it. */
+export interface RequestingClient {
+  /**
+   * Who the connection is signed in as. One not signed in yet signs in with the message's
+   * credentials (as a private subscribe does), else the upgrade request's; once signed in, a
+   * connection keeps its principal.
+   */
+  principal(message: object): Promise<PushAuthentication>;
+  /** A serialized answer; the answers of one tick leave in one write. */
+  send(frame: string): void;
+}
+
 /** A client as a dialect's hooks see it. */
 export interface PushClient {
   /** Who the client authenticated as; never null for a private subscription. */
@@ -119,8 +144,15 @@ const TRY_AGAIN_LATER = 1013;
 
 interface Client {
   socket: WebSocket;
+  /** The TCP socket under `socket`: corked while a tick's answers are written. */
+  transport: Socket;
   headers: IncomingHttpHeaders;
   userId: string | null;
+  principal: Principal | null;
+  /** Answers to requests waiting for the end of the tick; null when none. */
+  outbox: string[] | null;
+  /** This client as request handlers see it, made on its first request. */
+  requesting: RequestingClient | null;
   /**
    * `${channel} ${target}` → the engine sequence the client's view starts after: it is sent
    * only what happens later, so never an event twice nor one older than its snapshot.
@@ -145,6 +177,10 @@ export class PushServer {
   private readonly unsubscribe: () => void;
   private readonly dialect: PushDialect;
   private readonly feed: PushFeed;
+  private requests: PushRequests | null = null;
+  /** Clients with answers in their outbox; written once this tick's I/O is done. */
+  private readonly unflushed = new Set<Client>();
+  private flushScheduled = false;
 
   constructor(private readonly options: PushServerOptions) {
     this.maxBuffered = options.maxBufferedBytes ?? 1 << 20;
@@ -171,6 +207,12 @@ export class PushServer {
     return this.clients.size;
   }
 
+  /** Answers the requests of `requests.types` (one handler per server) beside subscriptions. */
+  serve(requests: PushRequests): void {
+    if (this.requests !== null) throw new Error('the push server already serves requests');
+    this.requests = requests;
+  }
+
   /** The candles the read side stored, to the dialect's candle channels. */
   publishCandles(candles: readonly Candle[]): void {
     this.dialect.candles?.(candles, this.feed);
@@ -184,16 +226,21 @@ export class PushServer {
   }
 
   private connect(socket: WebSocket, request: IncomingMessage): void {
-    const client: Client = { socket, headers: request.headers, userId: null, subscriptions: new Map(), bookSequence: new Map() };
+    const client: Client = {
+      socket,
+      transport: request.socket,
+      headers: request.headers,
+      userId: null,
+      principal: null,
+      outbox: null,
+      requesting: null,
+      subscriptions: new Map(),
+      bookSequence: new Map(),
+    };
     this.clients.add(client);
     socket.on('close', () => this.drop(client));
     socket.on('error', () => socket.terminate());
-    socket.on('message', (data, isBinary) => {
-      void this.receive(client, isBinary ? null : data.toString()).catch((error: unknown) => {
-        this.options.logger.error({ err: error }, 'websocket message failed');
-        this.reply(client, { type: 'error', message: 'internal error', code: 'INTERNAL' });
-      });
-    });
+    socket.on('message', (data, isBinary) => this.receive(client, isBinary ? null : String(data)));
   }
 
   private drop(client: Client): void {
@@ -201,7 +248,7 @@ export class PushServer {
     this.endPrivateSubscriptions(client);
   }
 
-  private async receive(client: Client, text: string | null): Promise<void> {
+  private receive(client: Client, text: string | null): void {
     let message: unknown;
     try {
       message = text === null ? undefined : JSON.parse(text);
@@ -212,10 +259,21 @@ export class PushServer {
       return this.reply(client, { type: 'error', message: 'a message must be a JSON object', code: 'WS.MALFORMED' });
     }
     const { type } = message as { type?: unknown };
-    if (type !== 'subscribe' && type !== 'unsubscribe') {
-      return this.reply(client, { type: 'error', message: 'type must be subscribe or unsubscribe', code: 'WS.UNKNOWN_TYPE' });
+    if (type === 'subscribe' || type === 'unsubscribe') {
+      this.subscription(client, message as Record<string, unknown>).catch((error: unknown) => {
+        this.options.logger.error({ err: error }, 'websocket message failed');
+        this.reply(client, { type: 'error', message: 'internal error', code: 'INTERNAL' });
+      });
+    } else if (typeof type === 'string' && this.requests?.types.has(type)) {
+      this.requests.handle(message as Record<string, unknown>, (client.requesting ??= this.requestingView(client)));
+    } else {
+      const types = ['subscribe', 'unsubscribe', ...(this.requests?.types ?? [])];
+      this.reply(client, { type: 'error', message: `type must be ${types.slice(0, -1).join(', ')} or ${types.at(-1)}`, code: 'WS.UNKNOWN_TYPE' });
     }
-    const request = this.dialect.parse(message as Record<string, unknown>);
+  }
+
+  private async subscription(client: Client, message: Record<string, unknown>): Promise<void> {
+    const request = this.dialect.parse(message);
     if (typeof request === 'string') return this.reply(client, { type: 'error', message: request, code: 'WS.INVALID_SUBSCRIPTION' });
 
     if (request.type === 'subscribe') {
@@ -250,11 +308,54 @@ export class PushServer {
   private async authenticate(client: Client, message: object): Promise<DomainError | null> {
     if (client.userId !== null && !this.dialect.reauthenticate) return null;
     const auth = await this.options.authenticate(message, client.headers);
-    const userId = auth.ok ? auth.userId : null;
-    if (client.userId !== null && client.userId !== userId) this.endPrivateSubscriptions(client);
-    client.userId = userId;
+    const principal = auth.ok ? auth.principal : null;
+    if (client.userId !== null && client.userId !== principal?.userId) this.endPrivateSubscriptions(client);
+    client.principal = principal;
+    client.userId = principal?.userId ?? null;
     return auth.ok ? null : auth.error;
   }
+
+  private requestingView(client: Client): RequestingClient {
+    return {
+      principal: async (message) => {
+        if (client.principal !== null) return { ok: true, principal: client.principal };
+        const auth = await this.options.authenticate(message, client.headers);
+        // A client that closed meanwhile stays signed out: its private subscriptions already ended.
+        if (auth.ok && this.clients.has(client) && client.principal === null) {
+          client.principal = auth.principal;
+          client.userId = auth.principal.userId;
+        }
+        return auth;
+      },
+      send: (frame) => {
+        if (client.outbox === null) {
+          client.outbox = [];
+          this.unflushed.add(client);
+          if (!this.flushScheduled) {
+            this.flushScheduled = true;
+            setImmediate(this.flush);
+          }
+        }
+        client.outbox.push(frame);
+      },
+    };
+  }
+
+  /**
+   * Writes every client's answers of this tick, each client's in one write: the answers to a
+   * group commit's requests are settled together, and a frame per write would cost a syscall each.
+   */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    for (const client of this.unflushed) {
+      const frames = client.outbox!;
+      client.outbox = null;
+      client.transport.cork();
+      for (const frame of frames) this.write(client, frame);
+      client.transport.uncork();
+    }
+    this.unflushed.clear();
+  };
 
   private end(client: Client, subscription: PushSubscription): void {
     if (!client.subscriptions.delete(`${subscription.channel} ${subscription.target}`)) return;

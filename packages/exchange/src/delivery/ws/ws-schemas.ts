@@ -1,4 +1,5 @@
 import { Type, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
+import { CancelAllQuery, NewOrder, Order, OrderPath } from '../http/api-schemas';
 
 /**
  * Every message of the `/ws` feed, once: the AsyncAPI document is built from these, and the
@@ -23,6 +24,15 @@ const ChannelName = Type.Union(CHANNEL_NAMES.map((name) => Type.Literal(name)));
 
 // ---- client to server ------------------------------------------------------------------
 
+/** How a message signs its connection in: an API key's signature, or an access token (else the upgrade request's bearer header or cookie). */
+const credentials = {
+  key: Type.Optional(Type.String({ description: 'API key: signs timestamp + GET + /users/self/verify' })),
+  passphrase: Type.Optional(Type.String()),
+  timestamp: Type.Optional(Type.String({ description: 'epoch seconds; within 30 s of the server' })),
+  signature: Type.Optional(Type.String({ description: 'base64 HMAC-SHA256, as for REST' })),
+  token: Type.Optional(Type.String({ description: 'an access token instead of a signature' })),
+};
+
 const SubscriptionRequest = (type: 'subscribe' | 'unsubscribe', description: string) =>
   closed(
     {
@@ -31,19 +41,37 @@ const SubscriptionRequest = (type: 'subscribe' | 'unsubscribe', description: str
       channels: Type.Array(Type.Union([ChannelName, closed({ name: ChannelName, product_ids: Type.Optional(Type.Array(ProductId)) }, 'a channel with its own products')]), {
         minItems: 1,
       }),
-      key: Type.Optional(Type.String({ description: 'API key (private channels): signs timestamp + GET + /users/self/verify' })),
-      passphrase: Type.Optional(Type.String()),
-      timestamp: Type.Optional(Type.String({ description: 'epoch seconds; within 30 s of the server' })),
-      signature: Type.Optional(Type.String({ description: 'base64 HMAC-SHA256, as for REST' })),
-      token: Type.Optional(Type.String({ description: 'an access token instead of a signature' })),
+      ...credentials,
     },
     description,
   );
 
+/** The client's id of a request, echoed in its answer. */
+export const RequestId = Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Integer()], { description: 'your id of the request (text, or an integer), echoed in its answer' });
+
+const signedIn =
+  ' The connection must be signed in (a private subscribe, the credentials on this message, or the upgrade request\'s bearer header or cookie) with the trade permission; it counts against the same per-user order limit as REST.';
+
 export const ClientMessages = {
   subscribe: SubscriptionRequest('subscribe', 'Subscribes to channels; private ones (user, funds) need a signature or a token. Answered by `subscriptions`.'),
   unsubscribe: SubscriptionRequest('unsubscribe', 'Ends subscriptions. Answered by `subscriptions`.'),
+  place_order: closed(
+    { type: literal('place_order'), request_id: RequestId, order: NewOrder, ...credentials },
+    `Places an order: \`order\` is the body of REST's POST /orders. Answered by \`order_response\` once the order is durable in the journal and applied, or \`error\`.${signedIn}`,
+  ),
+  cancel_order: closed(
+    { type: literal('cancel_order'), request_id: RequestId, order_id: OrderPath.properties.orderId, ...credentials },
+    `Cancels an order, by id or client:<client_oid> (as REST's DELETE /orders/{id}). Answered by \`cancel_order_response\` or \`error\`.${signedIn}`,
+  ),
+  cancel_all: closed(
+    { type: literal('cancel_all'), request_id: RequestId, product_id: CancelAllQuery.properties.product_id, ...credentials },
+    `Cancels every open order of the caller's, or of one product (as REST's DELETE /orders). Answered by \`cancel_all_response\` or \`error\`.${signedIn}`,
+  ),
 };
+
+/** The client messages that ask for something to be done, each answered with its `request_id`. */
+export const REQUEST_TYPES = ['place_order', 'cancel_order', 'cancel_all'] as const;
+export type RequestType = (typeof REQUEST_TYPES)[number];
 
 // ---- server to client ------------------------------------------------------------------
 
@@ -87,7 +115,29 @@ export const ServerMessages = {
     { type: literal('subscriptions'), channels: Type.Array(closed({ name: ChannelName, product_ids: Type.Array(Type.String()) }, 'a channel and its products')) },
     'The subscriptions now held, after each (un)subscribe.',
   ),
-  error: closed({ type: literal('error'), message: Type.String(), code: Type.String({ description: 'stable code, e.g. WS.INVALID_SUBSCRIPTION' }) }, 'A refused message; the connection stays open.'),
+  error: closed(
+    {
+      type: literal('error'),
+      message: Type.String(),
+      code: Type.String({ description: 'stable code, e.g. WS.INVALID_SUBSCRIPTION; for a request, the code REST answers' }),
+      request_id: Type.Optional(Type.Union([RequestId, Type.Null()], { description: 'a refused request: its id (null when the id itself is missing or invalid)' })),
+      status: Type.Optional(Type.Integer({ description: 'a refused request: the HTTP status REST answers the same refusal with' })),
+      retry_after: Type.Optional(Type.Integer({ minimum: 1, description: 'rate limited: seconds to wait, as REST\'s Retry-After' })),
+    },
+    'A refused message; the connection stays open. A refused request changed nothing.',
+  ),
+  order_response: closed(
+    { type: literal('order_response'), request_id: RequestId, order: Order },
+    'The order a place_order placed, as REST\'s POST /orders answers it; sent once the order is durable in the journal and applied.',
+  ),
+  cancel_order_response: closed(
+    { type: literal('cancel_order_response'), request_id: RequestId, order_id: Type.String({ description: 'the canceled order' }) },
+    'A cancel_order done: the order is canceled, durably.',
+  ),
+  cancel_all_response: closed(
+    { type: literal('cancel_all_response'), request_id: RequestId, order_ids: Type.Array(Type.String(), { description: 'the canceled orders' }) },
+    'A cancel_all done: the orders it canceled, durably.',
+  ),
   heartbeat: closed(
     { type: literal('heartbeat'), product_id: ProductId, sequence: Type.Integer({ description: "the book's sequence" }), last_trade_id: Type.Integer(), time: Time },
     'Once a second per product (channel heartbeat).',
