@@ -90,6 +90,29 @@ describe('the /ws feed against GET /api/asyncapi.json', () => {
     for (const feed of [market, batched, own]) feed.close();
   });
 
+  it('answers order requests, and refuses bad ones, as the document says', async () => {
+    const carol = new ApiClient(exchange.url);
+    await carol.signUp('carol-ws@example.com');
+    await carol.expectOk('POST', '/faucet', { currency: 'USDT', amount: '1000' });
+    const socket = await carol.socket();
+    const requests: Array<Record<string, unknown>> = [
+      { type: 'place_order', request_id: 1, token: carol.token, order: { product_id: 'BTC-USDT', side: 'buy', price: '100', size: '0.01', client_oid: 'c-1' } },
+      { type: 'place_order', request_id: 'market', order: { product_id: 'BTC-USDT', side: 'buy', type: 'market', funds: '10' } },
+      { type: 'cancel_order', request_id: 'by-client-id', order_id: 'client:c-1' },
+      { type: 'cancel_order', request_id: 'again', order_id: 'client:c-1' },
+      { type: 'place_order', request_id: 'poor', order: { product_id: 'BTC-USDT', side: 'buy', price: '100', size: '100' } },
+      { type: 'cancel_all', request_id: 'all', product_id: 'BTC-USDT' },
+      { type: 'place_order', order: {} },
+    ];
+    for (const request of requests) socket.send(request);
+    await socket.next((m) => m.request_id === 'all');
+    await socket.next((m) => m.type === 'error' && m.request_id === null);
+    expect([...new Set(socket.messages.map((m) => m.type))].sort()).toEqual(['cancel_all_response', 'cancel_order_response', 'error', 'order_response']);
+    expect(socket.messages).toHaveLength(requests.length);
+    expect(mismatches(socket.messages)).toEqual([]);
+    socket.close();
+  });
+
   it('fails a message whose field was renamed or whose shape changed', () => {
     const ticker = { type: 'ticker', product_id: 'BTC-USDT', sequence: 5, trade_id: '1', price: '1.00', open_24h: '1.00', volume_24h: '1', low_24h: '1', high_24h: '1', volume_30d: '1', best_bid: null, best_bid_size: null, best_ask: '2', best_ask_size: '1', side: 'buy', last_size: '1', time: '2026-01-01T00:00:00.000Z' };
     expect(mismatches([ticker])).toEqual([]);

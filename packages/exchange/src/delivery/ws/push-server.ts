@@ -149,6 +149,8 @@ interface Client {
   headers: IncomingHttpHeaders;
   userId: string | null;
   principal: Principal | null;
+  /** A request's sign-in under way. */
+  signingIn: Promise<PushAuthentication> | null;
   /** Answers to requests waiting for the end of the tick; null when none. */
   outbox: string[] | null;
   /** This client as request handlers see it, made on its first request. */
@@ -232,6 +234,7 @@ export class PushServer {
       headers: request.headers,
       userId: null,
       principal: null,
+      signingIn: null,
       outbox: null,
       requesting: null,
       subscriptions: new Map(),
@@ -268,7 +271,9 @@ export class PushServer {
       this.requests.handle(message as Record<string, unknown>, (client.requesting ??= this.requestingView(client)));
     } else {
       const types = ['subscribe', 'unsubscribe', ...(this.requests?.types ?? [])];
-      this.reply(client, { type: 'error', message: `type must be ${types.slice(0, -1).join(', ')} or ${types.at(-1)}`, code: 'WS.UNKNOWN_TYPE' });
+      const { request_id: requestId } = message as { request_id?: unknown };
+      const echoed = typeof requestId === 'string' || Number.isSafeInteger(requestId) ? { request_id: requestId } : {};
+      this.reply(client, { type: 'error', message: `type must be ${types.slice(0, -1).join(', ')} or ${types.at(-1)}`, code: 'WS.UNKNOWN_TYPE', ...echoed });
     }
   }
 
@@ -318,10 +323,14 @@ export class PushServer {
   private requestingView(client: Client): RequestingClient {
     return {
       principal: async (message) => {
+        // Requests sent right behind the one that signs in wait for it rather than fail.
+        if (client.principal === null && client.signingIn !== null) await client.signingIn;
         if (client.principal !== null) return { ok: true, principal: client.principal };
-        const auth = await this.options.authenticate(message, client.headers);
-        // A client that closed meanwhile stays signed out: its private subscriptions already ended.
-        if (auth.ok && this.clients.has(client) && client.principal === null) {
+        const signingIn = this.options.authenticate(message, client.headers);
+        client.signingIn = signingIn;
+        const auth = await signingIn;
+        if (client.signingIn === signingIn) client.signingIn = null;
+        if (auth.ok && client.principal === null) {
           client.principal = auth.principal;
           client.userId = auth.principal.userId;
         }
