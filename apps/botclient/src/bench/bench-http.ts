@@ -10,20 +10,24 @@ import { intBetween, seededRandom } from '../load/random';
 import { summarizeProfile } from './cpu-profile';
 import { benchMarket, freePort, signUpBenchUsers, spawnBaseline, spawnExchange, stop, waitForHealth } from './exchange-process';
 import { loadGenerator, type BenchRequest, type LoadGenerator, type LoadRun } from './wrk';
+import { runWsLoad, type WsLoadOptions } from './ws-load';
 
 const USAGE = `usage: pnpm bench:http [-- --flags]
   --duration 10 (seconds per run; each row runs at saturation, then paced at half that rate)
-  --connections 64  --threads 2  --users 8  --only book,orders,... (rows)  --profile (node --cpu-prof on the exchange)
+  --connections 64  --threads 2  --users 8  --only book,orders,ws,... (rows)  --profile (node --cpu-prof on the exchange)
+  --ws-sockets 8  --ws-window 32 (place_order requests outstanding per socket)  --ws-threads 1 (client worker threads)
   --exchange PATH (another build's apps/exchange/dist/main.js, e.g. a checkout of main, for a before/after)`;
 
-type Lane = 'reference' | 'market_data' | 'private' | 'orders';
+type Lane = 'reference' | 'market_data' | 'private' | 'orders' | 'ws_orders';
 
 interface Row {
   key: string;
   target: 'bare' | 'exchange';
   lane: Lane;
   what: string;
+  /** What wrk sends; or `ws`, a WebSocket order-entry load (its own client). */
   requests: BenchRequest[];
+  ws?: Omit<WsLoadOptions, 'durationS' | 'rate'>;
 }
 
 interface Measured extends Row {
@@ -36,8 +40,10 @@ interface Measured extends Row {
 /**
  * pnpm bench:http: the HTTP lanes against a bare node:http server on this machine, in one run.
  * Each row is measured at saturation (wrk, closed loop over the connections), then at half that
- * rate, paced, for the latency a lane shows with headroom. The exchange is the embedded
- * default (fsync on) with its users signed in by bearer token. Table on stdout, JSON last line.
+ * rate, paced, for the latency a lane shows with headroom. WebSocket order entry has its own
+ * client (worker threads, many requests outstanding per socket, see ws-load.ts) against the
+ * exchange's `/ws` and the bare server's. The exchange is the embedded default (fsync on) with
+ * its users signed in by bearer token. Table on stdout, JSON last line.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -50,6 +56,9 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
       exchange: { type: 'string' },
+      'ws-sockets': { type: 'string', default: '8' },
+      'ws-window': { type: 'string', default: '32' },
+      'ws-threads': { type: 'string', default: '1' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -59,6 +68,8 @@ async function main(): Promise<void> {
   const threads = positive('threads', values.threads);
   const userCount = positive('users', values.users);
   const only = values.only?.split(',');
+  const wsLoad = { sockets: positive('ws-sockets', values['ws-sockets']), window: positive('ws-window', values['ws-window']), threads: positive('ws-threads', values['ws-threads']), warmupS: 1 };
+  const wsWhat = `WS place_order (${wsLoad.sockets} sockets x ${wsLoad.window} out)`;
   const note = (line: string): void => void process.stderr.write(`${line}\n`);
   const loadBefore = loadavg()[0]!;
   note(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (figures are noise above ~1.5 on this 2-core machine)`);
@@ -66,9 +77,16 @@ async function main(): Promise<void> {
   const workDir = await mkdtemp(join(tmpdir(), 'sd-bench-http-'));
   const measured: Measured[] = [];
   const measure = async (origin: string, server: ChildProcess, row: Row): Promise<void> => {
-    if (only !== undefined && !only.includes(row.key) && row.target === 'exchange') return;
+    // A bare row runs when a chosen exchange row is compared with it.
+    const wanted = (key: string): boolean => only === undefined || only.includes(key) || (row.target === 'bare' && only.some((chosen) => BARE_REFERENCE[chosen] === key));
+    if (!wanted(row.key)) return;
     const run = (rate?: number): Promise<LoadRun> =>
-      generator.run({ url: origin, requests: row.requests, durationS, connections, threads, rate }, join(workDir, `${row.target}-${row.key}.lua`));
+      row.ws === undefined
+        ? generator.run({ url: origin, requests: row.requests, durationS, connections, threads, rate }, join(workDir, `${row.target}-${row.key}.lua`))
+        : runWsLoad({ ...row.ws, durationS, rate }).then((figures) => {
+            if (figures.firstRefusal !== null) note(`  ${figures.non2xx} orders refused, the first: ${figures.firstRefusal}`);
+            return figures;
+          });
     note(`${row.target} ${row.what}: saturation...`);
     const saturation = await run();
     note(`  ${saturation.rps} req/s, p99 ${saturation.p99Ms} ms; paced at ${Math.round(saturation.rps / 2)} req/s...`);
@@ -98,6 +116,14 @@ async function main(): Promise<void> {
         requests: [{ method: 'GET', path: '/api/accounts', headers: { authorization: 'Bearer baseline' } }],
       });
       await measure(bareOrigin, bare, { key: 'post', target: 'bare', lane: 'reference', what: 'POST JSON echo', requests: order.map((body) => postOrder(body, 'baseline')) });
+      await measure(bareOrigin, bare, {
+        key: 'ws',
+        target: 'bare',
+        lane: 'ws_orders',
+        what: `${wsWhat}, fixed answers`,
+        requests: [],
+        ws: { ...wsLoad, url: `ws://127.0.0.1:${barePort}/ws`, tokens: ['baseline'], orders: order },
+      });
     } finally {
       await stop(bare);
     }
@@ -141,6 +167,14 @@ async function main(): Promise<void> {
         what: 'POST /api/orders (bearer)',
         requests: orderBodies(market).map((body, i) => postOrder(body, tokens[i % tokens.length]!)),
       });
+      await measure(origin, exchange, {
+        key: 'ws',
+        target: 'exchange',
+        lane: 'ws_orders',
+        what: wsWhat,
+        requests: [],
+        ws: { ...wsLoad, url: `ws://127.0.0.1:${port}/ws`, tokens, orders: orderBodies(market) },
+      });
     } finally {
       await client.close();
       await stop(exchange);
@@ -152,6 +186,9 @@ async function main(): Promise<void> {
     await rm(workDir, { recursive: true, force: true });
   }
 }
+
+/** The bare row an exchange row is compared with, where their keys differ. */
+const BARE_REFERENCE: Record<string, string> = { health: 'get', ticker: 'get', orders: 'post' };
 
 /** The book request of both servers: the bare one answers it with fixed JSON of the same shape and size. */
 const BOOK_PATH = '/api/products/BTC-USDT/book?level=2';
@@ -236,6 +273,12 @@ function report(measured: Measured[], generator: LoadGenerator, loadBefore: numb
     book_rps: find('exchange', 'book')?.saturation.rps ?? null,
     accounts_rps: find('exchange', 'accounts')?.saturation.rps ?? null,
     orders_rps: find('exchange', 'orders')?.saturation.rps ?? null,
+    // WebSocket order entry: closed loop at its window (saturation), p99 of that run and at half its rate.
+    ws_orders_per_s: find('exchange', 'ws')?.saturation.rps ?? null,
+    ws_p99_ms: find('exchange', 'ws')?.saturation.p99Ms ?? null,
+    ws_p99_half_ms: halfP99(find('exchange', 'ws')),
+    ws_ratio: ratio(find('exchange', 'ws'), find('bare', 'ws')),
+    bare_ws_orders_per_s: find('bare', 'ws')?.saturation.rps ?? null,
     cpu_us_per_request: Object.fromEntries(measured.map((row) => [`${row.target}_${row.key}`, row.cpuUsPerRequest])),
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
