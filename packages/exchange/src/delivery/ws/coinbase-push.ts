@@ -23,6 +23,14 @@ export interface CoinbasePushOptions {
   batchMs?: number;
 }
 
+/** Which kinds of event any client takes now. */
+interface Wanted {
+  level2: boolean;
+  orders: boolean;
+  trades: boolean;
+  funds: boolean;
+}
+
 /** Level-2 changes of one product since the last batch: the latest size per side and price. */
 interface BookBatch {
   first: number;
@@ -90,11 +98,40 @@ export class CoinbasePush implements PushDialect {
     await Promise.all(subscriptions.filter(({ channel }) => channel === 'ticker').map(({ target }) => this.tickerStats.ensure(target, asOf)));
   }
 
+  /**
+   * Formats an event only for the channels someone takes: order entry keeps many sockets open
+   * that subscribe to nothing, and formatting every event for them cost more than the orders.
+   */
   applied(outcomes: readonly CommandOutcome[], feed: PushFeed): void {
-    if (feed.clientCount > 0) {
-      for (const outcome of outcomes) for (const event of outcome.events) this.route(event, outcome.sequence, isoTime(outcome.timestamp), feed);
-    } else {
-      for (const outcome of outcomes) for (const event of outcome.events) if (event.type === 'match') this.lastTradeId.set(event.productId, event.tradeId);
+    const wanted: Wanted = {
+      level2: feed.anySubscribed('level2') || feed.anySubscribed('level2_batch'),
+      orders: feed.anySubscribed('full') || feed.anySubscribed('user'),
+      trades: feed.anySubscribed('matches') || feed.anySubscribed('full') || feed.anySubscribed('user') || feed.anySubscribed('ticker'),
+      funds: feed.anySubscribed('funds'),
+    };
+    for (const outcome of outcomes) {
+      let time: string | null = null;
+      for (const event of outcome.events) {
+        if (event.type === 'match') this.lastTradeId.set(event.productId, event.tradeId);
+        if (!this.wants(event, wanted)) continue;
+        this.route(event, outcome.sequence, (time ??= isoTime(outcome.timestamp)), feed);
+      }
+    }
+  }
+
+  private wants(event: ExchangeEvent, wanted: Wanted): boolean {
+    switch (event.type) {
+      case 'product':
+        return false;
+      case 'l2update':
+        return wanted.level2;
+      case 'match':
+        // A ticker's rolling figures, once loaded, fold in every trade.
+        return wanted.trades || this.tickerStats.follows(event.productId);
+      case 'balance':
+        return wanted.funds;
+      default:
+        return wanted.orders;
     }
   }
 
@@ -136,7 +173,6 @@ export class CoinbasePush implements PushDialect {
         return feed.bookUpdate('level2', event.productId, event.bookSequence, event.bookSequence, update);
       }
       case 'match': {
-        this.lastTradeId.set(event.productId, event.tradeId);
         const match = formatter.event(event) as Extract<DecimalEvent, { type: 'match' }>;
         const frame = {
           type: 'match',

@@ -42,6 +42,7 @@ export interface PushFeed {
    * channel `channel` whose view it continues; one with a gap gets a fresh snapshot instead.
    */
   bookUpdate(channel: string, productId: string, first: number, last: number, message: object): void;
+  /** Whether any client takes `channel` (constant time: a dialect asks before formatting an event). */
   anySubscribed(channel: string): boolean;
   /** `message(target)` to every client, once per target it subscribed to on `channel` (heartbeats). */
   replyPerSubscription(channel: string, message: (target: string) => object): void;
@@ -180,6 +181,8 @@ export class PushServer {
   private readonly dialect: PushDialect;
   private readonly feed: PushFeed;
   private requests: PushRequests | null = null;
+  /** Per channel, the subscriptions of connected clients: the dialect asks before formatting what nobody takes. */
+  private readonly subscriptionCounts = new Map<string, number>();
   /** Clients with answers in their outbox; written once this tick's I/O is done. */
   private readonly unflushed = new Set<Client>();
   private flushScheduled = false;
@@ -249,6 +252,7 @@ export class PushServer {
   private drop(client: Client): void {
     if (!this.clients.delete(client)) return;
     this.endPrivateSubscriptions(client);
+    for (const key of client.subscriptions.keys()) this.count(key.slice(0, key.indexOf(' ')), -1);
   }
 
   private receive(client: Client, text: string | null): void {
@@ -300,6 +304,7 @@ export class PushServer {
         const key = `${subscription.channel} ${subscription.target}`;
         if (client.subscriptions.has(key)) continue;
         client.subscriptions.set(key, from);
+        this.count(subscription.channel, 1);
         if (this.dialect.bookChannels.has(subscription.channel)) this.sendSnapshot(client, subscription.target);
         this.dialect.subscribed?.(subscription, this.hookView(client));
       }
@@ -368,6 +373,7 @@ export class PushServer {
 
   private end(client: Client, subscription: PushSubscription): void {
     if (!client.subscriptions.delete(`${subscription.channel} ${subscription.target}`)) return;
+    this.count(subscription.channel, -1);
     if (this.dialect.bookChannels.has(subscription.channel)) client.bookSequence.delete(subscription.target);
     this.dialect.unsubscribed?.(subscription, this.hookView(client));
   }
@@ -429,9 +435,11 @@ export class PushServer {
   }
 
   private anySubscribed(channel: string): boolean {
-    const prefix = `${channel} `;
-    for (const client of this.clients) for (const key of client.subscriptions.keys()) if (key.startsWith(prefix)) return true;
-    return false;
+    return (this.subscriptionCounts.get(channel) ?? 0) > 0;
+  }
+
+  private count(channel: string, change: 1 | -1): void {
+    this.subscriptionCounts.set(channel, (this.subscriptionCounts.get(channel) ?? 0) + change);
   }
 
   /** `message` (at `sequence`) to the clients whose subscription `key` started before it. */

@@ -58,6 +58,11 @@ export class TickerStats {
     return this.entries.has(productId) ? this.load(productId, asOf) : Promise.resolve();
   }
 
+  /** Whether a product's figures are kept (its trades are to be folded in). */
+  follows(productId: string): boolean {
+    return this.entries.has(productId) || this.loading.has(productId);
+  }
+
   /** A trade push saw; folded into the figures until the read side has it. */
   trade(productId: string, sequence: number, price: string, size: string): void {
     const entry = this.entries.get(productId);
