@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,8 @@ interface Measured extends Row {
   half: LoadRun;
   /** The server's CPU time (every thread, user and system) per request at half rate: robust where throughput is not on a shared machine. */
   cpuUsPerRequest: number | null;
+  /** The same by thread: `main`, the read side's worker (`WorkerThread`), V8's GC helpers (`V8Worker`), libuv's pool. */
+  cpuUsByThread: Record<string, number>;
 }
 
 /**
@@ -83,7 +85,8 @@ async function main(): Promise<void> {
     const run = (rate?: number): Promise<LoadRun> =>
       row.ws === undefined
         ? generator.run({ url: origin, requests: row.requests, durationS, connections, threads, rate }, join(workDir, `${row.target}-${row.key}.lua`))
-        : runWsLoad({ ...row.ws, durationS, rate }).then((figures) => {
+        : // The saturation run warms the server up; the paced run that follows needs no warm-up (and its CPU per order counts every order).
+          runWsLoad({ ...row.ws, durationS, rate, warmupS: rate === undefined ? row.ws.warmupS : 0 }).then((figures) => {
             if (figures.firstRefusal !== null) note(`  ${figures.non2xx} orders refused, the first: ${figures.firstRefusal}`);
             return figures;
           });
@@ -91,11 +94,18 @@ async function main(): Promise<void> {
     const saturation = await run();
     note(`  ${saturation.rps} req/s, p99 ${saturation.p99Ms} ms; paced at ${Math.round(saturation.rps / 2)} req/s...`);
     const cpuBefore = cpuSeconds(server.pid);
+    const threadsBefore = threadCpuSeconds(server.pid);
     const half = await run(Math.max(1, Math.round(saturation.rps / 2)));
     const cpuAfter = cpuSeconds(server.pid);
+    const threadsAfter = threadCpuSeconds(server.pid);
     const cpuUsPerRequest = cpuBefore === null || cpuAfter === null ? null : Math.round(((cpuAfter - cpuBefore) * 1e6) / half.requests);
-    note(`  ${half.rps} req/s, p99 ${half.p99Ms} ms, server CPU ${cpuUsPerRequest} us/request`);
-    measured.push({ ...row, saturation, half, cpuUsPerRequest });
+    const cpuUsByThread = Object.fromEntries(
+      Object.entries(threadsAfter)
+        .map(([thread, seconds]) => [thread, Math.round(((seconds - (threadsBefore[thread] ?? 0)) * 1e6) / half.requests)] as const)
+        .filter(([, us]) => us > 0),
+    );
+    note(`  ${half.rps} req/s, p99 ${half.p99Ms} ms, server CPU ${cpuUsPerRequest} us/request (${Object.entries(cpuUsByThread).map(([thread, us]) => `${thread} ${us}`).join(', ')})`);
+    measured.push({ ...row, saturation, half, cpuUsPerRequest, cpuUsByThread });
   };
 
   try {
@@ -280,6 +290,7 @@ function report(measured: Measured[], generator: LoadGenerator, loadBefore: numb
     ws_ratio: ratio(find('exchange', 'ws'), find('bare', 'ws')),
     bare_ws_orders_per_s: find('bare', 'ws')?.saturation.rps ?? null,
     cpu_us_per_request: Object.fromEntries(measured.map((row) => [`${row.target}_${row.key}`, row.cpuUsPerRequest])),
+    ws_cpu_us_by_thread: find('exchange', 'ws')?.cpuUsByThread ?? null,
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }
@@ -292,6 +303,29 @@ function cpuSeconds(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/** utime + stime of each thread of a process in seconds, summed by thread name (`main` for the main thread); empty elsewhere. */
+function threadCpuSeconds(pid: number | undefined): Record<string, number> {
+  const seconds: Record<string, number> = {};
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return seconds;
+  }
+  for (const tid of tids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // ended since the listing
+    }
+    const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    seconds[name] = (seconds[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  }
+  return seconds;
 }
 
 /** USER_HZ: 100 on every Linux this runs on. */
