@@ -5,7 +5,7 @@ import type { WsWorkerData, WsWorkerResult } from './ws-load';
 /**
  * One thread of the WebSocket order-entry load: its sockets, each signed in by its upgrade
  * request's bearer token, keep `window` place_order requests outstanding (closed loop) or send
- * at `ratePerSocket` (open loop, at most `window` outstanding). Latency is timed from each send
+ * at `ratePerSocket` (open loop). Latency is timed from each send
  * to its answer, matched by request id. Requests a tick makes leave in one write per socket.
  */
 const data = workerData as WsWorkerData;
@@ -26,6 +26,8 @@ interface Lane {
 }
 
 const RING = 1 << 16;
+/** Open loop: the offered rate holds whatever the answers take, up to half the ring outstanding per socket. */
+const OPEN_LOOP_MAX = RING / 2;
 const lanes: Lane[] = [];
 let running = false;
 let measuring = false;
@@ -108,11 +110,14 @@ async function run(startAt: number): Promise<WsWorkerResult> {
       const elapsedS = (performance.now() - started) / 1000;
       for (const lane of lanes) {
         const owed = Math.floor(elapsedS * ratePerSocket) - lane.sent - lane.due;
-        if (owed > 0) schedule(lane, Math.min(owed, window - lane.outstanding - lane.due));
+        if (owed > 0) schedule(lane, Math.min(owed, OPEN_LOOP_MAX - lane.outstanding - lane.due));
       }
     }, 1);
   }
+  await new Promise((resolve) => setTimeout(resolve, measureFrom - performance.now()));
+  const cpuFrom = process.threadCpuUsage();
   await new Promise((resolve) => setTimeout(resolve, measureUntil - performance.now()));
+  const cpu = process.threadCpuUsage(cpuFrom);
   running = false;
   if (pacer !== null) clearInterval(pacer);
   // The answers still due, so the server is idle before the next run.
@@ -120,7 +125,7 @@ async function run(startAt: number): Promise<WsWorkerResult> {
   while (lanes.some((lane) => lane.outstanding > 0) && performance.now() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 5));
   measuring = false;
   const samples = Float64Array.from(latencies);
-  return { answered, refused, firstRefusal, seconds: durationS, latencies: samples };
+  return { answered, refused, firstRefusal, seconds: durationS, latencies: samples, cpuUs: cpu.user + cpu.system };
 }
 
 port.on('message', (message: { kind: 'start'; at: number } | { kind: 'close' }) => {

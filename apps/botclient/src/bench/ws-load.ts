@@ -11,7 +11,7 @@ export interface WsLoadOptions {
   /** Order bodies (REST's POST /orders JSON), sent in turn. */
   orders: readonly string[];
   sockets: number;
-  /** Outstanding requests per socket: always (closed loop), or at most (open loop). */
+  /** Outstanding requests per socket, closed loop (saturation); a paced run holds its rate whatever is outstanding. */
   window: number;
   /** Client threads the sockets are spread over. */
   threads: number;
@@ -39,11 +39,15 @@ export interface WsWorkerResult {
   seconds: number;
   /** Milliseconds from send to answer of each request answered in the measured seconds. */
   latencies: Float64Array<ArrayBuffer>;
+  /** The thread's CPU time over the measured seconds, microseconds. */
+  cpuUs: number;
 }
 
 export interface WsLoadRun extends LoadRun {
   /** The first refusal's code and message, if any (a bench whose orders are refused measures refusals). */
   firstRefusal: string | null;
+  /** The load generator's own CPU per answered request (it shares the machine with the server). */
+  clientCpuUsPerRequest: number;
 }
 
 const WORKER = resolve(__dirname, 'ws-load-worker.js');
@@ -107,6 +111,7 @@ export async function runWsLoad(options: WsLoadOptions): Promise<WsLoadRun> {
       p99Ms: latency.percentileMs(99),
       maxMs: latency.maxMs,
       firstRefusal: results.find((result) => result.firstRefusal !== null)?.firstRefusal ?? null,
+      clientCpuUsPerRequest: Math.round(results.reduce((sum, result) => sum + result.cpuUs, 0) / Math.max(1, answered)),
     };
   } finally {
     for (const worker of workers) worker.postMessage({ kind: 'close' });
