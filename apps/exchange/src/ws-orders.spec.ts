@@ -153,7 +153,7 @@ describe('order entry over /ws, as REST answers it', () => {
         'cb-access-sign': coinbaseSignature(key.secret, { timestamp, method: 'POST', requestPath: '/api/orders', body }),
       },
     });
-    expect(answer).toEqual({ ...restRefusal({ status: rest.status, body: await rest.json() }), request_id: `r${nextId}` });
+    expect(answer).toEqual({ ...restRefusal({ status: rest.status, body: (await rest.json()) as { code: string; message: string } }), request_id: `r${nextId}` });
     expect(answer).toMatchObject({ status: 403, code: 'AUTH.PERMISSION_DENIED' });
     // Signed in with the key, the connection may still read its private channels.
     socket.send({ type: 'subscribe', channels: ['funds'] });
