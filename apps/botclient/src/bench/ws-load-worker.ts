@@ -93,6 +93,8 @@ async function connect(token: string, frames: readonly string[]): Promise<Lane> 
   return lane;
 }
 
+const sleepUntil = (time: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, time - performance.now())));
+
 async function run(startAt: number): Promise<WsWorkerResult> {
   const { durationS, warmupS, window, ratePerSocket } = data;
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
@@ -114,9 +116,9 @@ async function run(startAt: number): Promise<WsWorkerResult> {
       }
     }, 1);
   }
-  await new Promise((resolve) => setTimeout(resolve, measureFrom - performance.now()));
+  await sleepUntil(measureFrom);
   const cpuFrom = process.threadCpuUsage();
-  await new Promise((resolve) => setTimeout(resolve, measureUntil - performance.now()));
+  await sleepUntil(measureUntil);
   const cpu = process.threadCpuUsage(cpuFrom);
   running = false;
   if (pacer !== null) clearInterval(pacer);
