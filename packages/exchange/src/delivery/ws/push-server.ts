@@ -357,7 +357,8 @@ export class PushServer {
 
   /**
    * Writes every client's answers of this tick, each client's in one write: the answers to a
-   * group commit's requests are settled together, and a frame per write would cost a syscall each.
+   * group commit's requests are settled together, and a frame per write would cost a syscall
+   * each (socket I/O and ws framing are a fifth of the main thread's time under order entry).
    */
   private readonly flush = (): void => {
     this.flushScheduled = false;
