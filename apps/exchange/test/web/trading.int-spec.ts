@@ -218,6 +218,7 @@ describe('the trading page in Chromium against a real exchange', () => {
   it("shows a product's status and refuses in the form what it forbids", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sd-web-status-'));
     const market = await startExchange({ ...config(0, dir), admins: new Set(['admin@example.com']) });
+    let page: Page | undefined;
     try {
       const api = async (method: string, path: string, body: unknown, token?: string): Promise<{ access_token?: string }> => {
         const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
@@ -231,7 +232,7 @@ describe('the trading page in Chromium against a real exchange', () => {
       await api('PUT', '/admin/products/ETH-BTC/status', { status: 'cancel_only' }, token);
       await api('PUT', '/admin/products/ETH-USDT/status', { status: 'limit_only' }, token);
 
-      const page = await open(undefined, `${market.url}/#ETH-BTC`);
+      page = await open(undefined, `${market.url}/#ETH-BTC`);
       await signUp(page, 'dave@example.com');
       const posted: string[] = [];
       page.on('request', (request) => {
@@ -250,6 +251,8 @@ describe('the trading page in Chromium against a real exchange', () => {
       await expectText(page, '#order-error', 'ETH-USDT is limit-only: market orders are refused.');
       expect(posted).toEqual([]);
     } finally {
+      // The page first: the server's close waits for the connections a live page keeps busy.
+      await page?.context().close();
       await market.close();
       rmSync(dir, { recursive: true, force: true });
     }
