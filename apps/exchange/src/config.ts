@@ -10,6 +10,7 @@ import type { RateLimitRule } from '@sd/domain/rate-limit';
 import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '@sd/exchange/usecase/core/catalog/default-products';
 import type { MqConfig } from '@sd/mq/mq.module';
 import type { SqlConfig } from '@sd/orm/sql-database';
+import type { HistorySqlConfig } from '@sd/exchange/repository/history-database';
 import type { RateLimiterConfig } from '@sd/ratelimit/ratelimit.module';
 import { DEFAULT_OTLP_ENDPOINT, type TracingConfig } from '@sd/tracing/tracing';
 
@@ -44,7 +45,7 @@ export interface ExchangeConfig extends ServerConfig {
   snapshotEvery: number;
   mq: MqConfig;
   /** Accounts and sessions (written on every change), and the order, fill and market-data history. */
-  sql: { auth: SqlConfig; history: SqlConfig };
+  sql: { auth: SqlConfig; history: HistorySqlConfig };
   cache: CacheConfig;
   rateLimiter: RateLimiterConfig;
   keys: AuthKeysConfig;
@@ -98,6 +99,7 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv, defaults: Exchange
   const faucetOn = oneOf('FAUCET', env.FAUCET ?? (distributed ? 'off' : 'on'), ['on', 'off'] as const) === 'on';
   const brokers = distributed ? required(env, 'KAFKA_BROKERS', DISTRIBUTED).split(',') : [];
   const marketDataKind = oneOf('MARKET_DATA', env.MARKET_DATA ?? 'sql', ['sql', 'mongo'] as const);
+  const historySqlite = oneOf('HISTORY_SQLITE', env.HISTORY_SQLITE ?? 'node', ['node', 'sqljs'] as const);
   const readSide = oneOf('READ_SIDE', env.READ_SIDE ?? (distributed || marketDataKind === 'mongo' ? 'inline' : 'worker'), ['worker', 'inline'] as const);
   if (readSide === 'worker' && marketDataKind === 'mongo') throw new Error('READ_SIDE=worker keeps candles in the SQL history database; use READ_SIDE=inline with MARKET_DATA=mongo');
   return {
@@ -120,8 +122,11 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv, defaults: Exchange
       ? { auth: { kind: 'postgres', url: required(env, 'DATABASE_URL', DISTRIBUTED) }, history: { kind: 'postgres', url: required(env, 'DATABASE_URL', DISTRIBUTED) } }
       : {
           auth: { kind: 'embedded', file: resolve(dataDir, 'auth.sqlite'), persist: 'every-write' },
-          // Persisted periodically: what a crash loses is rebuilt from the journal at start.
-          history: { kind: 'embedded', file: resolve(dataDir, 'history.sqlite'), persist: 'on-demand' },
+          // Synced at checkpoints (node:sqlite) or persisted periodically (sql.js): what a crash loses is rebuilt from the journal at start.
+          history:
+            historySqlite === 'node'
+              ? { kind: 'sqlite', file: resolve(dataDir, 'history.sqlite') }
+              : { kind: 'embedded', file: resolve(dataDir, 'history.sqlite'), persist: 'on-demand' },
         },
     cache: redis ?? { kind: 'memory' },
     rateLimiter: redis ?? { kind: 'memory' },

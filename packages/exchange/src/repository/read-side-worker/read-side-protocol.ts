@@ -4,12 +4,12 @@ import type { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
 import type { OrderHistoryStore } from '@sd/domain/exchange/order-history';
 import type { ReadSideChanges } from '../../usecase/read/read-side-projector';
 import type { Currency, MarketDefinition, Product } from '@sd/domain/exchange/product';
-import type { SqlConfig } from '@sd/orm/sql-database';
+import type { HistorySqlConfig } from '../history-database';
 
 /** What the read-side worker starts from; plain data, as `workerData` must be. */
 export interface ReadSideWorkerData {
-  sql: SqlConfig;
-  /** How often the worker writes an embedded database to its file; 0: only on close. */
+  sql: HistorySqlConfig;
+  /** How often the worker writes a sql.js database to its file; 0: only on close. */
   persistEveryMs: number;
   currencies: readonly Currency[];
   products: readonly Product[];

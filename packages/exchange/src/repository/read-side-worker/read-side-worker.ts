@@ -1,10 +1,6 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { openSqlDatabase, persistPeriodically } from '@sd/orm/sql-database';
+import { openHistoryDatabase } from '../history-database';
 import { decodeOutcomes } from '../mq/outcome-topic';
-import { exchangeSqlSchema } from '../typeorm/exchange-sql-schema';
-import { TypeormCandleStore, TypeormTradeStore } from '../typeorm/market-data.typeorm-repo';
-import { TypeormHoldStore, TypeormLedgerStore } from '../typeorm/ledger.typeorm-repo';
-import { TypeormOrderHistoryStore } from '../typeorm/order-history.typeorm-repo';
 import { ProductCatalog } from '../../usecase/core/catalog/product-catalog';
 import { HistoryProjector } from '../../usecase/read/history/history-projector';
 import { HoldProjector } from '../../usecase/read/ledger/hold-projector';
@@ -15,7 +11,7 @@ import type { PersistFailed, ReadSideApi, ReadSideWorkerData } from './read-side
 import { notify, serveRpc } from './worker-rpc';
 
 // Entry of the read-side worker thread (see WorkerReadSide): it owns the SQL database, so the
-// queries, the projection and the whole-file export run off the request thread.
+// queries, the projection and (sql.js) the whole-file export run off the request thread.
 
 if (parentPort === null) throw new Error('read-side-worker runs in a worker thread: start it through WorkerReadSide.open');
 const port = parentPort;
@@ -23,12 +19,8 @@ serveRpc<ReadSideApi>(port, openReadSide(workerData as ReadSideWorkerData, port)
 
 async function openReadSide({ sql, persistEveryMs, currencies, products }: ReadSideWorkerData, port: MessagePort): Promise<ReadSideApi> {
   const catalog = new ProductCatalog(currencies, products);
-  const db = await openSqlDatabase(sql, exchangeSqlSchema);
-  const orders = new TypeormOrderHistoryStore(db.dataSource);
-  const candles = new TypeormCandleStore(db.dataSource);
-  const trades = new TypeormTradeStore(db.dataSource);
-  const ledger = new TypeormLedgerStore(db.dataSource);
-  const holds = new TypeormHoldStore(db.dataSource);
+  const db = await openHistoryDatabase(sql);
+  const { orders, candles, trades, ledger, holds } = db;
   const readSide = new ReadSideProjector(catalog, {
     quotation: new QuotationProjector(catalog, candles, trades),
     ledger: new LedgerProjector(catalog, ledger),
@@ -36,10 +28,9 @@ async function openReadSide({ sql, persistEveryMs, currencies, products }: ReadS
     history: new HistoryProjector(catalog, orders),
   });
 
-  const stopPersisting =
-    persistEveryMs > 0
-      ? persistPeriodically(db, persistEveryMs, (error) => notify<PersistFailed>(port, { type: 'persist-failed', message: error instanceof Error ? error.message : String(error) }))
-      : () => undefined;
+  const stopPersisting = db.persistEvery(persistEveryMs, (error) =>
+    notify<PersistFailed>(port, { type: 'persist-failed', message: error instanceof Error ? error.message : String(error) }),
+  );
 
   return {
     ready: async () => undefined,

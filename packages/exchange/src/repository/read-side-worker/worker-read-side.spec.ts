@@ -2,12 +2,14 @@ import { statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { HoldStore, LedgerStore } from '@sd/domain/exchange/account-ledger';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import { CANDLE_GRANULARITIES, type CandleStore, type TradeStore } from '@sd/domain/exchange/market-data';
 import type { OrderHistoryStore } from '@sd/domain/exchange/order-history';
 import { openSqlDatabase } from '@sd/orm/sql-database';
 import { encodeOutcomes } from '../mq/outcome-topic';
 import { exchangeSqlSchema } from '../typeorm/exchange-sql-schema';
+import { TypeormHoldStore, TypeormLedgerStore } from '../typeorm/ledger.typeorm-repo';
 import { TypeormCandleStore, TypeormTradeStore } from '../typeorm/market-data.typeorm-repo';
 import { TypeormOrderHistoryStore } from '../typeorm/order-history.typeorm-repo';
 import { describeHoldContract } from '../../testing/hold-contract';
@@ -20,7 +22,10 @@ import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '../../usecase/core/catalog
 import { ProductCatalog } from '../../usecase/core/catalog/product-catalog';
 import { ExchangeEngine } from '../../usecase/core/engine/exchange-engine';
 import { HistoryProjector } from '../../usecase/read/history/history-projector';
+import { HoldProjector } from '../../usecase/read/ledger/hold-projector';
+import { LedgerProjector } from '../../usecase/read/ledger/ledger-projector';
 import { QuotationProjector } from '../../usecase/read/quotation/quotation-projector';
+import { ReadSideProjector } from '../../usecase/read/read-side-projector';
 import { WorkerReadSide, type WorkerReadSideOptions } from './worker-read-side';
 
 // The worker runs the built JavaScript (dist/repository/read-side-worker/read-side-worker.js): build first.
@@ -34,25 +39,20 @@ async function closeReadSide(): Promise<void> {
 }
 afterEach(closeReadSide);
 
-describeOrderHistoryContract('worker thread over embedded sql.js', async () => {
-  readSide ??= await WorkerReadSide.open(inMemory);
-  return readSide.orders;
-});
-
-describeLedgerContract('worker thread over embedded sql.js', async () => {
-  readSide ??= await WorkerReadSide.open(inMemory);
-  return readSide.ledger;
-});
-
-describeHoldContract('worker thread over embedded sql.js', async () => {
-  readSide ??= await WorkerReadSide.open(inMemory);
-  return readSide.holds;
-});
-
-describeMarketDataContract('worker thread over embedded sql.js', async () => {
-  readSide ??= await WorkerReadSide.open(inMemory);
-  return { candles: readSide.candles, trades: readSide.trades };
-});
+// Every store through the worker, over each embedded database the config can name.
+for (const [name, sql] of [
+  ['embedded sql.js', { kind: 'embedded' }],
+  ['node:sqlite', { kind: 'sqlite' }],
+] as const) {
+  const open = async (): Promise<WorkerReadSide> => (readSide ??= await WorkerReadSide.open({ ...inMemory, sql }));
+  describeOrderHistoryContract(`worker thread over ${name}`, async () => (await open()).orders);
+  describeLedgerContract(`worker thread over ${name}`, async () => (await open()).ledger);
+  describeHoldContract(`worker thread over ${name}`, async () => (await open()).holds);
+  describeMarketDataContract(`worker thread over ${name}`, async () => {
+    const { candles, trades } = await open();
+    return { candles, trades };
+  });
+}
 
 describe('WorkerReadSide', () => {
   let dir: string;
@@ -63,23 +63,35 @@ describe('WorkerReadSide', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('projects the same orders, fills, trades and candles as the projectors in process, from outcomes or outcome messages', async () => {
+  it('projects the same orders, fills, trades, candles, ledger, transfers and holds as the projectors in process, from outcomes or outcome messages', async () => {
     const batches = randomBatches(1_500, 250);
     const db = await openSqlDatabase({ kind: 'embedded' }, exchangeSqlSchema);
     try {
-      const local = { orders: new TypeormOrderHistoryStore(db.dataSource), candles: new TypeormCandleStore(db.dataSource), trades: new TypeormTradeStore(db.dataSource) };
+      const { dataSource } = db;
+      const local = {
+        orders: new TypeormOrderHistoryStore(dataSource),
+        candles: new TypeormCandleStore(dataSource),
+        trades: new TypeormTradeStore(dataSource),
+        ledger: new TypeormLedgerStore(dataSource),
+        holds: new TypeormHoldStore(dataSource),
+      };
       const catalog = new ProductCatalog(DEFAULT_CURRENCIES, DEFAULT_PRODUCTS);
-      const quotation = new QuotationProjector(catalog, local.candles, local.trades);
-      const history = new HistoryProjector(catalog, local.orders);
+      const projector = new ReadSideProjector(catalog, {
+        quotation: new QuotationProjector(catalog, local.candles, local.trades),
+        ledger: new LedgerProjector(catalog, local.ledger),
+        holds: new HoldProjector(catalog, local.holds),
+        history: new HistoryProjector(catalog, local.orders),
+      });
       readSide = await WorkerReadSide.open(inMemory);
       for (const [index, batch] of batches.entries()) {
-        await quotation.project(batch);
-        await history.project(batch);
+        await projector.project(batch);
         if (index % 2 === 0) await readSide.project(batch);
         else await readSide.projectMessages([encodeOutcomes(batch.slice(0, 100)), encodeOutcomes(batch.slice(100))]);
       }
       const expected = await everything(local);
       expect(expected.fills.length).toBeGreaterThan(100);
+      expect(expected.ledger.length).toBeGreaterThan(100);
+      expect(expected.holds.length).toBeGreaterThan(10);
       expect(expected.candles.length).toBeGreaterThan(10);
       expect(await everything(readSide)).toEqual(expected);
       expect(await readSide.orders.checkpoint()).toBe(batches.at(-1)!.at(-1)!.sequence);
@@ -125,6 +137,31 @@ describe('WorkerReadSide', () => {
     readSide = await WorkerReadSide.open(options);
     expect(await readSide.orders.checkpoint()).toBe(outcomes.at(-1)!.sequence);
   });
+
+  it('on node:sqlite, a worker killed while projecting reopens at a checkpoint its rows cover, and catching up from there gives the rows of a run never killed', async () => {
+    const batches = randomBatches(3_000, 250);
+    readSide = await WorkerReadSide.open(inMemory);
+    for (const batch of batches) await readSide.project(batch);
+    const expected = await everything(readSide);
+    await closeReadSide();
+
+    const options: WorkerReadSideOptions = { ...inMemory, sql: { kind: 'sqlite', file: join(dir, 'history.sqlite') } };
+    const killed = await WorkerReadSide.open(options);
+    for (const batch of batches.slice(0, 5)) await killed.project(batch);
+    // Killed somewhere in the next batches: some stores may have committed a batch the history has not.
+    void killed.project(batches[5]!).catch(() => undefined);
+    void killed.project(batches[6]!).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    await killed.terminate();
+
+    readSide = await WorkerReadSide.open(options);
+    const checkpoint = await readSide.orders.checkpoint();
+    expect(checkpoint).toBeGreaterThanOrEqual(batches[4]!.at(-1)!.sequence);
+    expect(batches.map((batch) => batch.at(-1)!.sequence)).toContain(checkpoint);
+    // As the engine republishes after a restart: every outcome after the read side's checkpoint.
+    await readSide.project(batches.flat().filter((outcome) => outcome.sequence > checkpoint));
+    expect(await everything(readSide)).toEqual(expected);
+  }, 30_000);
 
   it('reports a failed timed persist, and a close that cannot persist rejects', async () => {
     const file = join(dir, 'history.sqlite');
@@ -178,16 +215,20 @@ function tradedOutcomes(): CommandOutcome[] {
   return [...fx.fund('alice', 'bob'), ...fx.batch(limit('alice', 'sell', '20000', '1'), market('bob', 'buy', { size: '0.1' }))];
 }
 
-/** Every row a read side holds for the random stream's users and the default products. */
-async function everything(stores: { orders: OrderHistoryStore; candles: CandleStore; trades: TradeStore }) {
+/** Every row a read side holds for the random stream's users and the default products and currencies. */
+async function everything(stores: { orders: OrderHistoryStore; candles: CandleStore; trades: TradeStore; ledger: LedgerStore; holds: HoldStore }) {
   const users = Array.from({ length: 8 }, (_, i) => `user-${i}`);
   const all = { limit: 1_000_000 };
   const products = DEFAULT_PRODUCTS.map((product) => product.id);
+  const accounts = users.flatMap((user) => DEFAULT_CURRENCIES.map((currency) => [user, currency.id] as const));
   const orders = await Promise.all(users.map((user) => stores.orders.listOrders(user, { status: 'all', ...all })));
   const fills = await Promise.all(users.map((user) => stores.orders.listFills(user, all)));
   const trades = await Promise.all(products.map((product) => stores.trades.list(product, all)));
   const candles = await Promise.all(products.flatMap((product) => CANDLE_GRANULARITIES.map((granularity) => stores.candles.list(product, granularity, all))));
-  return { orders: orders.flat(), fills: fills.flat(), trades: trades.flat(), candles: candles.flat() };
+  const ledger = await Promise.all(accounts.map(([user, currency]) => stores.ledger.listEntries(user, currency, all)));
+  const transfers = await Promise.all(users.map((user) => stores.ledger.listTransfers(user, all)));
+  const holds = await Promise.all(accounts.map(([user, currency]) => stores.holds.listHolds(user, currency, all)));
+  return { orders: orders.flat(), fills: fills.flat(), trades: trades.flat(), candles: candles.flat(), ledger: ledger.flat(), transfers: transfers.flat(), holds: holds.flat() };
 }
 
 /**
