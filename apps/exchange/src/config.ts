@@ -99,7 +99,6 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv, defaults: Exchange
   const faucetOn = oneOf('FAUCET', env.FAUCET ?? (distributed ? 'off' : 'on'), ['on', 'off'] as const) === 'on';
   const brokers = distributed ? required(env, 'KAFKA_BROKERS', DISTRIBUTED).split(',') : [];
   const marketDataKind = oneOf('MARKET_DATA', env.MARKET_DATA ?? 'sql', ['sql', 'mongo'] as const);
-  const historySqlite = oneOf('HISTORY_SQLITE', env.HISTORY_SQLITE ?? 'node', ['node', 'sqljs'] as const);
   const readSide = oneOf('READ_SIDE', env.READ_SIDE ?? (distributed || marketDataKind === 'mongo' ? 'inline' : 'worker'), ['worker', 'inline'] as const);
   if (readSide === 'worker' && marketDataKind === 'mongo') throw new Error('READ_SIDE=worker keeps candles in the SQL history database; use READ_SIDE=inline with MARKET_DATA=mongo');
   return {
@@ -122,11 +121,8 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv, defaults: Exchange
       ? { auth: { kind: 'postgres', url: required(env, 'DATABASE_URL', DISTRIBUTED) }, history: { kind: 'postgres', url: required(env, 'DATABASE_URL', DISTRIBUTED) } }
       : {
           auth: { kind: 'embedded', file: resolve(dataDir, 'auth.sqlite'), persist: 'every-write' },
-          // Synced at checkpoints (node:sqlite) or persisted periodically (sql.js): what a crash loses is rebuilt from the journal at start.
-          history:
-            historySqlite === 'node'
-              ? { kind: 'sqlite', file: resolve(dataDir, 'history.sqlite') }
-              : { kind: 'embedded', file: resolve(dataDir, 'history.sqlite'), persist: 'on-demand' },
+          // Written in place, synced at WAL checkpoints: what a machine crash loses is rebuilt from the journal at start.
+          history: { kind: 'sqlite', file: resolve(dataDir, 'history.sqlite') },
         },
     cache: redis ?? { kind: 'memory' },
     rateLimiter: redis ?? { kind: 'memory' },

@@ -5,7 +5,6 @@ import { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
 import { OrderHistoryStore } from '@sd/domain/exchange/order-history';
 import type { MarketDefinition } from '@sd/domain/exchange/product';
 import type { HealthCheck } from '@sd/domain/health';
-import { Logger } from '@sd/domain/logger';
 import { mongoHealthCheck, openMongoDatabase } from '@sd/mongo/mongo-database';
 import { MongoCandleStore, MongoTradeStore } from '../repository/mongo/market-data.mongo-repo';
 import { decodeOutcomes } from '../repository/mq/outcome-topic';
@@ -32,8 +31,6 @@ export interface ReadSideConfig {
    * database's exports stay off the request thread (SQL market data only); `inline`: this thread.
    */
   thread: 'worker' | 'inline';
-  /** How often a sql.js database is written to its file; what a crash loses is rebuilt from the journal. */
-  persistEveryMs: number;
 }
 
 /** The read side's stores and its projection of engine outcomes, from the outcome-topic messages that carry them. */
@@ -63,8 +60,8 @@ export function readSideModule(config: ReadSideConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind<ReadSide>(ReadSide)
       .toResolvedValue(
-        (settings: ExchangeSettings, catalog: ProductCatalog, logger: Logger, lifecycle: Lifecycle) => openReadSide(config, settings, catalog, logger, lifecycle),
-        [ExchangeSettings, ProductCatalog, Logger, Lifecycle],
+        (settings: ExchangeSettings, catalog: ProductCatalog, lifecycle: Lifecycle) => openReadSide(config, settings, catalog, lifecycle),
+        [ExchangeSettings, ProductCatalog, Lifecycle],
       )
       .inSingletonScope();
     bind<OrderHistoryStore>(OrderHistoryStore).toResolvedValue((readSide: ReadSide) => readSide.orders, [ReadSide]);
@@ -88,11 +85,10 @@ export function readSideModule(config: ReadSideConfig): ContainerModule {
   });
 }
 
-async function openReadSide(config: ReadSideConfig, settings: ExchangeSettings, catalog: ProductCatalog, logger: Logger, lifecycle: Lifecycle): Promise<ReadSide> {
-  const onPersistError = (error: unknown): void => logger.error({ err: error }, 'history persist failed');
+async function openReadSide(config: ReadSideConfig, settings: ExchangeSettings, catalog: ProductCatalog, lifecycle: Lifecycle): Promise<ReadSide> {
   if (config.thread === 'worker') {
     if (config.marketData.kind !== 'sql') throw new Error('a read side in a worker keeps candles in its SQL database');
-    const worker = await WorkerReadSide.open({ sql: config.sql, persistEveryMs: config.persistEveryMs, currencies: settings.currencies, products: settings.products, onPersistError });
+    const worker = await WorkerReadSide.open({ sql: config.sql, currencies: settings.currencies, products: settings.products });
     lifecycle.onStop(() => worker.close());
     return {
       orders: worker.orders,
@@ -116,8 +112,6 @@ async function openReadSide(config: ReadSideConfig, settings: ExchangeSettings, 
     market = { candles: await MongoCandleStore.open(mongo.db), trades: await MongoTradeStore.open(mongo.db) };
     health.push(mongoHealthCheck(mongo, 'market-data'));
   }
-  const stopPersisting = db.persistEvery(config.persistEveryMs, onPersistError);
-  lifecycle.onStop(async () => stopPersisting());
   // The read side's own copy of the market: it follows the engine's product events.
   const products = catalog.copy();
   const projector = new ReadSideProjector(products, {

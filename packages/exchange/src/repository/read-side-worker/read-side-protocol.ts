@@ -9,8 +9,6 @@ import type { HistorySqlConfig } from '../history-database';
 /** What the read-side worker starts from; plain data, as `workerData` must be. */
 export interface ReadSideWorkerData {
   sql: HistorySqlConfig;
-  /** How often the worker writes a sql.js database to its file; 0: only on close. */
-  persistEveryMs: number;
   currencies: readonly Currency[];
   products: readonly Product[];
 }
@@ -31,12 +29,6 @@ export type ReadSideApi = Prefixed<'orders', OrderHistoryStore> &
     project(outcomes: readonly CommandOutcome[]): Promise<ReadSideChanges>;
     /** The same, from engine-output messages as the outcome topic carries them (decoded here, not on the caller's thread). */
     projectMessages(values: readonly Uint8Array[]): Promise<ReadSideChanges>;
-    /** Persists and closes the database. */
+    /** Closes the database. */
     close(): Promise<void>;
   };
-
-/** A timed persist failed; the next one tries again. */
-export interface PersistFailed {
-  type: 'persist-failed';
-  message: string;
-}

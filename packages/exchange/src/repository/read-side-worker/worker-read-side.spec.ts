@@ -1,5 +1,4 @@
-import { statSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HoldStore, LedgerStore } from '@sd/domain/exchange/account-ledger';
@@ -26,10 +25,11 @@ import { HoldProjector } from '../../usecase/read/ledger/hold-projector';
 import { LedgerProjector } from '../../usecase/read/ledger/ledger-projector';
 import { QuotationProjector } from '../../usecase/read/quotation/quotation-projector';
 import { ReadSideProjector } from '../../usecase/read/read-side-projector';
-import { WorkerReadSide, type WorkerReadSideOptions } from './worker-read-side';
+import type { ReadSideWorkerData } from './read-side-protocol';
+import { WorkerReadSide } from './worker-read-side';
 
 // The worker runs the built JavaScript (dist/repository/read-side-worker/read-side-worker.js): build first.
-const inMemory: WorkerReadSideOptions = { sql: { kind: 'embedded' }, persistEveryMs: 0, currencies: DEFAULT_CURRENCIES, products: DEFAULT_PRODUCTS };
+const inMemory: ReadSideWorkerData = { sql: { kind: 'sqlite' }, currencies: DEFAULT_CURRENCIES, products: DEFAULT_PRODUCTS };
 
 // One worker (one database) per test, shared by the stores a test opens.
 let readSide: WorkerReadSide | undefined;
@@ -39,26 +39,20 @@ async function closeReadSide(): Promise<void> {
 }
 afterEach(closeReadSide);
 
-// Every store through the worker, over each embedded database the config can name.
-for (const [name, sql] of [
-  ['embedded sql.js', { kind: 'embedded' }],
-  ['node:sqlite', { kind: 'sqlite' }],
-] as const) {
-  const open = async (): Promise<WorkerReadSide> => (readSide ??= await WorkerReadSide.open({ ...inMemory, sql }));
-  describeOrderHistoryContract(`worker thread over ${name}`, async () => (await open()).orders);
-  describeLedgerContract(`worker thread over ${name}`, async () => (await open()).ledger);
-  describeHoldContract(`worker thread over ${name}`, async () => (await open()).holds);
-  describeMarketDataContract(`worker thread over ${name}`, async () => {
-    const { candles, trades } = await open();
-    return { candles, trades };
-  });
-}
+const open = async (): Promise<WorkerReadSide> => (readSide ??= await WorkerReadSide.open(inMemory));
+describeOrderHistoryContract('worker thread over node:sqlite', async () => (await open()).orders);
+describeLedgerContract('worker thread over node:sqlite', async () => (await open()).ledger);
+describeHoldContract('worker thread over node:sqlite', async () => (await open()).holds);
+describeMarketDataContract('worker thread over node:sqlite', async () => {
+  const { candles, trades } = await open();
+  return { candles, trades };
+});
 
 describe('WorkerReadSide', () => {
   let dir: string;
   beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'worker-read-side-'))));
   afterEach(async () => {
-    // Jest runs this before the outer afterEach: a worker still persisting into dir races rm.
+    // Jest runs this before the outer afterEach: a worker still writing into dir races rm.
     await closeReadSide();
     await rm(dir, { recursive: true, force: true });
   });
@@ -111,8 +105,8 @@ describe('WorkerReadSide', () => {
     expect(await readSide.trades.list('BTC-USDT', { limit: 10 })).toHaveLength(1);
   });
 
-  it('persists on close to its file, and a new worker on that file sees the data', async () => {
-    const options = onFile(join(dir, 'history.sqlite'), 0);
+  it('closes once, and a new worker on its file sees the data', async () => {
+    const options = onFile(join(dir, 'history.sqlite'));
     const first = await WorkerReadSide.open(options);
     const outcomes = tradedOutcomes();
     await first.project(outcomes);
@@ -126,26 +120,14 @@ describe('WorkerReadSide', () => {
     expect(await readSide.trades.list('BTC-USDT', { limit: 10 })).toEqual([expect.objectContaining({ price: '20000.000000', size: '0.10000000' })]);
   });
 
-  it('persists on its timer, so a worker that dies keeps what was persisted', async () => {
-    const file = join(dir, 'history.sqlite');
-    const options = onFile(file, 20);
-    const first = await WorkerReadSide.open(options);
-    const outcomes = tradedOutcomes();
-    await first.project(outcomes);
-    await twoPersistsOf(file);
-    await first.terminate();
-    readSide = await WorkerReadSide.open(options);
-    expect(await readSide.orders.checkpoint()).toBe(outcomes.at(-1)!.sequence);
-  });
-
-  it('on node:sqlite, a worker killed while projecting reopens at a checkpoint its rows cover, and catching up from there gives the rows of a run never killed', async () => {
+  it('killed while projecting, reopens at a checkpoint its rows cover, and catching up from there gives the rows of a run never killed', async () => {
     const batches = randomBatches(3_000, 250);
     readSide = await WorkerReadSide.open(inMemory);
     for (const batch of batches) await readSide.project(batch);
     const expected = await everything(readSide);
     await closeReadSide();
 
-    const options: WorkerReadSideOptions = { ...inMemory, sql: { kind: 'sqlite', file: join(dir, 'history.sqlite') } };
+    const options = onFile(join(dir, 'history.sqlite'));
     const killed = await WorkerReadSide.open(options);
     for (const batch of batches.slice(0, 5)) await killed.project(batch);
     // Killed somewhere in the next batches: some stores may have committed a batch the history has not.
@@ -163,20 +145,10 @@ describe('WorkerReadSide', () => {
     expect(await everything(readSide)).toEqual(expected);
   }, 30_000);
 
-  it('reports a failed timed persist, and a close that cannot persist rejects', async () => {
-    const file = join(dir, 'history.sqlite');
-    await mkdir(`${file}.tmp`); // where the persist writes first: now a directory
-    const failures: Error[] = [];
-    const broken = await WorkerReadSide.open({ ...onFile(file, 20), onPersistError: (error) => failures.push(error) });
-    await until(() => failures.length > 0);
-    expect(failures[0]!.message).toMatch(/^read-side persist failed: .*EISDIR/);
-    await expect(broken.close()).rejects.toThrow(/EISDIR/);
-  });
-
   it('rejects open with the error that kept the worker from opening its database', async () => {
     const file = join(dir, 'corrupt.sqlite');
     await writeFile(file, 'not a database, only text long enough to be read as one page header'.repeat(20));
-    await expect(WorkerReadSide.open(onFile(file, 0))).rejects.toThrow('file is not a database');
+    await expect(WorkerReadSide.open(onFile(file))).rejects.toThrow('file is not a database');
     await expect(WorkerReadSide.open({ ...inMemory, products: [{ ...DEFAULT_PRODUCTS[0]!, baseCurrency: 'DOGE' }] })).rejects.toThrow(/DOGE/);
   });
 
@@ -190,9 +162,9 @@ describe('WorkerReadSide', () => {
   });
 });
 
-/** An embedded database in `file`, written by the worker's timer and on close, as the app does. */
-function onFile(file: string, persistEveryMs: number): WorkerReadSideOptions {
-  return { ...inMemory, sql: { kind: 'embedded', file, persist: 'on-demand' }, persistEveryMs };
+/** The history in `file`, as the app keeps it. */
+function onFile(file: string): ReadSideWorkerData {
+  return { ...inMemory, sql: { kind: 'sqlite', file } };
 }
 
 /** Outcomes of a seeded random command stream over every product, one command every 7 s. */
@@ -229,31 +201,4 @@ async function everything(stores: { orders: OrderHistoryStore; candles: CandleSt
   const transfers = await Promise.all(users.map((user) => stores.ledger.listTransfers(user, all)));
   const holds = await Promise.all(accounts.map(([user, currency]) => stores.holds.listHolds(user, currency, all)));
   return { orders: orders.flat(), fills: fills.flat(), trades: trades.flat(), candles: candles.flat(), ledger: ledger.flat(), transfers: transfers.flat(), holds: holds.flat() };
-}
-
-/**
- * Resolves once two timed persists of `file` have finished since the call. Persists never
- * overlap, so the second began after the call and holds everything projected before it.
- */
-async function twoPersistsOf(file: string): Promise<void> {
-  const before = modifiedAt(file);
-  const since = new Set<bigint>();
-  await until(() => {
-    const stamp = modifiedAt(file);
-    if (stamp !== undefined && stamp !== before) since.add(stamp);
-    return since.size >= 2;
-  });
-}
-
-/** Each persist renames a freshly written file over `file`, so its mtime (in ns) tells persists apart. */
-function modifiedAt(file: string): bigint | undefined {
-  return statSync(file, { bigint: true, throwIfNoEntry: false })?.mtimeNs;
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
