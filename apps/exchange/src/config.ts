@@ -4,13 +4,13 @@ import { httpUrl, logLevel, oneOf, positiveInteger, required, serverConfigFromEn
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
+import type { ExchangeProcessConfig } from '@sd/exchange/modules/process.module';
 import { topicsNamed, type ExchangeTopics } from '@sd/exchange/modules/settings';
 import type { MarketDefinition } from '@sd/domain/exchange/product';
 import type { RateLimitRule } from '@sd/domain/rate-limit';
 import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '@sd/exchange/usecase/core/catalog/default-products';
 import type { MqConfig } from '@sd/mq/mq.module';
 import type { SqlConfig } from '@sd/orm/sql-database';
-import type { HistorySqlConfig } from '@sd/exchange/repository/history-database';
 import type { RateLimiterConfig } from '@sd/ratelimit/ratelimit.module';
 import { DEFAULT_OTLP_ENDPOINT, type TracingConfig } from '@sd/tracing/tracing';
 
@@ -45,7 +45,7 @@ export interface ExchangeConfig extends ServerConfig {
   snapshotEvery: number;
   mq: MqConfig;
   /** Accounts and sessions (written on every change), and the order, fill and market-data history. */
-  sql: { auth: SqlConfig; history: HistorySqlConfig };
+  sql: { auth: SqlConfig; history: ExchangeProcessConfig['readSide']['sql'] };
   cache: CacheConfig;
   rateLimiter: RateLimiterConfig;
   keys: AuthKeysConfig;
