@@ -4,6 +4,7 @@ import { httpUrl, logLevel, oneOf, positiveInteger, required, serverConfigFromEn
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
+import type { ExchangeProcessConfig } from '@sd/exchange/modules/process.module';
 import { topicsNamed, type ExchangeTopics } from '@sd/exchange/modules/settings';
 import type { MarketDefinition } from '@sd/domain/exchange/product';
 import type { RateLimitRule } from '@sd/domain/rate-limit';
@@ -44,7 +45,7 @@ export interface ExchangeConfig extends ServerConfig {
   snapshotEvery: number;
   mq: MqConfig;
   /** Accounts and sessions (written on every change), and the order, fill and market-data history. */
-  sql: { auth: SqlConfig; history: SqlConfig };
+  sql: { auth: SqlConfig; history: ExchangeProcessConfig['readSide']['sql'] };
   cache: CacheConfig;
   rateLimiter: RateLimiterConfig;
   keys: AuthKeysConfig;
@@ -120,8 +121,8 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv, defaults: Exchange
       ? { auth: { kind: 'postgres', url: required(env, 'DATABASE_URL', DISTRIBUTED) }, history: { kind: 'postgres', url: required(env, 'DATABASE_URL', DISTRIBUTED) } }
       : {
           auth: { kind: 'embedded', file: resolve(dataDir, 'auth.sqlite'), persist: 'every-write' },
-          // Persisted periodically: what a crash loses is rebuilt from the journal at start.
-          history: { kind: 'embedded', file: resolve(dataDir, 'history.sqlite'), persist: 'on-demand' },
+          // Written in place, synced at WAL checkpoints: what a machine crash loses is rebuilt from the journal at start.
+          history: { kind: 'sqlite', file: resolve(dataDir, 'history.sqlite') },
         },
     cache: redis ?? { kind: 'memory' },
     rateLimiter: redis ?? { kind: 'memory' },

@@ -21,8 +21,6 @@ export { HttpApp, WebSockets };
 /** The tracer provider of this process (`config.tracing` picks the exporter). */
 export const Tracing = Symbol.for('app.exchange.Tracing');
 
-const PERSIST_EVERY_MS = 5000;
-
 export interface ExchangeContainerOptions {
   /** Replaces the pino logger built from `config.logLevel`. */
   logger?: Logger;
@@ -69,7 +67,7 @@ export async function startExchangeApp(config: ExchangeConfig, options: Exchange
     commandLog: config.commandLog,
     mq: config.mq,
     settings: { ...config.market, topics: config.topics, snapshotEvery: config.snapshotEvery, instrumentation: instrumentEngine(metrics, traces) },
-    readSide: { sql: config.sql.history, marketData: config.marketData, thread: config.readSide, persistEveryMs: PERSIST_EVERY_MS },
+    readSide: { sql: config.sql.history, marketData: config.marketData, thread: config.readSide },
     storage: { dataDir: config.dataDir, journalFsync: config.journalFsync },
     readyMaxLag: config.readyMaxLag,
   });

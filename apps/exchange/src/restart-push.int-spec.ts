@@ -39,8 +39,8 @@ const eventsIn = (feed: FeedSocket): any[] => feed.messages.filter((message: any
 
 /**
  * Issue 19: after a SIGKILL under load and a restart on the same data dir, the engine
- * republishes what the history database had not saved (it saves every 5 s) so the read side
- * catches up. A client that connects and subscribes as soon as the restarted exchange answers
+ * republishes what the history database had not stored (the read side lags under load) so
+ * the read side catches up. A client that connects and subscribes as soon as the restarted exchange answers
  * (while that replay is still being projected) must receive no event at all until a new
  * command is applied: nothing twice, nothing older than the snapshot it was given.
  */

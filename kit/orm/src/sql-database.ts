@@ -99,7 +99,7 @@ export async function openSqlDatabase(config: SqlConfig, schema: SqlSchema): Pro
         kind: 'embedded',
         persist,
         ping: () => selectOne(dataSource),
-        // After the stores' pending work (they run under the same lock), never beside a timed persist.
+        // After the stores' pending work: they run under the same lock.
         close: () =>
           exclusive(dataSource, async () => {
             await persist();
@@ -141,22 +141,6 @@ async function migrateUnderLock(dataSource: DataSource, migrationsTableName: str
   } finally {
     await runner.release();
   }
-}
-
-/**
- * Writes an embedded database to its file every `everyMs`, never two writes at once, each
- * under the stores' lock: an export between two statements of a transaction would copy half
- * of it. A no-op for PostgreSQL. Answers the function that stops it.
- */
-export function persistPeriodically(db: SqlDatabase, everyMs: number, onError: (error: unknown) => void): () => void {
-  if (db.kind !== 'embedded') return () => undefined;
-  let persisting: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    persisting ??= exclusive(db.dataSource, () => db.persist())
-      .catch(onError)
-      .finally(() => (persisting = undefined));
-  }, everyMs);
-  return () => clearInterval(timer);
 }
 
 async function readIfExists(file: string): Promise<Uint8Array | undefined> {

@@ -16,6 +16,7 @@ const USAGE = `usage: pnpm bench:http [-- --flags]
   --duration 10 (seconds per run; each row runs at saturation, then paced at half that rate)
   --connections 64  --threads 2  --users 8  --only book,orders,ws,... (rows)  --profile (node --cpu-prof on the exchange)
   --ws-sockets 8  --ws-window 32 (place_order requests outstanding per socket)  --ws-threads 1 (client worker threads)
+  --rate N (pace every row at N req/s instead of half its saturation: CPU per request of two builds at the same load)
   --exchange PATH (another build's apps/exchange/dist/main.js, e.g. a checkout of main, for a before/after)`;
 
 type Lane = 'reference' | 'market_data' | 'private' | 'orders' | 'ws_orders';
@@ -33,7 +34,7 @@ interface Row {
 interface Measured extends Row {
   saturation: LoadRun;
   half: LoadRun;
-  /** The server's CPU time (every thread, user and system) per request at half rate: robust where throughput is not on a shared machine. */
+  /** The server's CPU time (every thread, user and system) per request of the paced run: robust where throughput is not on a shared machine. */
   cpuUsPerRequest: number | null;
   /** The same by thread: `main`, the read side's worker (`WorkerThread`), V8's GC helpers (`V8Worker`), libuv's pool. */
   cpuUsByThread: Record<string, number>;
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
       users: { type: 'string', default: '8' },
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      rate: { type: 'string' },
       exchange: { type: 'string' },
       'ws-sockets': { type: 'string', default: '8' },
       'ws-window': { type: 'string', default: '32' },
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
   const only = values.only?.split(',');
   const wsLoad = { sockets: positive('ws-sockets', values['ws-sockets']), window: positive('ws-window', values['ws-window']), threads: positive('ws-threads', values['ws-threads']), warmupS: 1 };
   const wsWhat = `WS place_order (${wsLoad.sockets} sockets x ${wsLoad.window} out)`;
+  const fixedRate = values.rate === undefined ? undefined : positive('rate', values.rate);
   const note = (line: string): void => void process.stderr.write(`${line}\n`);
   const loadBefore = loadavg()[0]!;
   note(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (figures are noise above ~1.5 on this 2-core machine)`);
@@ -93,10 +96,11 @@ async function main(): Promise<void> {
           });
     note(`${row.target} ${row.what}: saturation...`);
     const saturation = await run();
-    note(`  ${saturation.rps} req/s, p99 ${saturation.p99Ms} ms; paced at ${Math.round(saturation.rps / 2)} req/s...`);
+    const pace = fixedRate ?? Math.max(1, Math.round(saturation.rps / 2));
+    note(`  ${saturation.rps} req/s, p99 ${saturation.p99Ms} ms; paced at ${pace} req/s...`);
     const cpuBefore = cpuSeconds(server.pid);
     const threadsBefore = threadCpuSeconds(server.pid);
-    const half = await run(Math.max(1, Math.round(saturation.rps / 2)));
+    const half = await run(pace);
     const cpuAfter = cpuSeconds(server.pid);
     const threadsAfter = threadCpuSeconds(server.pid);
     const cpuUsPerRequest = cpuBefore === null || cpuAfter === null ? null : Math.round(((cpuAfter - cpuBefore) * 1e6) / half.requests);
@@ -247,7 +251,7 @@ async function printProfile(dir: string, note: (line: string) => void): Promise<
 
 function report(measured: Measured[], generator: LoadGenerator, loadBefore: number): void {
   const find = (target: Row['target'], key: string): Measured | undefined => measured.find((row) => row.target === target && row.key === key);
-  const header = ['target', 'request', 'req/s', 'p50 ms', 'p99 ms', 'half rate', 'p99 ms at half', 'CPU us/req', 'non-2xx'];
+  const header = ['target', 'request', 'req/s', 'p50 ms', 'p99 ms', 'paced req/s', 'p99 ms paced', 'CPU us/req', 'non-2xx'];
   const lines = measured.map((row) => [
     row.target,
     row.what,

@@ -5,16 +5,11 @@ import { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
 import { OrderHistoryStore } from '@sd/domain/exchange/order-history';
 import type { MarketDefinition } from '@sd/domain/exchange/product';
 import type { HealthCheck } from '@sd/domain/health';
-import { Logger } from '@sd/domain/logger';
 import { mongoHealthCheck, openMongoDatabase } from '@sd/mongo/mongo-database';
-import { openSqlDatabase, persistPeriodically, sqlHealthCheck, type SqlConfig } from '@sd/orm/sql-database';
 import { MongoCandleStore, MongoTradeStore } from '../repository/mongo/market-data.mongo-repo';
 import { decodeOutcomes } from '../repository/mq/outcome-topic';
 import { WorkerReadSide } from '../repository/read-side-worker/worker-read-side';
-import { exchangeSqlSchema } from '../repository/typeorm/exchange-sql-schema';
-import { TypeormCandleStore, TypeormTradeStore } from '../repository/typeorm/market-data.typeorm-repo';
-import { TypeormHoldStore, TypeormLedgerStore } from '../repository/typeorm/ledger.typeorm-repo';
-import { TypeormOrderHistoryStore } from '../repository/typeorm/order-history.typeorm-repo';
+import { openHistoryDatabase, type HistorySqlConfig } from '../repository/history-database';
 import { ProductCatalog } from '../usecase/core/catalog/product-catalog';
 import { EngineReader } from '../usecase/core/engine/engine-reader';
 import { HistoryProjector } from '../usecase/read/history/history-projector';
@@ -29,15 +24,13 @@ import { ExchangeSettings } from './settings';
 
 export interface ReadSideConfig {
   /** Orders, fills, the ledger, transfers and holds, and candles and trades unless `marketData` says MongoDB. */
-  sql: SqlConfig;
+  sql: HistorySqlConfig;
   marketData: { kind: 'sql' } | { kind: 'mongo'; url: string };
   /**
    * `worker`: a worker thread owns the SQL database, so projection, queries and the embedded
    * database's exports stay off the request thread (SQL market data only); `inline`: this thread.
    */
   thread: 'worker' | 'inline';
-  /** How often an embedded database is written to its file; what a crash loses is rebuilt from the journal. */
-  persistEveryMs: number;
 }
 
 /** The read side's stores and its projection of engine outcomes, from the outcome-topic messages that carry them. */
@@ -67,8 +60,8 @@ export function readSideModule(config: ReadSideConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind<ReadSide>(ReadSide)
       .toResolvedValue(
-        (settings: ExchangeSettings, catalog: ProductCatalog, logger: Logger, lifecycle: Lifecycle) => openReadSide(config, settings, catalog, logger, lifecycle),
-        [ExchangeSettings, ProductCatalog, Logger, Lifecycle],
+        (settings: ExchangeSettings, catalog: ProductCatalog, lifecycle: Lifecycle) => openReadSide(config, settings, catalog, lifecycle),
+        [ExchangeSettings, ProductCatalog, Lifecycle],
       )
       .inSingletonScope();
     bind<OrderHistoryStore>(OrderHistoryStore).toResolvedValue((readSide: ReadSide) => readSide.orders, [ReadSide]);
@@ -92,11 +85,10 @@ export function readSideModule(config: ReadSideConfig): ContainerModule {
   });
 }
 
-async function openReadSide(config: ReadSideConfig, settings: ExchangeSettings, catalog: ProductCatalog, logger: Logger, lifecycle: Lifecycle): Promise<ReadSide> {
-  const onPersistError = (error: unknown): void => logger.error({ err: error }, 'history persist failed');
+async function openReadSide(config: ReadSideConfig, settings: ExchangeSettings, catalog: ProductCatalog, lifecycle: Lifecycle): Promise<ReadSide> {
   if (config.thread === 'worker') {
     if (config.marketData.kind !== 'sql') throw new Error('a read side in a worker keeps candles in its SQL database');
-    const worker = await WorkerReadSide.open({ sql: config.sql, persistEveryMs: config.persistEveryMs, currencies: settings.currencies, products: settings.products, onPersistError });
+    const worker = await WorkerReadSide.open({ sql: config.sql, currencies: settings.currencies, products: settings.products });
     lifecycle.onStop(() => worker.close());
     return {
       orders: worker.orders,
@@ -109,21 +101,17 @@ async function openReadSide(config: ReadSideConfig, settings: ExchangeSettings, 
       health: [],
     };
   }
-  const db = await openSqlDatabase(config.sql, exchangeSqlSchema);
+  const db = await openHistoryDatabase(config.sql);
   lifecycle.onStop(() => db.close());
-  const orders = new TypeormOrderHistoryStore(db.dataSource);
-  const ledger = new TypeormLedgerStore(db.dataSource);
-  const holds = new TypeormHoldStore(db.dataSource);
-  let market: { candles: CandleStore; trades: TradeStore } = { candles: new TypeormCandleStore(db.dataSource), trades: new TypeormTradeStore(db.dataSource) };
-  const health = [sqlHealthCheck(db, 'history')];
+  const { orders, ledger, holds } = db;
+  let market: { candles: CandleStore; trades: TradeStore } = { candles: db.candles, trades: db.trades };
+  const health = [db.health];
   if (config.marketData.kind === 'mongo') {
     const mongo = await openMongoDatabase({ url: config.marketData.url });
     lifecycle.onStop(() => mongo.close());
     market = { candles: await MongoCandleStore.open(mongo.db), trades: await MongoTradeStore.open(mongo.db) };
     health.push(mongoHealthCheck(mongo, 'market-data'));
   }
-  const stopPersisting = persistPeriodically(db, config.persistEveryMs, onPersistError);
-  lifecycle.onStop(async () => stopPersisting());
   // The read side's own copy of the market: it follows the engine's product events.
   const products = catalog.copy();
   const projector = new ReadSideProjector(products, {

@@ -4,13 +4,11 @@ import type { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
 import type { OrderHistoryStore } from '@sd/domain/exchange/order-history';
 import type { ReadSideChanges } from '../../usecase/read/read-side-projector';
 import type { Currency, MarketDefinition, Product } from '@sd/domain/exchange/product';
-import type { SqlConfig } from '@sd/orm/sql-database';
+import type { HistorySqlConfig } from '../history-database';
 
 /** What the read-side worker starts from; plain data, as `workerData` must be. */
 export interface ReadSideWorkerData {
-  sql: SqlConfig;
-  /** How often the worker writes an embedded database to its file; 0: only on close. */
-  persistEveryMs: number;
+  sql: HistorySqlConfig;
   currencies: readonly Currency[];
   products: readonly Product[];
 }
@@ -31,12 +29,6 @@ export type ReadSideApi = Prefixed<'orders', OrderHistoryStore> &
     project(outcomes: readonly CommandOutcome[]): Promise<ReadSideChanges>;
     /** The same, from engine-output messages as the outcome topic carries them (decoded here, not on the caller's thread). */
     projectMessages(values: readonly Uint8Array[]): Promise<ReadSideChanges>;
-    /** Persists and closes the database. */
+    /** Closes the database. */
     close(): Promise<void>;
   };
-
-/** A timed persist failed; the next one tries again. */
-export interface PersistFailed {
-  type: 'persist-failed';
-  message: string;
-}

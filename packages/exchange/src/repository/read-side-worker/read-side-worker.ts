@@ -1,45 +1,32 @@
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { openSqlDatabase, persistPeriodically } from '@sd/orm/sql-database';
+import { parentPort, workerData } from 'node:worker_threads';
+import { openHistoryDatabase } from '../history-database';
 import { decodeOutcomes } from '../mq/outcome-topic';
-import { exchangeSqlSchema } from '../typeorm/exchange-sql-schema';
-import { TypeormCandleStore, TypeormTradeStore } from '../typeorm/market-data.typeorm-repo';
-import { TypeormHoldStore, TypeormLedgerStore } from '../typeorm/ledger.typeorm-repo';
-import { TypeormOrderHistoryStore } from '../typeorm/order-history.typeorm-repo';
 import { ProductCatalog } from '../../usecase/core/catalog/product-catalog';
 import { HistoryProjector } from '../../usecase/read/history/history-projector';
 import { HoldProjector } from '../../usecase/read/ledger/hold-projector';
 import { LedgerProjector } from '../../usecase/read/ledger/ledger-projector';
 import { QuotationProjector } from '../../usecase/read/quotation/quotation-projector';
 import { ReadSideProjector } from '../../usecase/read/read-side-projector';
-import type { PersistFailed, ReadSideApi, ReadSideWorkerData } from './read-side-protocol';
-import { notify, serveRpc } from './worker-rpc';
+import type { ReadSideApi, ReadSideWorkerData } from './read-side-protocol';
+import { serveRpc } from './worker-rpc';
 
 // Entry of the read-side worker thread (see WorkerReadSide): it owns the SQL database, so the
-// queries, the projection and the whole-file export run off the request thread.
+// queries and the projection run off the request thread.
 
 if (parentPort === null) throw new Error('read-side-worker runs in a worker thread: start it through WorkerReadSide.open');
 const port = parentPort;
-serveRpc<ReadSideApi>(port, openReadSide(workerData as ReadSideWorkerData, port));
+serveRpc<ReadSideApi>(port, openReadSide(workerData as ReadSideWorkerData));
 
-async function openReadSide({ sql, persistEveryMs, currencies, products }: ReadSideWorkerData, port: MessagePort): Promise<ReadSideApi> {
+async function openReadSide({ sql, currencies, products }: ReadSideWorkerData): Promise<ReadSideApi> {
   const catalog = new ProductCatalog(currencies, products);
-  const db = await openSqlDatabase(sql, exchangeSqlSchema);
-  const orders = new TypeormOrderHistoryStore(db.dataSource);
-  const candles = new TypeormCandleStore(db.dataSource);
-  const trades = new TypeormTradeStore(db.dataSource);
-  const ledger = new TypeormLedgerStore(db.dataSource);
-  const holds = new TypeormHoldStore(db.dataSource);
+  const db = await openHistoryDatabase(sql);
+  const { orders, candles, trades, ledger, holds } = db;
   const readSide = new ReadSideProjector(catalog, {
     quotation: new QuotationProjector(catalog, candles, trades),
     ledger: new LedgerProjector(catalog, ledger),
     holds: new HoldProjector(catalog, holds),
     history: new HistoryProjector(catalog, orders),
   });
-
-  const stopPersisting =
-    persistEveryMs > 0
-      ? persistPeriodically(db, persistEveryMs, (error) => notify<PersistFailed>(port, { type: 'persist-failed', message: error instanceof Error ? error.message : String(error) }))
-      : () => undefined;
 
   return {
     ready: async () => undefined,
@@ -67,9 +54,6 @@ async function openReadSide({ sql, persistEveryMs, currencies, products }: ReadS
     learnMarket: async (market) => market.products.forEach((product) => catalog.learn(product)),
     project: (outcomes) => readSide.project(outcomes),
     projectMessages: (values) => readSide.project(decodeOutcomes(values)),
-    close: async () => {
-      stopPersisting();
-      await db.close();
-    },
+    close: () => db.close(),
   };
 }

@@ -1,13 +1,14 @@
-import { statSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { HoldStore, LedgerStore } from '@sd/domain/exchange/account-ledger';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
 import { CANDLE_GRANULARITIES, type CandleStore, type TradeStore } from '@sd/domain/exchange/market-data';
 import type { OrderHistoryStore } from '@sd/domain/exchange/order-history';
 import { openSqlDatabase } from '@sd/orm/sql-database';
 import { encodeOutcomes } from '../mq/outcome-topic';
 import { exchangeSqlSchema } from '../typeorm/exchange-sql-schema';
+import { TypeormHoldStore, TypeormLedgerStore } from '../typeorm/ledger.typeorm-repo';
 import { TypeormCandleStore, TypeormTradeStore } from '../typeorm/market-data.typeorm-repo';
 import { TypeormOrderHistoryStore } from '../typeorm/order-history.typeorm-repo';
 import { describeHoldContract } from '../../testing/hold-contract';
@@ -20,11 +21,15 @@ import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '../../usecase/core/catalog
 import { ProductCatalog } from '../../usecase/core/catalog/product-catalog';
 import { ExchangeEngine } from '../../usecase/core/engine/exchange-engine';
 import { HistoryProjector } from '../../usecase/read/history/history-projector';
+import { HoldProjector } from '../../usecase/read/ledger/hold-projector';
+import { LedgerProjector } from '../../usecase/read/ledger/ledger-projector';
 import { QuotationProjector } from '../../usecase/read/quotation/quotation-projector';
-import { WorkerReadSide, type WorkerReadSideOptions } from './worker-read-side';
+import { ReadSideProjector } from '../../usecase/read/read-side-projector';
+import type { ReadSideWorkerData } from './read-side-protocol';
+import { WorkerReadSide } from './worker-read-side';
 
 // The worker runs the built JavaScript (dist/repository/read-side-worker/read-side-worker.js): build first.
-const inMemory: WorkerReadSideOptions = { sql: { kind: 'embedded' }, persistEveryMs: 0, currencies: DEFAULT_CURRENCIES, products: DEFAULT_PRODUCTS };
+const inMemory: ReadSideWorkerData = { sql: { kind: 'sqlite' }, currencies: DEFAULT_CURRENCIES, products: DEFAULT_PRODUCTS };
 
 // One worker (one database) per test, shared by the stores a test opens.
 let readSide: WorkerReadSide | undefined;
@@ -34,52 +39,53 @@ async function closeReadSide(): Promise<void> {
 }
 afterEach(closeReadSide);
 
-describeOrderHistoryContract('worker thread over embedded sql.js', async () => {
-  readSide ??= await WorkerReadSide.open(inMemory);
-  return readSide.orders;
-});
-
-describeLedgerContract('worker thread over embedded sql.js', async () => {
-  readSide ??= await WorkerReadSide.open(inMemory);
-  return readSide.ledger;
-});
-
-describeHoldContract('worker thread over embedded sql.js', async () => {
-  readSide ??= await WorkerReadSide.open(inMemory);
-  return readSide.holds;
-});
-
-describeMarketDataContract('worker thread over embedded sql.js', async () => {
-  readSide ??= await WorkerReadSide.open(inMemory);
-  return { candles: readSide.candles, trades: readSide.trades };
+const open = async (): Promise<WorkerReadSide> => (readSide ??= await WorkerReadSide.open(inMemory));
+describeOrderHistoryContract('worker thread over node:sqlite', async () => (await open()).orders);
+describeLedgerContract('worker thread over node:sqlite', async () => (await open()).ledger);
+describeHoldContract('worker thread over node:sqlite', async () => (await open()).holds);
+describeMarketDataContract('worker thread over node:sqlite', async () => {
+  const { candles, trades } = await open();
+  return { candles, trades };
 });
 
 describe('WorkerReadSide', () => {
   let dir: string;
   beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'worker-read-side-'))));
   afterEach(async () => {
-    // Jest runs this before the outer afterEach: a worker still persisting into dir races rm.
+    // Jest runs this before the outer afterEach: a worker still writing into dir races rm.
     await closeReadSide();
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('projects the same orders, fills, trades and candles as the projectors in process, from outcomes or outcome messages', async () => {
+  it('projects the same orders, fills, trades, candles, ledger, transfers and holds as the projectors in process, from outcomes or outcome messages', async () => {
     const batches = randomBatches(1_500, 250);
     const db = await openSqlDatabase({ kind: 'embedded' }, exchangeSqlSchema);
     try {
-      const local = { orders: new TypeormOrderHistoryStore(db.dataSource), candles: new TypeormCandleStore(db.dataSource), trades: new TypeormTradeStore(db.dataSource) };
+      const { dataSource } = db;
+      const local = {
+        orders: new TypeormOrderHistoryStore(dataSource),
+        candles: new TypeormCandleStore(dataSource),
+        trades: new TypeormTradeStore(dataSource),
+        ledger: new TypeormLedgerStore(dataSource),
+        holds: new TypeormHoldStore(dataSource),
+      };
       const catalog = new ProductCatalog(DEFAULT_CURRENCIES, DEFAULT_PRODUCTS);
-      const quotation = new QuotationProjector(catalog, local.candles, local.trades);
-      const history = new HistoryProjector(catalog, local.orders);
+      const projector = new ReadSideProjector(catalog, {
+        quotation: new QuotationProjector(catalog, local.candles, local.trades),
+        ledger: new LedgerProjector(catalog, local.ledger),
+        holds: new HoldProjector(catalog, local.holds),
+        history: new HistoryProjector(catalog, local.orders),
+      });
       readSide = await WorkerReadSide.open(inMemory);
       for (const [index, batch] of batches.entries()) {
-        await quotation.project(batch);
-        await history.project(batch);
+        await projector.project(batch);
         if (index % 2 === 0) await readSide.project(batch);
         else await readSide.projectMessages([encodeOutcomes(batch.slice(0, 100)), encodeOutcomes(batch.slice(100))]);
       }
       const expected = await everything(local);
       expect(expected.fills.length).toBeGreaterThan(100);
+      expect(expected.ledger.length).toBeGreaterThan(100);
+      expect(expected.holds.length).toBeGreaterThan(10);
       expect(expected.candles.length).toBeGreaterThan(10);
       expect(await everything(readSide)).toEqual(expected);
       expect(await readSide.orders.checkpoint()).toBe(batches.at(-1)!.at(-1)!.sequence);
@@ -99,8 +105,8 @@ describe('WorkerReadSide', () => {
     expect(await readSide.trades.list('BTC-USDT', { limit: 10 })).toHaveLength(1);
   });
 
-  it('persists on close to its file, and a new worker on that file sees the data', async () => {
-    const options = onFile(join(dir, 'history.sqlite'), 0);
+  it('closes once, and a new worker on its file sees the data', async () => {
+    const options = onFile(join(dir, 'history.sqlite'));
     const first = await WorkerReadSide.open(options);
     const outcomes = tradedOutcomes();
     await first.project(outcomes);
@@ -114,32 +120,35 @@ describe('WorkerReadSide', () => {
     expect(await readSide.trades.list('BTC-USDT', { limit: 10 })).toEqual([expect.objectContaining({ price: '20000.000000', size: '0.10000000' })]);
   });
 
-  it('persists on its timer, so a worker that dies keeps what was persisted', async () => {
-    const file = join(dir, 'history.sqlite');
-    const options = onFile(file, 20);
-    const first = await WorkerReadSide.open(options);
-    const outcomes = tradedOutcomes();
-    await first.project(outcomes);
-    await twoPersistsOf(file);
-    await first.terminate();
-    readSide = await WorkerReadSide.open(options);
-    expect(await readSide.orders.checkpoint()).toBe(outcomes.at(-1)!.sequence);
-  });
+  it('killed while projecting, reopens at a checkpoint its rows cover, and catching up from there gives the rows of a run never killed', async () => {
+    const batches = randomBatches(3_000, 250);
+    readSide = await WorkerReadSide.open(inMemory);
+    for (const batch of batches) await readSide.project(batch);
+    const expected = await everything(readSide);
+    await closeReadSide();
 
-  it('reports a failed timed persist, and a close that cannot persist rejects', async () => {
-    const file = join(dir, 'history.sqlite');
-    await mkdir(`${file}.tmp`); // where the persist writes first: now a directory
-    const failures: Error[] = [];
-    const broken = await WorkerReadSide.open({ ...onFile(file, 20), onPersistError: (error) => failures.push(error) });
-    await until(() => failures.length > 0);
-    expect(failures[0]!.message).toMatch(/^read-side persist failed: .*EISDIR/);
-    await expect(broken.close()).rejects.toThrow(/EISDIR/);
-  });
+    const options = onFile(join(dir, 'history.sqlite'));
+    const killed = await WorkerReadSide.open(options);
+    for (const batch of batches.slice(0, 5)) await killed.project(batch);
+    // Killed somewhere in the next batches: some stores may have committed a batch the history has not.
+    void killed.project(batches[5]!).catch(() => undefined);
+    void killed.project(batches[6]!).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    await killed.terminate();
+
+    readSide = await WorkerReadSide.open(options);
+    const checkpoint = await readSide.orders.checkpoint();
+    expect(checkpoint).toBeGreaterThanOrEqual(batches[4]!.at(-1)!.sequence);
+    expect(batches.map((batch) => batch.at(-1)!.sequence)).toContain(checkpoint);
+    // As the engine republishes after a restart: every outcome after the read side's checkpoint.
+    await readSide.project(batches.flat().filter((outcome) => outcome.sequence > checkpoint));
+    expect(await everything(readSide)).toEqual(expected);
+  }, 30_000);
 
   it('rejects open with the error that kept the worker from opening its database', async () => {
     const file = join(dir, 'corrupt.sqlite');
     await writeFile(file, 'not a database, only text long enough to be read as one page header'.repeat(20));
-    await expect(WorkerReadSide.open(onFile(file, 0))).rejects.toThrow('file is not a database');
+    await expect(WorkerReadSide.open(onFile(file))).rejects.toThrow('file is not a database');
     await expect(WorkerReadSide.open({ ...inMemory, products: [{ ...DEFAULT_PRODUCTS[0]!, baseCurrency: 'DOGE' }] })).rejects.toThrow(/DOGE/);
   });
 
@@ -153,9 +162,9 @@ describe('WorkerReadSide', () => {
   });
 });
 
-/** An embedded database in `file`, written by the worker's timer and on close, as the app does. */
-function onFile(file: string, persistEveryMs: number): WorkerReadSideOptions {
-  return { ...inMemory, sql: { kind: 'embedded', file, persist: 'on-demand' }, persistEveryMs };
+/** The history in `file`, as the app keeps it. */
+function onFile(file: string): ReadSideWorkerData {
+  return { ...inMemory, sql: { kind: 'sqlite', file } };
 }
 
 /** Outcomes of a seeded random command stream over every product, one command every 7 s. */
@@ -178,41 +187,18 @@ function tradedOutcomes(): CommandOutcome[] {
   return [...fx.fund('alice', 'bob'), ...fx.batch(limit('alice', 'sell', '20000', '1'), market('bob', 'buy', { size: '0.1' }))];
 }
 
-/** Every row a read side holds for the random stream's users and the default products. */
-async function everything(stores: { orders: OrderHistoryStore; candles: CandleStore; trades: TradeStore }) {
+/** Every row a read side holds for the random stream's users and the default products and currencies. */
+async function everything(stores: { orders: OrderHistoryStore; candles: CandleStore; trades: TradeStore; ledger: LedgerStore; holds: HoldStore }) {
   const users = Array.from({ length: 8 }, (_, i) => `user-${i}`);
   const all = { limit: 1_000_000 };
   const products = DEFAULT_PRODUCTS.map((product) => product.id);
+  const accounts = users.flatMap((user) => DEFAULT_CURRENCIES.map((currency) => [user, currency.id] as const));
   const orders = await Promise.all(users.map((user) => stores.orders.listOrders(user, { status: 'all', ...all })));
   const fills = await Promise.all(users.map((user) => stores.orders.listFills(user, all)));
   const trades = await Promise.all(products.map((product) => stores.trades.list(product, all)));
   const candles = await Promise.all(products.flatMap((product) => CANDLE_GRANULARITIES.map((granularity) => stores.candles.list(product, granularity, all))));
-  return { orders: orders.flat(), fills: fills.flat(), trades: trades.flat(), candles: candles.flat() };
-}
-
-/**
- * Resolves once two timed persists of `file` have finished since the call. Persists never
- * overlap, so the second began after the call and holds everything projected before it.
- */
-async function twoPersistsOf(file: string): Promise<void> {
-  const before = modifiedAt(file);
-  const since = new Set<bigint>();
-  await until(() => {
-    const stamp = modifiedAt(file);
-    if (stamp !== undefined && stamp !== before) since.add(stamp);
-    return since.size >= 2;
-  });
-}
-
-/** Each persist renames a freshly written file over `file`, so its mtime (in ns) tells persists apart. */
-function modifiedAt(file: string): bigint | undefined {
-  return statSync(file, { bigint: true, throwIfNoEntry: false })?.mtimeNs;
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  const ledger = await Promise.all(accounts.map(([user, currency]) => stores.ledger.listEntries(user, currency, all)));
+  const transfers = await Promise.all(users.map((user) => stores.ledger.listTransfers(user, all)));
+  const holds = await Promise.all(accounts.map(([user, currency]) => stores.holds.listHolds(user, currency, all)));
+  return { orders: orders.flat(), fills: fills.flat(), trades: trades.flat(), candles: candles.flat(), ledger: ledger.flat(), transfers: transfers.flat(), holds: holds.flat() };
 }

@@ -18,20 +18,15 @@ import type { MarketDefinition } from '@sd/domain/exchange/product';
 import type { Candle, CandleGranularity, CandleKey, CandleRange, CandleStore, Trade, TradePage, TradeStore } from '@sd/domain/exchange/market-data';
 import type { FillQuery, FillRecord, HistoryChanges, OrderHistoryStore, OrderQuery, OrderRecord } from '@sd/domain/exchange/order-history';
 import type { ReadSideChanges } from '../../usecase/read/read-side-projector';
-import type { PersistFailed, ReadSideApi, ReadSideWorkerData } from './read-side-protocol';
+import type { ReadSideApi, ReadSideWorkerData } from './read-side-protocol';
 import { RpcClient } from './worker-rpc';
 
-export interface WorkerReadSideOptions extends ReadSideWorkerData {
-  /** Told when a timed persist fails (the next one tries again); `close` rejects on its own. */
-  onPersistError?: (error: Error) => void;
-}
-
-type ReadSideRpc = RpcClient<ReadSideApi, PersistFailed>;
+type ReadSideRpc = RpcClient<ReadSideApi>;
 
 /**
- * The exchange read side (orders, fills, trades, candles, ledger, transfers, holds and their projectors) on an SQL
- * database owned by a worker thread, so its queries and the embedded database's periodic
- * export do not take the request thread's time. The stores forward each call to the worker.
+ * The exchange read side (orders, fills, trades, candles, ledger, transfers, holds and their
+ * projectors) on an SQL database owned by a worker thread, so its queries and projection do
+ * not take the request thread's time. The stores forward each call to the worker.
  */
 export class WorkerReadSide {
   readonly orders: OrderHistoryStore;
@@ -50,16 +45,8 @@ export class WorkerReadSide {
   }
 
   /** Resolves once the worker has opened the database; rejects with its error if it could not. */
-  static async open(options: WorkerReadSideOptions): Promise<WorkerReadSide> {
-    const { sql, persistEveryMs, currencies, products, onPersistError } = options;
-    // Beyond 2^31 - 1, Node would fire the timer every millisecond instead.
-    if (!(Number.isInteger(persistEveryMs) && persistEveryMs >= 0 && persistEveryMs < 2 ** 31)) {
-      throw new Error(`persistEveryMs must be a whole number of milliseconds in 0..2^31-1, not ${persistEveryMs}`);
-    }
-    const workerData: ReadSideWorkerData = { sql, persistEveryMs, currencies, products };
-    const rpc: ReadSideRpc = new RpcClient(new Worker(workerScript(), { workerData }), 'read-side worker', (notice) =>
-      onPersistError?.(new Error(`read-side persist failed: ${notice.message}`)),
-    );
+  static async open(workerData: ReadSideWorkerData): Promise<WorkerReadSide> {
+    const rpc: ReadSideRpc = new RpcClient(new Worker(workerScript(), { workerData }), 'read-side worker');
     try {
       await rpc.call('ready');
     } catch (error) {
@@ -88,14 +75,14 @@ export class WorkerReadSide {
   }
 
   /**
-   * Lets pending calls finish, has the worker persist and close the database, then ends the
-   * worker. Rejects when that persist could not happen (the worker failed or had died).
+   * Lets pending calls finish, has the worker close the database, then ends the worker.
+   * Rejects when that close could not happen (the worker failed or had died).
    */
   close(): Promise<void> {
     return (this.closing ??= this.rpc.finish('close'));
   }
 
-  /** Ends the worker now without persisting, as a crash would: pending and later calls reject. */
+  /** Ends the worker now without closing the database, as a crash would: pending and later calls reject. */
   terminate(): Promise<void> {
     return this.rpc.terminate();
   }

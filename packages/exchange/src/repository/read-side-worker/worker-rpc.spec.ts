@@ -11,7 +11,6 @@ interface TestApi {
   refuse(): Promise<void>;
   fail(): Promise<void>;
   answerFunction(): Promise<unknown>;
-  announce(): Promise<void>;
   hang(): Promise<void>;
   exit(): Promise<void>;
   crash(): Promise<void>;
@@ -19,14 +18,13 @@ interface TestApi {
 
 const workerCode = `
 const { parentPort } = require('node:worker_threads');
-const { serveRpc, notify } = require(${JSON.stringify(rpcScript)});
+const { serveRpc } = require(${JSON.stringify(rpcScript)});
 const { DomainError } = require(${JSON.stringify(require.resolve('@sd/domain/errors'))});
 serveRpc(parentPort, {
   echo: async (value) => value,
   refuse: async () => { throw new DomainError('TEST.REFUSED', 'conflict', 'refused on purpose', { details: { retryAfterSeconds: 3 } }); },
   fail: async () => { throw new TypeError('plain failure'); },
   answerFunction: async () => () => 1,
-  announce: async () => notify(parentPort, { said: 'hello' }),
   hang: () => new Promise(() => undefined),
   exit: async () => process.exit(7),
   crash: () => { setImmediate(() => { throw new Error('boom'); }); return new Promise(() => undefined); },
@@ -34,13 +32,11 @@ serveRpc(parentPort, {
 
 describe('worker rpc', () => {
   let worker: Worker;
-  let rpc: RpcClient<TestApi, { said: string }>;
-  const notices: Array<{ said: string }> = [];
+  let rpc: RpcClient<TestApi>;
 
   beforeEach(() => {
-    notices.length = 0;
     worker = new Worker(workerCode, { eval: true });
-    rpc = new RpcClient(worker, 'test worker', (notice) => notices.push(notice));
+    rpc = new RpcClient(worker, 'test worker');
   });
   afterEach(() => worker.terminate());
 
@@ -65,11 +61,6 @@ describe('worker rpc', () => {
     await expect(rpc.call('echo', () => 1)).rejects.toThrow(/the arguments of echo cannot cross threads/);
     await expect(rpc.call('answerFunction')).rejects.toThrow(/the answer to answerFunction cannot cross threads/);
     expect(await rpc.call('echo', 'still here')).toBe('still here');
-  });
-
-  it('passes on what the worker sends outside any call', async () => {
-    await rpc.call('announce');
-    expect(notices).toEqual([{ said: 'hello' }]);
   });
 
   it('rejects pending and later calls when the worker exits', async () => {

@@ -16,10 +16,7 @@ interface RpcCall {
   args: unknown[];
 }
 
-type WorkerMessage<Notice> =
-  | { kind: 'answer'; id: number; value: unknown }
-  | { kind: 'error'; id: number; error: WireError }
-  | { kind: 'notice'; notice: Notice };
+type WorkerMessage = { kind: 'answer'; id: number; value: unknown } | { kind: 'error'; id: number; error: WireError };
 
 /**
  * Worker side: answers each call on `port` with its handler's result or error. `handlers` may
@@ -29,7 +26,7 @@ type WorkerMessage<Notice> =
 export function serveRpc<Api extends RpcMethods<Api>>(port: MessagePort, handlers: Api | Promise<Api>): void {
   const ready = Promise.resolve(handlers);
   ready.catch(() => undefined); // answered to each call, not an unhandled rejection
-  const post = (message: WorkerMessage<never>): void => port.postMessage(message);
+  const post = (message: WorkerMessage): void => port.postMessage(message);
 
   const answer = async ({ id, method, args }: RpcCall): Promise<void> => {
     try {
@@ -54,12 +51,6 @@ export function serveRpc<Api extends RpcMethods<Api>>(port: MessagePort, handler
   port.on('message', (call: RpcCall) => void answer(call));
 }
 
-/** Worker side: a message the worker sends on its own, outside any call. */
-export function notify<Notice>(port: MessagePort, notice: Notice): void {
-  const message: WorkerMessage<Notice> = { kind: 'notice', notice };
-  port.postMessage(message);
-}
-
 interface PendingCall {
   answer: Promise<unknown>;
   resolve(value: unknown): void;
@@ -68,11 +59,11 @@ interface PendingCall {
 
 /**
  * Main-thread side of `serveRpc`. The worker keeps the process alive only while a call is
- * pending, so an idle handle never holds up an exit but an answer (a final persist) is
+ * pending, so an idle handle never holds up an exit but an answer (a final close) is
  * always waited for. If the worker fails or exits, pending calls reject with that failure
  * and later calls reject at once.
  */
-export class RpcClient<Api extends RpcMethods<Api>, Notice = never> {
+export class RpcClient<Api extends RpcMethods<Api>> {
   private nextId = 1;
   private readonly pending = new Map<number, PendingCall>();
   private failure: Error | undefined;
@@ -82,11 +73,9 @@ export class RpcClient<Api extends RpcMethods<Api>, Notice = never> {
     private readonly worker: Worker,
     /** Names the worker in errors, e.g. `read-side worker`. */
     private readonly name: string,
-    onNotice: (notice: Notice) => void = () => undefined,
   ) {
     worker.unref();
-    worker.on('message', (message: WorkerMessage<Notice>) => {
-      if (message.kind === 'notice') return onNotice(message.notice);
+    worker.on('message', (message: WorkerMessage) => {
       const call = this.settle(message.id);
       if (message.kind === 'answer') call?.resolve(message.value);
       else call?.reject(fromWire(message.error));

@@ -1,0 +1,58 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { openSqliteDatabase, type SqliteDatabase, type SqliteSchema } from './sqlite-database';
+
+const notes: SqliteSchema = { statements: ['CREATE TABLE IF NOT EXISTS "note" ("id" INTEGER PRIMARY KEY, "text" varchar(64) NOT NULL)'] };
+
+describe('node:sqlite database', () => {
+  let dir: string;
+  let db: SqliteDatabase | undefined;
+  beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'kit-orm-sqlite-'))));
+  afterEach(async () => {
+    await db?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('commits a transaction that returns and rolls back one that throws, whole', async () => {
+    db = openSqliteDatabase({ kind: 'sqlite' }, notes);
+    const insert = db.statement('INSERT INTO "note" ("id", "text") VALUES (?, ?)');
+    expect(db.transaction(() => insert.run(1, 'kept').changes)).toBe(1);
+    expect(() =>
+      db!.transaction(() => {
+        insert.run(2, 'lost');
+        insert.run(1, 'duplicate key');
+      }),
+    ).toThrow(/UNIQUE/);
+    expect(db.statement('SELECT "id", "text" FROM "note"').all()).toEqual([{ id: 1, text: 'kept' }]);
+    // The failed transaction is over: the next one begins.
+    db.transaction(() => insert.run(3, 'after'));
+    expect(db.statement('SELECT count(*) AS n FROM "note"').get()).toEqual({ n: 2 });
+  });
+
+  it('prepares each statement text once', () => {
+    db = openSqliteDatabase({ kind: 'sqlite' }, notes);
+    expect(db.statement('SELECT 1')).toBe(db.statement('SELECT 1'));
+    expect(db.statement('SELECT 2')).not.toBe(db.statement('SELECT 1'));
+  });
+
+  it('writes a file in place in WAL mode: another connection sees a commit before close, and a reopen runs the schema again harmlessly', async () => {
+    const file = join(dir, 'nested', 'notes.sqlite');
+    db = openSqliteDatabase({ kind: 'sqlite', file }, notes);
+    db.transaction(() => db!.statement('INSERT INTO "note" ("id", "text") VALUES (?, ?)').run(1, 'hello'));
+    const reader = new DatabaseSync(file, { readOnly: true });
+    expect(reader.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+    expect(reader.prepare('SELECT "text" FROM "note"').all()).toEqual([{ text: 'hello' }]);
+    reader.close();
+    await db.close();
+    db = openSqliteDatabase({ kind: 'sqlite', file }, notes);
+    expect(db.statement('SELECT "text" FROM "note"').all()).toEqual([{ text: 'hello' }]);
+    await expect(db.ping()).resolves.toBeUndefined();
+  });
+
+  it('refuses to open when a schema statement fails, with the reason SQLite gives', () => {
+    const file = join(dir, 'bad.sqlite');
+    expect(() => openSqliteDatabase({ kind: 'sqlite', file }, { statements: ['CREATE TABLE broken ('] })).toThrow(/incomplete input/);
+  });
+});
