@@ -1,6 +1,7 @@
 import { closeSync, constants, fdatasync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { access, mkdir, open, readdir, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { types } from 'node:util';
 import { crc32 } from 'node:zlib';
 import type { CommandJournal } from '@sd/domain/exchange/command-journal';
 import type { SequencedCommand } from '@sd/domain/exchange/command';
@@ -154,10 +155,9 @@ export class FileJournal implements CommandJournal {
     const last = first + commands.length - 1;
     const done = this.write(frame, first, last).then(async ({ fd, newSegment }) => {
       try {
-        await previous;
-        if (this.fsync === 'batch') await Promise.all([this.io.datasync(fd), newSegment && syncDirectory(this.options.dir)]);
+        await Promise.all([previous, this.fsync === 'batch' && this.io.datasync(fd), this.fsync === 'batch' && newSegment && syncDirectory(this.options.dir)]);
       } catch (error) {
-        this.failure ??= error instanceof Error ? error : new Error(String(error));
+        this.failure ??= asError(error);
       }
       // An earlier append failed: this record follows a cut, so it is not durable either.
       if (this.failure !== null) throw this.failure;
@@ -190,7 +190,7 @@ export class FileJournal implements CommandJournal {
       this.lastSequence = last;
       return { fd: this.fd, newSegment };
     } catch (error) {
-      this.failure ??= error instanceof Error ? error : new Error(String(error));
+      this.failure ??= asError(error);
       throw this.failure;
     }
   }
@@ -254,6 +254,11 @@ export class FileJournal implements CommandJournal {
       .map((match) => ({ firstSequence: Number(match[1]), path: join(this.options.dir, match[0]) }))
       .sort((a, b) => a.firstSequence - b.firstSequence);
   }
+}
+
+/** Node's errors (ENOSPC, EIO) keep their code; `instanceof Error` misses them across realms (Jest). */
+function asError(error: unknown): Error {
+  return types.isNativeError(error) ? error : new Error(String(error));
 }
 
 function segmentPath(dir: string, firstSequence: number): string {

@@ -161,7 +161,7 @@ export class Sequencer {
   private append(batch: Batch): Promise<Error | null> {
     return this.journal.append(batch.entries).then(
       () => null,
-      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) => asError(error),
     );
   }
 
@@ -193,7 +193,7 @@ export class Sequencer {
       durable = await this.journal.open();
     } catch (reopenError) {
       durable = -1;
-      error = reopenError instanceof Error ? reopenError : new Error(String(reopenError));
+      error = asError(reopenError);
     }
     if (durable >= 0) {
       if (durable > this.engine.lastSequence) {
@@ -266,4 +266,9 @@ export class Sequencer {
     for (let i = 0; i < pending.length; i++) entries[i] = { sequence: this.nextSequence++, timestamp, command: pending[i]!.command };
     return { pending, entries };
   }
+}
+
+/** An Error as thrown, or one made of what was thrown; Node's errors keep their code. */
+function asError(error: unknown): Error {
+  return typeof error === 'object' && error !== null && 'message' in error ? (error as Error) : new Error(String(error));
 }
