@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmdirSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { replayAll, sequencedCommands } from '../../testing/journal-contract';
+import { canMountTmpfs } from '../../testing/small-filesystem';
 import { FileJournal, nodeJournalIo, type JournalIo } from './file-journal';
 
 /** A disk that fails on demand: a write takes part of its bytes and then fails, or a sync fails. */
@@ -43,20 +43,6 @@ function errno(code: string): NodeJS.ErrnoException {
 async function segmentBytes(dir: string): Promise<number[]> {
   const names = (await readdir(dir)).sort();
   return Promise.all(names.map(async (name) => (await stat(join(dir, name))).size));
-}
-
-/** Whether this process may mount a small tmpfs (root in a container that allows it): tried once. */
-function canMountTmpfs(): boolean {
-  const probe = mkdtempSync(join(tmpdir(), 'tmpfs-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
-    execFileSync('umount', [probe], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmdirSync(probe);
-  }
 }
 
 describe('FileJournal under disk faults (injected through JournalIo)', () => {
