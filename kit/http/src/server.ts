@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Application } from 'express';
+import helmet from 'helmet';
 import type { WebSocketServer } from 'ws';
 
 /**
@@ -32,6 +33,15 @@ export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = {
   maxConnectionsPerIp: 256,
 };
 
+/**
+ * helmet's standard headers on every answer, the page's and the API's, whichever lane serves
+ * it: a same-origin content security policy (the page loads only its own scripts and talks
+ * only to its own API and WebSocket), no framing, no MIME sniffing, no referrer to other
+ * sites, HSTS (browsers heed it over TLS only). No upgrade-insecure-requests: the embedded
+ * exchange is served over plain HTTP on loopback, where it would break the page.
+ */
+const securityHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+
 /** How often Node looks for connections past their header or request timeout (its default, 30 s, lets a 10 s timeout run to 40 s). */
 const TIMEOUT_CHECK_MS = 1000;
 
@@ -54,7 +64,7 @@ export async function listen(
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
   const server = createServer(
     { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
-    app,
+    (req, res) => securityHeaders(req, res, () => app(req, res)),
   );
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket;

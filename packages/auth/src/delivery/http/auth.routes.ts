@@ -4,7 +4,7 @@ import type { Authenticator } from '@sd/domain/auth/authenticator';
 import { PERMISSIONS } from '@sd/domain/auth/api-key';
 import type { Logger } from '@sd/domain/logger';
 import type { RateLimiter } from '@sd/domain/rate-limit';
-import { defineRoute, type ApiRoute } from '@sd/http/api-route';
+import { defineRoute, type ApiRequest, type ApiRoute } from '@sd/http/api-route';
 import { ACCESS_TOKEN_COOKIE } from '@sd/http/authenticate';
 import type { OpenApiSecurity } from '@sd/http/openapi';
 import { rateLimitCheck } from '@sd/ratelimit/rate-limit.middleware';
@@ -55,11 +55,15 @@ export function authRoutes(deps: AuthRoutesDeps): ApiRoute[] {
     await perIp(ip, headers);
     await credentialsPerIp(ip, headers);
   };
-  const cookie = (value: string, maxAgeSeconds: number): string =>
+  // Strict: no page or link of another site makes the browser send it (the page's own requests
+  // are same-site). Secure with COOKIE_SECURE, or when the request came over TLS: the exchange
+  // does not terminate TLS itself, so that is what the proxy in front says (believing a client
+  // that claims it only makes that client's own cookie https-only).
+  const cookie = (request: ApiRequest, value: string, maxAgeSeconds: number): string =>
     serializeCookie(ACCESS_TOKEN_COOKIE, value, {
       httpOnly: true,
-      sameSite: 'lax',
-      secure: settings.cookieSecure,
+      sameSite: 'strict',
+      secure: settings.cookieSecure || firstHeader(request.headers['x-forwarded-proto'])?.split(',')[0]?.trim() === 'https',
       path: '/',
       ...(maxAgeSeconds > 0 ? { maxAge: maxAgeSeconds, expires: new Date(Date.now() + maxAgeSeconds * 1000) } : { expires: new Date(0) }),
     });
@@ -89,7 +93,7 @@ export function authRoutes(deps: AuthRoutesDeps): ApiRoute[] {
       handle: async (request, reply) => {
         await anonymous(request.ip, reply.headers);
         const pair = await accounts.logIn(request.body);
-        reply.headers['set-cookie'] = cookie(pair.accessToken, settings.accessTokenTtlSeconds);
+        reply.headers['set-cookie'] = cookie(request, pair.accessToken, settings.accessTokenTtlSeconds);
         return tokensJson(pair);
       },
     }),
@@ -103,7 +107,7 @@ export function authRoutes(deps: AuthRoutesDeps): ApiRoute[] {
       handle: async (request, reply) => {
         await anonymous(request.ip, reply.headers);
         const pair = await accounts.refresh(request.body);
-        reply.headers['set-cookie'] = cookie(pair.accessToken, settings.accessTokenTtlSeconds);
+        reply.headers['set-cookie'] = cookie(request, pair.accessToken, settings.accessTokenTtlSeconds);
         return tokensJson(pair);
       },
     }),
@@ -117,7 +121,7 @@ export function authRoutes(deps: AuthRoutesDeps): ApiRoute[] {
       handle: async (request, reply) => {
         await perIp(request.ip, reply.headers);
         await accounts.logOut(await signedIn(request, reply.headers));
-        reply.headers['set-cookie'] = cookie('', 0);
+        reply.headers['set-cookie'] = cookie(request, '', 0);
       },
     }),
     defineRoute({
@@ -211,3 +215,7 @@ const apiKeyJson = (key: ApiKeyView) => ({
 });
 
 const createdKeyJson = (key: CreatedApiKey) => ({ ...apiKeyJson(key), secret: key.secret, passphrase: key.passphrase });
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
