@@ -15,12 +15,12 @@ const smallFileSystem = canMountTmpfs();
 const LEFT_FREE = 96 << 10;
 
 /**
- * The embedded exchange on its own 48 MiB tmpfs: once the file system is full the journal's
+ * The embedded exchange on its own 128 MiB tmpfs: once the file system is full the journal's
  * appends fail with ENOSPC. Clients must get 503 + Retry-After, quickly, for everything not
  * made durable; once space is freed, orders are taken again without a restart; after a
  * SIGKILL the restart replays the journal cleanly and holds every acknowledged order.
  */
-(smallFileSystem ? describe : describe.skip)('embedded exchange on a full disk (a 48 MiB tmpfs the test mounts)', () => {
+(smallFileSystem ? describe : describe.skip)('embedded exchange on a full disk (a 128 MiB tmpfs the test mounts)', () => {
   let dataDir: string;
   let env: Record<string, string>;
   let exchange: ExchangeProcess | null = null;
@@ -31,7 +31,7 @@ const LEFT_FREE = 96 << 10;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-disk-full-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', dataDir]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=128m', 'tmpfs', dataDir]);
     env = { DATA_DIR: dataDir, JOURNAL_FSYNC: 'batch', ORDERS_PER_SECOND_PER_USER: '1000000', SNAPSHOT_EVERY: '300' };
     exchange = await ExchangeProcess.start(env);
     exchange.child.stdout!.on('data', (chunk: Buffer) => void logged.push(...(chunk.toString().match(/journal write[^"]*|journal writes again[^"]*/g) ?? [])));
@@ -86,7 +86,10 @@ const LEFT_FREE = 96 << 10;
     expect(unexpected).toEqual([]);
     expect(refusals.every((refusal) => refusal.retryAfter !== null && Number(refusal.retryAfter) >= 1)).toBe(true);
     const refusalMs = refusals.map((refusal) => refusal.ms).sort((a, b) => a - b);
-    const health = await fetch(`${exchange!.url}/api/health`);
+    const readiness = await fetch(`${exchange!.url}/api/health/ready`);
+    const ready = (await readiness.json()) as { checks: Record<string, { status: string; error?: string }> };
+    expect(readiness.status).toBe(503);
+    expect(ready.checks.journal).toMatchObject({ status: 'down' });
     expect(logged).toEqual(['journal write failed: refusing commands (503) until it writes again']);
 
     await rm(filler);
@@ -99,6 +102,14 @@ const LEFT_FREE = 96 << 10;
       else await sleep(50);
     }
     expect(logged).toEqual(['journal write failed: refusing commands (503) until it writes again', 'journal writes again: accepting commands']);
+    // Snapshots are retried 10 s after a failure: readiness follows once one is saved.
+    let readyAgainMs: number | null = null;
+    while (readyAgainMs === null) {
+      await placeRound(round++);
+      if ((await fetch(`${exchange!.url}/api/health/ready`)).status === 200) readyAgainMs = performance.now() - freedAt;
+      else if (performance.now() - freedAt > 20_000) throw new Error('not ready 20 s after space was freed');
+      else await sleep(200);
+    }
     for (let more = 0; more < 20; more++) expect((await placeRound(round++)).map((answer) => answer.status)).toEqual([200, 200]);
 
     const before = await Promise.all(clients.map((client) => client.balances()));
@@ -117,8 +128,9 @@ const LEFT_FREE = 96 << 10;
       ['orders acknowledged', acked.size],
       ['requests refused while full (503 + Retry-After)', refusals.length],
       ['refusal latency p50 / max (ms)', `${refusalMs[Math.floor(refusalMs.length / 2)]!.toFixed(1)} / ${refusalMs.at(-1)!.toFixed(1)}`],
-      ['health while full', health.status],
+      ['readiness while full', `${readiness.status}: journal ${JSON.stringify(ready.checks.journal)}`],
       ['accepting again after space freed (ms)', resumedMs.toFixed(0)],
+      ['ready again after space freed (ms)', readyAgainMs.toFixed(0)],
       ['acknowledged orders lost after SIGKILL + restart', missing.length],
     ]);
   });

@@ -45,7 +45,18 @@ export function embeddedEngineModule(storage: EngineStorage): ContainerModule {
     bind<CommandJournal>(CommandJournal)
       .toResolvedValue((settings: ExchangeSettings) => settings.instrumentation.journal(journal), [ExchangeSettings])
       .inSingletonScope();
-    bind<HealthCheck>(HealthCheck).toConstantValue({ name: 'journal', check: () => journal.ping() });
+    // Failing while appends fail (commands are refused) or the disk is nearly full; snapshots while their writes fail.
+    bind<HealthCheck>(HealthCheck).toResolvedValue(
+      (host: EngineHost) => ({
+        name: 'journal',
+        check: async () => {
+          host.assertWrites('journal');
+          await journal.ping();
+        },
+      }),
+      [EngineLeader],
+    );
+    bind<HealthCheck>(HealthCheck).toResolvedValue((host: EngineHost) => ({ name: 'snapshots', check: async () => host.assertWrites('snapshots') }), [EngineLeader]);
     bindEngineParts(bind, storage);
     bind<EngineHost>(EngineLeader)
       .toResolvedValue(

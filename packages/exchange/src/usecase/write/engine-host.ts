@@ -110,6 +110,12 @@ export class EngineHost implements CommandSubmitter, EngineReader {
     return failures;
   }
 
+  /** Throws, saying since when and why, while `part`'s writes fail (readiness). */
+  assertWrites(part: WriteFailure['part']): void {
+    const failure = this.writeFailures().find((failing) => failing.part === part);
+    if (failure !== undefined) throw new Error(`${part} writes fail since ${new Date(failure.since).toISOString()}: ${failure.error.message}`);
+  }
+
   /** Waits for queued commands, saves a final snapshot and closes the journal. */
   async close(): Promise<void> {
     await this.sequencer.whenIdle();
