@@ -27,6 +27,8 @@ describe('listen: connection limits', () => {
   const start = async (limits: Parameters<typeof listen>[1]['limits']): Promise<number> => {
     const app = express();
     app.get('/', (_req, res) => void res.send('ok'));
+    // A handler waiting on a dependency that hangs; it answers late.
+    app.get('/hangs', (_req, res) => void setTimeout(() => res.send('late'), 1500));
     running = await listen(app, { port: 0, limits });
     return running.port;
   };
@@ -65,6 +67,16 @@ describe('listen: connection limits', () => {
     again.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(again.received()).toMatch(/^HTTP\/1\.1 200/);
+  });
+
+  it('answers 503 with Retry-After in place of a handler that has not answered in time, and ignores its late answer', async () => {
+    await start({ responseTimeoutMs: 300 });
+    const started = performance.now();
+    const answer = await fetch(`${running.url}/hangs`);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect([answer.status, answer.headers.get('retry-after'), ((await answer.json()) as { code: string }).code]).toEqual([503, '1', 'HTTP.TIMEOUT']);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the late answer must not throw
+    expect(await (await fetch(running.url)).text()).toBe('ok');
   });
 
   it('tells a keep-alive client to close after its request limit, and refuses more on that connection', async () => {

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Application } from 'express';
 import helmet from 'helmet';
@@ -13,6 +13,12 @@ export interface ConnectionLimits {
   headersTimeoutMs: number;
   /** A whole request, body included, within this: 408. Default 30 s. */
   requestTimeoutMs: number;
+  /**
+   * A handler that has not answered within this gets a 503 with Retry-After in its place (or,
+   * if it had begun answering, its connection closed): no request hangs on a dependency that
+   * hangs. Default 30 s.
+   */
+  responseTimeoutMs: number;
   /** An idle keep-alive connection is closed after this. Default 65 s, above the 60 s of common load balancers, so they close first. */
   keepAliveTimeoutMs: number;
   /** Requests served on one keep-alive connection before it is closed. Default 10,000. */
@@ -28,6 +34,7 @@ export interface ConnectionLimits {
 export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
+  responseTimeoutMs: 30_000,
   keepAliveTimeoutMs: 65_000,
   maxRequestsPerSocket: 10_000,
   maxConnectionsPerIp: 256,
@@ -64,7 +71,10 @@ export async function listen(
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
   const server = createServer(
     { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
-    (req, res) => securityHeaders(req, res, () => app(req, res)),
+    (req, res) => {
+      answerInTime(res, limits.responseTimeoutMs);
+      securityHeaders(req, res, () => app(req, res));
+    },
   );
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
@@ -99,6 +109,24 @@ export async function listen(
       });
     },
   };
+}
+
+/** Answers 503 in the handler's place once `ms` have passed without its answer (see ConnectionLimits.responseTimeoutMs). */
+function answerInTime(res: ServerResponse, ms: number): void {
+  const timer = setTimeout(() => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const body = JSON.stringify({ message: `no answer within ${ms / 1000} s; retry later`, code: 'HTTP.TIMEOUT' });
+    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1', connection: 'close' }).end(body);
+    // What the handler writes later goes nowhere.
+    res.write = () => true;
+    res.end = () => res;
+    res.writeHead = () => res;
+    res.setHeader = () => res;
+  }, ms);
+  res.once('close', () => clearTimeout(timer));
 }
 
 /** Closes a new connection at once when its address already holds `cap` open ones. */
