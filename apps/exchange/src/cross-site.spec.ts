@@ -65,12 +65,13 @@ describe('cookie-authenticated requests from other sites', () => {
   it('refuses a state-changing request with the cookie from another site (Sec-Fetch-Site or Origin), and changes nothing', async () => {
     const client = Object.assign(new ApiClient(exchange.url), { token: cookie.slice('accessToken='.length) });
     const before = await openOrders(client);
-    for (const headers of [
+    const fromOtherSites: Array<Record<string, string>> = [
       { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
       { 'sec-fetch-site': 'same-site', origin: `http://evil.${host}` },
       { origin: 'https://evil.example' },
       { origin: 'null' },
-    ]) {
+    ];
+    for (const headers of fromOtherSites) {
       const answer = await post('/orders', headers);
       expect([answer.status, ((await answer.json()) as { code: string }).code]).toEqual([403, 'AUTH.CROSS_SITE']);
     }
