@@ -116,6 +116,17 @@ export function replicaModule(kafka: { brokers: readonly string[] }): ContainerM
         [ExchangeSettings, ProductCatalog, Logger, Lifecycle],
       )
       .inSingletonScope();
+    // Commands are answered once this process's replica has applied them: it must be following.
+    bind<HealthCheck>(HealthCheck).toResolvedValue(
+      (replica: EngineReader) => ({
+        name: 'command-log-replica',
+        check: async () => {
+          const failure = (replica as FollowerEngineReader).failure;
+          if (failure !== null) throw new Error(`not following the command log: ${failure.message}`);
+        },
+      }),
+      [EngineReader],
+    );
     bind<CommandSubmitter>(CommandSubmitter)
       .toResolvedValue(
         async (settings: ExchangeSettings, topics: ExchangeTopics, mq: MessageQueue, lifecycle: Lifecycle) => {

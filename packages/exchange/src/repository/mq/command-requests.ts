@@ -70,13 +70,13 @@ export class MessageQueueCommandSubmitter implements CommandSubmitter {
     return new Promise<CommandOutcome>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(request.requestId);
-        reject(new DomainError('EXCHANGE.ENGINE_UNAVAILABLE', 'unavailable', 'the matching engine did not answer in time; retry with the same client_oid'));
+        reject(new DomainError('EXCHANGE.ENGINE_UNAVAILABLE', 'unavailable', 'the matching engine did not answer in time; retry with the same client_oid', { details: { retryAfterSeconds: 1 } }));
       }, this.timeoutMs);
       this.waiting.set(request.requestId, { resolve, reject, timer });
       this.mq.publish(this.topics.requests, [{ key: 'engine', value: Buffer.from(JSON.stringify(request)) }]).catch((error: unknown) => {
         clearTimeout(timer);
         this.waiting.delete(request.requestId);
-        reject(new DomainError('EXCHANGE.ENGINE_UNAVAILABLE', 'unavailable', 'the command log is unreachable', { cause: error }));
+        reject(new DomainError('EXCHANGE.ENGINE_UNAVAILABLE', 'unavailable', 'the command log is unreachable', { cause: error, details: { retryAfterSeconds: 1 } }));
       });
     });
   }
