@@ -84,8 +84,6 @@ export class KafkaCommandJournal implements CommandJournal, CommandLogFollower {
   /** Transactions run one at a time; appends made meanwhile queue behind this. */
   private tail: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
-  /** Set once a newer writer fenced this one: reopening would fence it back, so this writer is done. */
-  private fenced: Error | null = null;
 
   constructor(private readonly config: KafkaJournalConfig) {
     this.topic = config.topic;
@@ -100,7 +98,6 @@ export class KafkaCommandJournal implements CommandJournal, CommandLogFollower {
    * transaction left is aborted or committed before the end of the log is read.
    */
   async open(): Promise<number> {
-    if (this.fenced !== null) throw new Error('this writer was fenced by a newer one: it must not take the log back', { cause: this.fenced });
     if (this.failure !== null && this.producer !== null) {
       const failed = this.producer;
       this.producer = null;
@@ -215,7 +212,6 @@ export class KafkaCommandJournal implements CommandJournal, CommandLogFollower {
       // transaction could not begin before the marker anyway (CONCURRENT_TRANSACTIONS).
       await this.waitUntilVisible(offset);
     } catch (error) {
-      if (isFencing(error)) this.fenced = error as Error;
       // Whether the commit landed is unknown, and appends queued behind it assumed it did.
       this.failure = new Error('command log append failed (fenced by a newer writer, or Kafka is unavailable); reopen the journal', { cause: error });
       await transaction?.abort().catch(() => undefined);
@@ -412,13 +408,4 @@ export class KafkaCommandJournal implements CommandJournal, CommandLogFollower {
     });
     return this.adminClient;
   }
-}
-
-/** kafkajs's answer to a transactional producer whose id a newer producer took over. */
-function isFencing(error: unknown): boolean {
-  for (let cause = error, depth = 0; typeof cause === 'object' && cause !== null && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
-    const type = (cause as { type?: unknown }).type;
-    if (type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED') return true;
-  }
-  return false;
 }
