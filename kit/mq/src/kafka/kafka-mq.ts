@@ -68,8 +68,48 @@ export class KafkaMessageQueue implements MessageQueue {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     this.refuseWhenClosed();
-    const { topic, handler } = options;
-    const maxBatchSize = options.maxBatchSize ?? 500;
+    let closed = false;
+    let retry: NodeJS.Timeout | undefined;
+    let replacing: Promise<void> | undefined;
+    // kafkajs restarts a consumer by itself only after a retriable error; after another one (a
+    // coordinator that forgot the member while the broker restarted) it stays down for good,
+    // and so would this subscription: a new consumer takes its place, tried every second.
+    const replaceSoon = (): void => {
+      retry = setTimeout(() => {
+        retry = undefined;
+        if (closed || this.closed) return;
+        replacing = this.runConsumer(options, replaceSoon).then(
+          async (consumer) => {
+            current = consumer;
+            // The queue closed meanwhile and did not see this consumer (a closed subscription awaits `replacing`).
+            if (this.closed) await consumer.disconnect();
+          },
+          (error: unknown) => {
+            options.onError?.(error);
+            replaceSoon();
+          },
+        );
+      }, 1000);
+    };
+    let current = await this.runConsumer(options, replaceSoon);
+    let closing: Promise<void> | undefined;
+    return {
+      close: () => {
+        closed = true;
+        clearTimeout(retry);
+        closing ??= (async () => {
+          await replacing;
+          await current.disconnect();
+          this.consumers.delete(current);
+        })();
+        return closing;
+      },
+    };
+  }
+
+  /** One consumer of the subscription, running; `onDead` is called if it crashes for good. */
+  private async runConsumer(options: SubscribeOptions, onDead: () => void): Promise<Consumer> {
+    const { topic } = options;
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       heartbeatInterval: this.config.heartbeatIntervalMs ?? 1_000,
@@ -79,8 +119,29 @@ export class KafkaMessageQueue implements MessageQueue {
       allowAutoTopicCreation: false,
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => options.onAssigned?.(payload.memberAssignment[topic] ?? []));
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: options.startFrom === 'earliest' });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) return;
+      // kafkajs has disconnected it already.
+      this.consumers.delete(consumer);
+      options.onError?.(payload.error);
+      onDead();
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: options.startFrom === 'earliest' });
+      await this.runHandler(consumer, options);
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  /** Runs `options.handler` on the consumer's batches: retried until it succeeds, commits explicit. */
+  private async runHandler(consumer: Consumer, options: SubscribeOptions): Promise<void> {
+    const { topic, handler } = options;
+    const maxBatchSize = options.maxBatchSize ?? 500;
     await consumer.run({
       autoCommit: false,
       // kafkajs advances its fetch position only through resolveOffset; commits stay explicit.
@@ -109,14 +170,6 @@ export class KafkaMessageQueue implements MessageQueue {
         }
       },
     });
-    this.consumers.add(consumer);
-    let closing: Promise<void> | undefined;
-    return {
-      close: () => {
-        closing ??= consumer.disconnect().finally(() => this.consumers.delete(consumer));
-        return closing;
-      },
-    };
   }
 
   /** Resolves when a broker answers a metadata request (readiness). */
