@@ -43,6 +43,8 @@ export class PrivateServices {
       ...process.env,
       SERVICES_DIR: dir,
       SERVICES_PG_PORT: String(pg),
+      // Tests kill these services: a commit PostgreSQL answered must survive that, as on a real server.
+      SERVICES_PG_SYNCHRONOUS_COMMIT: 'on',
       SERVICES_KAFKA_PORT: String(kafka),
       SERVICES_KAFKA_CONTROLLER_PORT: String(controller),
       SERVICES_REDIS_PORT: String(redis),
