@@ -28,6 +28,8 @@ const LEFT_FREE = 96 << 10;
   const acked = new Map<string, any>();
   /** The exchange's log lines about its journal. */
   const logged: string[] = [];
+  const FAILED = 'journal write failed: refusing commands (503) until it writes again';
+  const RESUMED = 'journal writes again: accepting commands';
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-disk-full-'));
@@ -90,7 +92,10 @@ const LEFT_FREE = 96 << 10;
     const ready = (await readiness.json()) as { checks: Record<string, { status: string; error?: string }> };
     expect(readiness.status).toBe(503);
     expect(ready.checks.journal).toMatchObject({ status: 'down' });
-    expect(logged).toEqual(['journal write failed: refusing commands (503) until it writes again']);
+    // A small batch may still fit in the room a larger refused one was cut back from: that outage
+    // ends and a new one starts, each said once; the journal is failing now.
+    const alternating = (): boolean => logged.every((line, i) => line === (i % 2 === 0 ? FAILED : RESUMED));
+    expect([alternating(), logged.length % 2]).toEqual([true, 1]);
 
     await rm(filler);
     const freedAt = performance.now();
@@ -101,7 +106,7 @@ const LEFT_FREE = 96 << 10;
       else if (performance.now() - freedAt > 10_000) throw new Error(`still refused 10 s after space was freed: ${JSON.stringify(answers)}`);
       else await sleep(50);
     }
-    expect(logged).toEqual(['journal write failed: refusing commands (503) until it writes again', 'journal writes again: accepting commands']);
+    expect([alternating(), logged.length % 2]).toEqual([true, 0]);
     // Snapshots are retried 10 s after a failure: readiness follows once one is saved.
     let readyAgainMs: number | null = null;
     while (readyAgainMs === null) {
