@@ -86,6 +86,7 @@ export class KafkaMessageQueue implements MessageQueue {
     // coordinator that forgot the member while the broker restarted) it stays down for good,
     // and so would this subscription: a new consumer takes its place, tried every second.
     const replaceSoon = (): void => {
+      if (retry !== undefined) return; // a crash and a failed start may both ask for one
       retry = setTimeout(() => {
         retry = undefined;
         if (closed || this.closed) return;
