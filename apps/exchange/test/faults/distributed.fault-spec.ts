@@ -71,6 +71,8 @@ describe(`distributed exchange while each dependency hangs and dies (${DOWN_MS /
       TOPIC_PREFIX: `faults-${run}`,
       FAUCET: 'on',
       ORDERS_PER_SECOND_PER_USER: '1000',
+      // Ready only with the history writer caught up: a writer stalled after a fault fails recovery.
+      READY_MAX_LAG: '100',
       AUTH_TOKEN_SECRET: randomBytes(32).toString('base64'),
       AUTH_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     };
