@@ -8,14 +8,14 @@ import { Metrics } from '@sd/metrics/metrics';
 import { createExchangeContainer, HttpApp } from './container';
 
 describe('exchange app', () => {
-  it('answers liveness and readiness (journal, auth database, read side), and keeps /metrics off the API port', async () => {
+  it('answers liveness and readiness (journal, snapshots, auth database, read side), and keeps /metrics off the API port', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-'));
     const container = await createExchangeContainer(exchangeConfigFromEnv({ LOG_LEVEL: 'silent', DATA_DIR: dataDir }));
     const app = await container.getAsync<Application>(HttpApp);
     await request(app).get('/api/health').expect(200, { status: 'ok', sequence: 0 });
     await request(app).get('/api/health/live').expect(200, { status: 'ok', sequence: 0 });
     const { body } = await request(app).get('/api/health/ready').expect(200);
-    expect(Object.keys(body.checks).sort()).toEqual(['journal', 'read-side', 'sqlite:auth']);
+    expect(Object.keys(body.checks).sort()).toEqual(['journal', 'read-side', 'snapshots', 'sqlite:auth']);
     await request(app).get('/metrics').expect(404);
     const metrics = await container.get(Metrics).expose();
     expect(metrics.body).toMatch(/http_requests_total\{method="GET",route="\/api\/health",status="200"\} 1/);

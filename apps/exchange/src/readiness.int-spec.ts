@@ -68,7 +68,7 @@ describe('exchange readiness, distributed mode, while PostgreSQL and Kafka stop 
     expect(engine).toMatchObject({ status: 200, body: { status: 'ready' } });
     expect(Object.keys(engine!.body.checks).sort()).toEqual(['kafka', 'postgresql:history', 'read-side']);
     expect(api).toMatchObject({ status: 200, body: { status: 'ready' } });
-    expect(Object.keys(api!.body.checks).sort()).toEqual(['kafka', 'postgresql:auth', 'postgresql:history', 'read-side', 'redis:cache', 'redis:ratelimit']);
+    expect(Object.keys(api!.body.checks).sort()).toEqual(['command-log-replica', 'kafka', 'postgresql:auth', 'postgresql:history', 'read-side', 'redis:cache', 'redis:ratelimit']);
   });
 
   it.each<[PrivateService, RegExp]>([

@@ -31,7 +31,7 @@ describe('user app (embedded)', () => {
     const cookie = String(login.headers['set-cookie']);
     expect(cookie).toContain(`accessToken=${login.body.access_token}`);
     expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).toMatch(/SameSite=Strict/);
     await api.as(login.body.access_token, 'get', '/api/users/self').expect(200, created.body);
     await api.req('get', '/api/users/self').set('cookie', `accessToken=${login.body.access_token}`).expect(200, created.body);
     await api.req('get', '/api/health').expect(200, { status: 'ok' });

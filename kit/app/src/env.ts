@@ -3,6 +3,7 @@
  * with a message naming the variable, so a misconfigured app stops at start-up.
  */
 import proxyAddr from 'proxy-addr';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '@sd/http/server';
 
 export function port(value: string, name = 'PORT'): number {
   return integer(name, value, 0, 65535);
@@ -87,15 +88,17 @@ export function trustProxy(env: NodeJS.ProcessEnv): TrustProxy {
 
 /** Where an app serves its API and its metrics, and whose X-Forwarded-For it believes. */
 export interface ServerConfig {
-  http: { host: string; port: number };
+  /** `limits`: the connection limits `listen` applies (HTTP_MAX_CONNECTIONS_PER_IP; 0 behind a proxy, where every connection comes from its address). */
+  http: { host: string; port: number; limits?: Partial<ConnectionLimits> };
   /** `/metrics`, on a port of its own (METRICS_PORT). */
   metrics: { host: string; port: number };
   /** Whose X-Forwarded-For sets the client address, the key of per-IP rate limits (TRUST_PROXY). */
   trustProxy: TrustProxy;
 }
 
-/** HOST (default 127.0.0.1), PORT (default `defaultPort`), METRICS_PORT and TRUST_PROXY. */
+/** HOST (default 127.0.0.1), PORT (default `defaultPort`), HTTP_MAX_CONNECTIONS_PER_IP, METRICS_PORT and TRUST_PROXY. */
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv, defaultPort: number): ServerConfig {
-  const http = { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? String(defaultPort)) };
+  const limits = { maxConnectionsPerIp: integer('HTTP_MAX_CONNECTIONS_PER_IP', env.HTTP_MAX_CONNECTIONS_PER_IP ?? String(DEFAULT_CONNECTION_LIMITS.maxConnectionsPerIp), 0) };
+  const http = { host: env.HOST ?? '127.0.0.1', port: port(env.PORT ?? String(defaultPort)), limits };
   return { http, metrics: { host: http.host, port: metricsPort(env, http.port) }, trustProxy: trustProxy(env) };
 }

@@ -5,7 +5,7 @@ import { authErrors } from '@sd/domain/auth/errors';
 import { isDomainError } from '@sd/domain/errors';
 import type { Principal } from '@sd/domain/auth/principal';
 
-/** The cookie the web page authenticates with (httpOnly, SameSite=Lax). */
+/** The cookie the web page authenticates with (HttpOnly, SameSite=Strict, Secure over TLS). */
 export const ACCESS_TOKEN_COOKIE = 'accessToken';
 
 /** Where `authenticate` leaves the principal on `res.locals`. */
@@ -35,13 +35,44 @@ export interface HttpCredentials {
 /**
  * Accepts a Coinbase-Exchange signature (CB-ACCESS-* headers), a bearer token
  * (`Authorization: Bearer ...`) or the `accessToken` cookie, in that order; anything else is a 401.
+ * A state-changing request authenticated by the cookie must come from this site (403 otherwise):
+ * the browser attaches the cookie to whatever a page of another site makes it send.
  */
 export async function authenticateHttp(authenticator: Authenticator, request: HttpCredentials): Promise<Principal> {
   const signed = signedRequestOf(request);
   if (signed) return authenticateSigned(authenticator, signed, request.mountPath);
   const token = accessTokenOf(request.headers);
   if (token === undefined) throw authErrors.unauthenticated();
+  if (request.headers.authorization === undefined && !SAFE_METHODS.has(request.method.toUpperCase())) assertSameOrigin(request.headers);
   return authenticator.authenticateToken(token);
+}
+
+/** Methods that change nothing: a cross-site GET with the cookie (a link) reads nothing the other site can see. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Refuses (403) a request a browser sent from another origin: by `Sec-Fetch-Site` (every
+ * current browser sends it) or, without it, by `Origin` against the host the request was sent
+ * to. A request with neither is not a browser's cross-site request (browsers send `Origin` on
+ * every cross-origin POST, PUT, DELETE and WebSocket upgrade), so it passes. A sibling
+ * subdomain (`same-site`) is refused too: it may be someone else's.
+ */
+export function assertSameOrigin(headers: IncomingHttpHeaders): void {
+  const fetchSite = headerValue(headers, 'sec-fetch-site');
+  if (fetchSite !== undefined) {
+    if (fetchSite === 'same-origin' || fetchSite === 'none') return;
+    throw authErrors.crossSite();
+  }
+  const origin = headerValue(headers, 'origin');
+  if (origin === undefined) return;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw authErrors.crossSite(); // `null` (a sandboxed or file page) or garbage
+  }
+  const hosts = [headerValue(headers, 'host'), headerValue(headers, 'x-forwarded-host')];
+  if (!hosts.some((host) => host !== undefined && host.toLowerCase() === originHost.toLowerCase())) throw authErrors.crossSite();
 }
 
 /** Express middleware over `authenticateHttp`; puts the principal where `principalOf(res)` reads it. */

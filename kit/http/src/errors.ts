@@ -44,5 +44,26 @@ export function errorToHttp(error: unknown): HttpError {
   if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
     return { status: parserError.status, body: { message: 'the request is malformed', code: 'HTTP.BAD_REQUEST' }, headers: {} };
   }
+  if (isDependencyDown(error)) {
+    return { status: 503, body: { message: 'a service the exchange depends on is unavailable; retry later', code: 'UNAVAILABLE' }, headers: { 'retry-after': '1' } };
+  }
   return { status: 500, body: { message: 'internal error', code: 'INTERNAL' }, headers: {} };
+}
+
+/** Socket errors of a connection to a database, cache or broker that is down or restarting. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTCONN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Driver errors that say the same: MongoDB's, ioredis's, and PostgreSQL's shutdown codes (57P01-57P03). */
+const UNAVAILABLE_NAMES = new Set(['MongoNetworkError', 'MongoServerSelectionError', 'MongoNetworkTimeoutError', 'MaxRetriesPerRequestError']);
+const UNAVAILABLE_MESSAGES = /^(Connection terminated|Connection is closed|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+/** Whether a handler failed because a dependency is unreachable (a 503 the client may retry), not because of a bug (500). */
+function isDependencyDown(error: unknown): boolean {
+  for (let cause = error, depth = 0; typeof cause === 'object' && cause !== null && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+    const { code, name, message, driverError } = cause as { code?: unknown; name?: unknown; message?: unknown; driverError?: { code?: unknown } };
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || /^57P0[123]$/.test(code))) return true;
+    if (typeof driverError?.code === 'string' && /^57P0[123]$/.test(driverError.code)) return true;
+    if (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
+  }
+  return false;
 }

@@ -3,7 +3,7 @@ import { WEBSOCKET_VERIFY_PATH, type Authenticator } from '@sd/domain/auth/authe
 import { authErrors } from '@sd/domain/auth/errors';
 import type { Principal } from '@sd/domain/auth/principal';
 import { isDomainError, type DomainError } from '@sd/domain/errors';
-import { accessTokenOf } from './authenticate';
+import { accessTokenOf, assertSameOrigin } from './authenticate';
 
 export type WebSocketAuthResult = { ok: true; principal: Principal } | { ok: false; error: DomainError };
 
@@ -40,6 +40,8 @@ export async function authenticateWebSocket(
     }
     const token = typeof message.token === 'string' ? message.token : input.headers ? accessTokenOf(input.headers) : undefined;
     if (token === undefined) throw authErrors.unauthenticated();
+    // The upgrade's cookie would let a page of another site read this user's private channels.
+    if (typeof message.token !== 'string' && input.headers?.authorization === undefined) assertSameOrigin(input.headers!);
     return { ok: true, principal: await authenticator.authenticateToken(token) };
   } catch (error) {
     if (isDomainError(error)) return { ok: false, error };

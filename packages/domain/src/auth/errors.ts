@@ -34,6 +34,8 @@ export const authErrors = {
   apiKeyNotFound: (): DomainError => new DomainError('AUTH.API_KEY_NOT_FOUND', 'not_found', 'API key not found'),
   apiKeyLimit: (max: number): DomainError =>
     new DomainError('AUTH.API_KEY_LIMIT', 'conflict', `an account may hold at most ${max} API keys`),
+  crossSite: (): DomainError =>
+    new DomainError('AUTH.CROSS_SITE', 'forbidden', 'a cookie-authenticated request must come from this site; other clients authenticate with a bearer token or a signature'),
   unavailable: (cause: unknown): DomainError =>
     new DomainError('AUTH.UNAVAILABLE', 'unavailable', 'authentication is temporarily unavailable', { cause }),
 };

@@ -45,7 +45,18 @@ export function embeddedEngineModule(storage: EngineStorage): ContainerModule {
     bind<CommandJournal>(CommandJournal)
       .toResolvedValue((settings: ExchangeSettings) => settings.instrumentation.journal(journal), [ExchangeSettings])
       .inSingletonScope();
-    bind<HealthCheck>(HealthCheck).toConstantValue({ name: 'journal', check: () => journal.ping() });
+    // Failing while appends fail (commands are refused) or the disk is nearly full; snapshots while their writes fail.
+    bind<HealthCheck>(HealthCheck).toResolvedValue(
+      (host: EngineHost) => ({
+        name: 'journal',
+        check: async () => {
+          host.assertWrites('journal');
+          await journal.ping();
+        },
+      }),
+      [EngineLeader],
+    );
+    bind<HealthCheck>(HealthCheck).toResolvedValue((host: EngineHost) => ({ name: 'snapshots', check: async () => host.assertWrites('snapshots') }), [EngineLeader]);
     bindEngineParts(bind, storage);
     bind<EngineHost>(EngineLeader)
       .toResolvedValue(
@@ -105,6 +116,17 @@ export function replicaModule(kafka: { brokers: readonly string[] }): ContainerM
         [ExchangeSettings, ProductCatalog, Logger, Lifecycle],
       )
       .inSingletonScope();
+    // Commands are answered once this process's replica has applied them: it must be following.
+    bind<HealthCheck>(HealthCheck).toResolvedValue(
+      (replica: EngineReader) => ({
+        name: 'command-log-replica',
+        check: async () => {
+          const failure = (replica as FollowerEngineReader).failure;
+          if (failure !== null) throw new Error(`not following the command log: ${failure.message}`);
+        },
+      }),
+      [EngineReader],
+    );
     bind<CommandSubmitter>(CommandSubmitter)
       .toResolvedValue(
         async (settings: ExchangeSettings, topics: ExchangeTopics, mq: MessageQueue, lifecycle: Lifecycle) => {

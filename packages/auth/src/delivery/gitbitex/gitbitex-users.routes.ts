@@ -66,7 +66,7 @@ export function gitbitexUsersRoutes(deps: Omit<AuthRoutesDeps, 'apiKeys'>): ApiR
       handle: async (request, reply) => {
         await anonymous(request.ip, reply.headers);
         const pair = await accounts.logIn(request.body);
-        reply.headers['set-cookie'] = cookie.set(pair.accessToken);
+        reply.headers['set-cookie'] = cookie.set(request, pair.accessToken);
         return pair.accessToken;
       },
     }),

@@ -4,7 +4,7 @@ import type { Authenticator } from '@sd/domain/auth/authenticator';
 import { PERMISSIONS } from '@sd/domain/auth/api-key';
 import type { Logger } from '@sd/domain/logger';
 import type { RateLimiter } from '@sd/domain/rate-limit';
-import { defineRoute, type ApiRoute } from '@sd/http/api-route';
+import { defineRoute, type ApiRequest, type ApiRoute } from '@sd/http/api-route';
 import { ACCESS_TOKEN_COOKIE } from '@sd/http/authenticate';
 import type { OpenApiSecurity } from '@sd/http/openapi';
 import { rateLimitCheck, type RateLimitCheck } from '@sd/ratelimit/rate-limit.middleware';
@@ -75,7 +75,7 @@ export function authRoutes(deps: AuthRoutesDeps): ApiRoute[] {
       handle: async (request, reply) => {
         await anonymous(request.ip, reply.headers);
         const pair = await accounts.logIn(request.body);
-        reply.headers['set-cookie'] = cookie.set(pair.accessToken);
+        reply.headers['set-cookie'] = cookie.set(request, pair.accessToken);
         return tokensJson(pair);
       },
     }),
@@ -89,7 +89,7 @@ export function authRoutes(deps: AuthRoutesDeps): ApiRoute[] {
       handle: async (request, reply) => {
         await anonymous(request.ip, reply.headers);
         const pair = await accounts.refresh(request.body);
-        reply.headers['set-cookie'] = cookie.set(pair.accessToken);
+        reply.headers['set-cookie'] = cookie.set(request, pair.accessToken);
         return tokensJson(pair);
       },
     }),
@@ -189,7 +189,7 @@ export function logOutRoute(accounts: AccountUseCase, { perIp, signedIn, cookie 
     handle: async (request, reply) => {
       await perIp(request.ip, reply.headers);
       await accounts.logOut(await signedIn(request, reply.headers));
-      reply.headers['set-cookie'] = cookie.clear();
+      reply.headers['set-cookie'] = cookie.clear(request);
     },
   });
 }
@@ -210,15 +210,35 @@ export const AUTH_SECURITY: OpenApiSecurity = {
   signedIn: [{ bearer: [] }, { cookie: [] }, { cbAccessKey: [], cbAccessSign: [], cbAccessTimestamp: [], cbAccessPassphrase: [] }],
 };
 
-/** The `Set-Cookie` values of the `accessToken` cookie: set by a log-in (httpOnly, SameSite=Lax, as long as the token), cleared by a log-out. */
-export function accessTokenCookie(settings: Pick<AuthSettings, 'cookieSecure' | 'accessTokenTtlSeconds'>): { set(token: string): string; clear(): string } {
-  const cookie = (value: string, expiry: { maxAge?: number; expires: Date }): string =>
-    serializeCookie(ACCESS_TOKEN_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: settings.cookieSecure, path: '/', ...expiry });
+/**
+ * The `Set-Cookie` values of the `accessToken` cookie: set by a log-in (as long as the token),
+ * cleared by a log-out. HttpOnly and SameSite=Strict: no page or link of another site makes
+ * the browser send it (the page's own requests are same-site). Secure with COOKIE_SECURE, or
+ * when the request came over TLS: the exchange does not terminate TLS itself, so that is what
+ * the proxy in front says (believing a client that claims it only makes that client's own
+ * cookie https-only).
+ */
+export function accessTokenCookie(settings: Pick<AuthSettings, 'cookieSecure' | 'accessTokenTtlSeconds'>): {
+  set(request: ApiRequest, token: string): string;
+  clear(request: ApiRequest): string;
+} {
+  const cookie = (request: ApiRequest, value: string, expiry: { maxAge?: number; expires: Date }): string =>
+    serializeCookie(ACCESS_TOKEN_COOKIE, value, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: settings.cookieSecure || firstHeader(request.headers['x-forwarded-proto'])?.split(',')[0]?.trim() === 'https',
+      path: '/',
+      ...expiry,
+    });
   const ttl = settings.accessTokenTtlSeconds;
   return {
-    set: (token) => cookie(token, { maxAge: ttl, expires: new Date(Date.now() + ttl * 1000) }),
-    clear: () => cookie('', { expires: new Date(0) }),
+    set: (request, token) => cookie(request, token, { maxAge: ttl, expires: new Date(Date.now() + ttl * 1000) }),
+    clear: (request) => cookie(request, '', { expires: new Date(0) }),
   };
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 const iso = (epochMs: number): string => new Date(epochMs).toISOString();

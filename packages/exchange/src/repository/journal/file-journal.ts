@@ -1,6 +1,7 @@
 import { closeSync, constants, fdatasync, ftruncateSync, openSync, writeSync } from 'node:fs';
-import { access, mkdir, open, readdir, statfs } from 'node:fs/promises';
+import { access, mkdir, open, readdir, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { types } from 'node:util';
 import { crc32 } from 'node:zlib';
 import type { CommandJournal } from '@sd/domain/exchange/command-journal';
 import type { SequencedCommand } from '@sd/domain/exchange/command';
@@ -17,7 +18,21 @@ export interface FileJournalOptions {
   fsync?: 'batch' | 'none';
   /** A new segment file starts once the current one reaches this size. Default 256 MiB. */
   segmentBytes?: number;
+  /** The writes and syncs of appends. Default node:fs; a test passes one that fails like a full or broken disk. */
+  io?: JournalIo;
 }
+
+/** What an append does to its segment file. */
+export interface JournalIo {
+  /** Writes at `position`; answers the bytes written (node's `writeSync`). */
+  write(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  datasync(fd: number): Promise<void>;
+}
+
+export const nodeJournalIo: JournalIo = {
+  write: (fd, buffer, offset, length, position) => writeSync(fd, buffer, offset, length, position),
+  datasync: (fd) => new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve()))),
+};
 
 /** Frame: u32 payload length, u32 CRC-32 of the payload, payload. */
 const HEADER = 8;
@@ -37,40 +52,75 @@ interface Segment {
  * Append-only binary journal in segment files named by their first sequence. One append is
  * one CRC-framed record, so a record torn by a crash is detected on open and cut off: the
  * log then ends at the last complete append, which is all a caller was ever told was durable.
+ *
+ * A failed write or sync (ENOSPC, EIO) fails that append and every later one until `open`
+ * is called again, which cuts the log back to the last append that resolved: after a failed
+ * fdatasync the page cache may still show the record, so only a resolved append counts.
+ * An append resolves only after every earlier one did, so no durable record ever follows
+ * one that is not.
  */
 export class FileJournal implements CommandJournal {
   private readonly fsync: 'batch' | 'none';
   private readonly segmentBytes: number;
+  private readonly io: JournalIo;
   private readonly writer = new BinaryWriter(1 << 20);
   /** Descriptor of the segment being appended to. */
   private fd = -1;
   private segmentSize = 0;
+  /** The last sequence written (durable or not). */
   private lastSequence = 0;
+  /** The last sequence of an append that resolved; null before this instance first opened the log. */
+  private durableSequence: number | null = null;
+  /** Why appends are refused until the next `open`. */
+  private failure: Error | null = null;
+  /** Settles when the last append does; appends resolve in order behind it. */
+  private tail: Promise<void> = Promise.resolve();
   /** Bytes of torn tail removed by the last `open`. */
   truncatedBytes = 0;
 
   constructor(private readonly options: FileJournalOptions) {
     this.fsync = options.fsync ?? 'batch';
     this.segmentBytes = options.segmentBytes ?? 256 << 20;
+    this.io = options.io ?? nodeJournalIo;
   }
 
+  /**
+   * Opens the log, or reopens it after a failed append: then every record past the last
+   * append that resolved is cut off (segments started after it are removed), so the next
+   * append continues from it.
+   */
   async open(): Promise<number> {
+    await this.tail;
+    this.closeSegment();
     await mkdir(this.options.dir, { recursive: true });
-    const segments = await this.segments();
+    const upTo = this.durableSequence ?? Infinity;
+    let segments = await this.segments();
+    // Segments started after the last durable append hold nothing durable.
+    const beyond = segments.filter((segment) => segment.firstSequence > upTo);
+    if (beyond.length > 0) {
+      await Promise.all(beyond.map((segment) => unlink(segment.path)));
+      if (this.fsync === 'batch') await syncDirectory(this.options.dir);
+      segments = segments.filter((segment) => !beyond.includes(segment));
+    }
     const last = segments[segments.length - 1];
     if (last === undefined) {
-      await this.startSegment(1);
-      return 0;
+      await this.startSegment(this.durableSequence === null ? 1 : upTo + 1);
+    } else {
+      const scan = await scanSegment(last.path, last.firstSequence, upTo);
+      this.truncatedBytes = scan.fileSize - scan.validBytes;
+      this.fd = openSync(last.path, 'r+');
+      if (this.truncatedBytes > 0) {
+        ftruncateSync(this.fd, scan.validBytes);
+        await this.io.datasync(this.fd);
+      }
+      this.segmentSize = scan.validBytes;
+      this.lastSequence = scan.lastSequence ?? last.firstSequence - 1;
     }
-    const scan = await scanSegment(last.path, last.firstSequence);
-    this.truncatedBytes = scan.fileSize - scan.validBytes;
-    this.fd = openSync(last.path, 'r+');
-    if (this.truncatedBytes > 0) {
-      ftruncateSync(this.fd, scan.validBytes);
-      await datasync(this.fd);
+    if (this.durableSequence !== null && this.lastSequence !== this.durableSequence) {
+      throw new Error(`journal reopened at ${this.lastSequence}, not at its last durable append ${this.durableSequence}`);
     }
-    this.segmentSize = scan.validBytes;
-    this.lastSequence = scan.lastSequence ?? last.firstSequence - 1;
+    this.durableSequence = this.lastSequence;
+    this.failure = null;
     return this.lastSequence;
   }
 
@@ -80,8 +130,8 @@ export class FileJournal implements CommandJournal {
    * previous batch instead of two round trips.
    */
   async append(commands: readonly SequencedCommand[]): Promise<void> {
-    const fd = this.fd;
-    if (fd < 0) throw new Error('journal is not open');
+    if (this.failure !== null) throw new Error('journal failed; reopen it', { cause: this.failure });
+    if (this.fd < 0) throw new Error('journal is not open');
     if (commands.length === 0) return;
     const first = commands[0]!.sequence;
     if (first !== this.lastSequence + 1) throw new Error(`journal expects sequence ${this.lastSequence + 1}, got ${first}`);
@@ -101,15 +151,47 @@ export class FileJournal implements CommandJournal {
     const payload = frame.subarray(HEADER);
     w.u32At(0, payload.length);
     w.u32At(4, crc32(payload));
-    for (let written = 0; written < frame.length; ) {
-      written += writeSync(fd, frame, written, frame.length - written, this.segmentSize + written);
-    }
-    this.segmentSize += frame.length;
-    this.lastSequence = first + commands.length - 1;
-    if (this.fsync === 'batch') await datasync(fd);
-    if (this.segmentSize >= this.segmentBytes) {
-      closeSync(fd);
-      await this.startSegment(this.lastSequence + 1);
+    const previous = this.tail;
+    const last = first + commands.length - 1;
+    const done = this.write(frame, first, last).then(async ({ fd, newSegment }) => {
+      try {
+        await Promise.all([previous, this.fsync === 'batch' && this.io.datasync(fd), this.fsync === 'batch' && newSegment && syncDirectory(this.options.dir)]);
+      } catch (error) {
+        this.failure ??= asError(error);
+      }
+      // An earlier append failed: this record follows a cut, so it is not durable either.
+      if (this.failure !== null) throw this.failure;
+      this.durableSequence = last;
+    });
+    this.tail = done.catch(() => undefined);
+    return done;
+  }
+
+  /**
+   * Writes the frame (in a new segment when the current one is full); answers whether it
+   * started a segment, whose directory entry must be synced too. A failure fails the
+   * journal at once, so no later append writes after a hole.
+   */
+  private async write(frame: Uint8Array, first: number, last: number): Promise<{ fd: number; newSegment: boolean }> {
+    try {
+      const newSegment = this.segmentSize >= this.segmentBytes;
+      if (newSegment) {
+        const full = this.fd;
+        // Closed once the appends written to it are synced.
+        void this.tail.then(() => closeSync(full));
+        this.fd = -1;
+        this.fd = openSync(segmentPath(this.options.dir, first), 'w');
+        this.segmentSize = 0;
+      }
+      for (let written = 0; written < frame.length; ) {
+        written += this.io.write(this.fd, frame, written, frame.length - written, this.segmentSize + written);
+      }
+      this.segmentSize += frame.length;
+      this.lastSequence = last;
+      return { fd: this.fd, newSegment };
+    } catch (error) {
+      this.failure ??= asError(error);
+      throw this.failure;
     }
   }
 
@@ -147,14 +229,19 @@ export class FileJournal implements CommandJournal {
   }
 
   async close(): Promise<void> {
+    await this.tail;
+    this.closeSegment();
+  }
+
+  private closeSegment(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
   }
 
   private async startSegment(firstSequence: number): Promise<void> {
-    const path = join(this.options.dir, `journal-${String(firstSequence).padStart(20, '0')}.log`);
-    this.fd = openSync(path, 'w');
+    this.fd = openSync(segmentPath(this.options.dir, firstSequence), 'w');
     this.segmentSize = 0;
+    this.lastSequence = firstSequence - 1;
     // A new file is durable only once its directory entry is.
     if (this.fsync === 'batch') await syncDirectory(this.options.dir);
   }
@@ -169,8 +256,13 @@ export class FileJournal implements CommandJournal {
   }
 }
 
-function datasync(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+/** Node's errors (ENOSPC, EIO) keep their code; `instanceof Error` misses them across realms (Jest). */
+function asError(error: unknown): Error {
+  return types.isNativeError(error) ? error : new Error(String(error));
+}
+
+function segmentPath(dir: string, firstSequence: number): string {
+  return join(dir, `journal-${String(firstSequence).padStart(20, '0')}.log`);
 }
 
 export async function syncDirectory(dir: string): Promise<void> {
@@ -233,7 +325,8 @@ async function readFrames(path: string, onFrame: (payload: Buffer) => void): Pro
   }
 }
 
-async function scanSegment(path: string, firstSequence: number): Promise<{ validBytes: number; fileSize: number; lastSequence: number | null }> {
+/** The intact, in-sequence frames of a segment that end at or before `upTo`. */
+async function scanSegment(path: string, firstSequence: number, upTo: number): Promise<{ validBytes: number; fileSize: number; lastSequence: number | null }> {
   let lastSequence: number | null = null;
   let expected = firstSequence;
   let torn = false;
@@ -243,7 +336,7 @@ async function scanSegment(path: string, firstSequence: number): Promise<{ valid
     const first = payload.readDoubleLE(0);
     const count = payload.readUInt32LE(8);
     // A frame out of sequence is as unusable as a torn one: the log ends before it.
-    if (first !== expected) {
+    if (first !== expected || first + count - 1 > upTo) {
       torn = true;
       return;
     }

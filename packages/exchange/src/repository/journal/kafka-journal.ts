@@ -92,7 +92,18 @@ export class KafkaCommandJournal implements CommandJournal, CommandLogFollower {
     this.kafka = kafkaClient(config);
   }
 
+  /**
+   * Opens the log (a writer fences every earlier one), or reopens it after a failed append:
+   * the failed producer is dropped and a new one fences it, so whatever the failed append's
+   * transaction left is aborted or committed before the end of the log is read.
+   */
   async open(): Promise<number> {
+    if (this.failure !== null && this.producer !== null) {
+      const failed = this.producer;
+      this.producer = null;
+      await this.tail;
+      await failed.disconnect().catch(() => undefined);
+    }
     const admin = await this.admin();
     await this.ensureTopic(admin);
     if (this.mode === 'write' && this.producer === null) {

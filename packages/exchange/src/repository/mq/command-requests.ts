@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '@sd/domain/errors';
+import { DomainError, isDomainError } from '@sd/domain/errors';
 import type { ExchangeCommand } from '@sd/domain/exchange/command';
 import type { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
@@ -19,7 +19,9 @@ interface CommandRequest {
 
 interface CommandReply {
   requestId: string;
-  outcome: CommandOutcome;
+  outcome?: CommandOutcome;
+  /** The leader refused the command without applying it (its journal failed): the caller's 503. */
+  refused?: { code: string; message: string; retryAfterSeconds?: number };
 }
 
 /**
@@ -29,7 +31,7 @@ interface CommandReply {
  * refuses to apply twice.
  */
 export class MessageQueueCommandSubmitter implements CommandSubmitter {
-  private readonly waiting = new Map<string, { resolve: (outcome: CommandOutcome) => void; timer: NodeJS.Timeout }>();
+  private readonly waiting = new Map<string, { resolve: (outcome: CommandOutcome) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   private subscription: Subscription | null = null;
 
   constructor(
@@ -52,7 +54,11 @@ export class MessageQueueCommandSubmitter implements CommandSubmitter {
           if (waiter === undefined) continue; // timed out already
           this.waiting.delete(reply.requestId);
           clearTimeout(waiter.timer);
-          waiter.resolve(reply.outcome);
+          if (reply.refused === undefined) waiter.resolve(reply.outcome!);
+          else {
+            const { code, message, retryAfterSeconds } = reply.refused;
+            waiter.reject(new DomainError(code, 'unavailable', message, retryAfterSeconds === undefined ? undefined : { details: { retryAfterSeconds } }));
+          }
         }
         await batch.commit();
       },
@@ -64,13 +70,13 @@ export class MessageQueueCommandSubmitter implements CommandSubmitter {
     return new Promise<CommandOutcome>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(request.requestId);
-        reject(new DomainError('EXCHANGE.ENGINE_UNAVAILABLE', 'unavailable', 'the matching engine did not answer in time; retry with the same client_oid'));
+        reject(new DomainError('EXCHANGE.ENGINE_UNAVAILABLE', 'unavailable', 'the matching engine did not answer in time; retry with the same client_oid', { details: { retryAfterSeconds: 1 } }));
       }, this.timeoutMs);
-      this.waiting.set(request.requestId, { resolve, timer });
+      this.waiting.set(request.requestId, { resolve, reject, timer });
       this.mq.publish(this.topics.requests, [{ key: 'engine', value: Buffer.from(JSON.stringify(request)) }]).catch((error: unknown) => {
         clearTimeout(timer);
         this.waiting.delete(request.requestId);
-        reject(new DomainError('EXCHANGE.ENGINE_UNAVAILABLE', 'unavailable', 'the command log is unreachable', { cause: error }));
+        reject(new DomainError('EXCHANGE.ENGINE_UNAVAILABLE', 'unavailable', 'the command log is unreachable', { cause: error, details: { retryAfterSeconds: 1 } }));
       });
     });
   }
@@ -116,20 +122,27 @@ export function serveCommandRequests(
       await batch.commit();
       const requests = batch.messages.map((message) => JSON.parse(message.value.toString()) as CommandRequest);
       const answers = await Promise.allSettled(requests.map((request) => submitter.submit(request.command)));
-      // A leader fenced by a newer writer stops: the next batch makes this member take the lead again.
-      if (answers.some((answer) => answer.status === 'rejected')) leader = null;
-      const answered = requests.flatMap((request, i) => {
+      // A leader fenced by a newer writer, or whose engine or output failed, stops: the next batch
+      // makes this member take the lead again. A refusal ('unavailable': the journal is failing) is
+      // not that; the leader goes on and its caller is told at once.
+      if (answers.some((answer) => answer.status === 'rejected' && !isRefusal(answer.reason))) leader = null;
+      const replies = requests.flatMap((request, i): Array<{ to: string; reply: CommandReply }> => {
         const answer = answers[i]!;
-        return answer.status === 'fulfilled' ? [{ request, outcome: answer.value }] : [];
+        const { requestId, replyTo: to } = request;
+        if (answer.status === 'fulfilled') return [{ to, reply: { requestId, outcome: answer.value } }];
+        if (!isRefusal(answer.reason)) return [];
+        const { code, message, details } = answer.reason;
+        const retryAfterSeconds = typeof details?.retryAfterSeconds === 'number' ? details.retryAfterSeconds : undefined;
+        return [{ to, reply: { requestId, refused: { code, message, retryAfterSeconds } } }];
       });
       await mq.publish(
         topics.replies,
-        answered.map(({ request, outcome }) => ({
-          key: request.replyTo,
-          headers: { to: request.replyTo },
-          value: Buffer.from(JSON.stringify({ requestId: request.requestId, outcome } satisfies CommandReply)),
-        })),
+        replies.map(({ to, reply }) => ({ key: to, headers: { to }, value: Buffer.from(JSON.stringify(reply)) })),
       );
     },
   });
+}
+
+function isRefusal(error: unknown): error is DomainError {
+  return isDomainError(error) && error.kind === 'unavailable';
 }

@@ -29,14 +29,22 @@ export class FileSnapshotStore implements SnapshotStore {
     trailer.writeUInt32LE(crc32(body));
     const name = `snapshot-${String(snapshot.sequence).padStart(20, '0')}.bin`;
     const temporary = join(dir, `${name}.tmp`);
-    const handle = await open(temporary, 'w');
     try {
-      await handle.writev([body, trailer]);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      const handle = await open(temporary, 'w');
+      try {
+        // A nearly full disk takes part of a write without an error: only all of it will do.
+        const { bytesWritten } = await handle.writev([body, trailer]);
+        if (bytesWritten !== body.length + trailer.length) throw Object.assign(new Error(`snapshot write was short: ${bytesWritten} of ${body.length + trailer.length} bytes`), { code: 'ENOSPC' });
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, join(dir, name));
+    } catch (error) {
+      // On a full disk the partial file would keep the space the journal needs.
+      await unlink(temporary).catch(() => undefined);
+      throw error;
     }
-    await rename(temporary, join(dir, name));
     await syncDirectory(dir);
     const stale = (await this.list()).slice(this.options.keep ?? 2);
     await Promise.all(stale.map((file) => unlink(join(dir, file))));

@@ -24,7 +24,19 @@ export interface EngineHostOptions {
   snapshotEvery?: number;
   /** See RecoveryOptions. */
   beforeRepublish?: RecoveryOptions['beforeRepublish'];
+  /** After a journal failure, commands are refused this long before the next try (SequencerOptions). */
+  retryAfterMs?: number;
 }
+
+/** A write the engine depends on that is failing now: the journal's (commands refused) or the snapshots' (nothing refused). */
+export interface WriteFailure {
+  part: 'journal' | 'snapshots';
+  since: number;
+  error: Error;
+}
+
+/** After a failed snapshot, the next try waits at least this long (a snapshot copies the whole state). */
+const SNAPSHOT_RETRY_MS = 10_000;
 
 /**
  * The leader: recovers the engine (snapshot + journal tail), republishes what consumers
@@ -38,14 +50,24 @@ export interface EngineHostOptions {
 export class EngineHost implements CommandSubmitter, EngineReader {
   private lastSnapshot: number;
   private snapshotting: Promise<void> = Promise.resolve();
+  private snapshotFailure: WriteFailure | null = null;
+  private snapshotRetryAt = 0;
+  private readonly sequencer: Sequencer;
 
   private constructor(
     readonly engine: ExchangeEngine,
-    private readonly sequencer: Sequencer,
+    journal: CommandJournal,
+    output: EngineOutput,
     private readonly applied: AppliedStream,
     private readonly options: EngineHostOptions,
   ) {
     this.lastSnapshot = engine.lastSequence;
+    const { logger } = options;
+    this.sequencer = new Sequencer(engine, journal, output, {
+      retryAfterMs: options.retryAfterMs,
+      onJournalFailed: ({ error }) => logger.error({ err: error, sequence: engine.lastSequence }, 'journal write failed: refusing commands (503) until it writes again'),
+      onJournalResumed: ({ since, refused }) => logger.warn({ sequence: engine.lastSequence, outageMs: Date.now() - since, refused }, 'journal writes again: accepting commands'),
+    });
   }
 
   static async start(options: EngineHostOptions): Promise<EngineHost> {
@@ -61,7 +83,7 @@ export class EngineHost implements CommandSubmitter, EngineReader {
         return output.publish(outcomes);
       },
     };
-    return new EngineHost(engine, new Sequencer(engine, journal, live), applied, options);
+    return new EngineHost(engine, journal, live, applied, options);
   }
 
   onApplied(listener: AppliedListener): () => void {
@@ -79,20 +101,53 @@ export class EngineHost implements CommandSubmitter, EngineReader {
     return outcome;
   }
 
+  /** The engine's writes that fail now (readiness reports them); empty when all work. */
+  writeFailures(): WriteFailure[] {
+    const outage = this.sequencer.journalOutage;
+    const failures: WriteFailure[] = [];
+    if (outage !== null) failures.push({ part: 'journal', since: outage.since, error: outage.error });
+    if (this.snapshotFailure !== null) failures.push(this.snapshotFailure);
+    return failures;
+  }
+
+  /** Throws, saying since when and why, while `part`'s writes fail (readiness). */
+  assertWrites(part: WriteFailure['part']): void {
+    const failure = this.writeFailures().find((failing) => failing.part === part);
+    if (failure !== undefined) throw new Error(`${part} writes fail since ${new Date(failure.since).toISOString()}: ${failure.error.message}`);
+  }
+
   /** Waits for queued commands, saves a final snapshot and closes the journal. */
   async close(): Promise<void> {
     await this.sequencer.whenIdle();
     await this.snapshotting;
-    if (this.sequencer.stopped === null && this.engine.lastSequence > this.lastSnapshot) await this.options.snapshots.save(this.engine.snapshot());
+    if (this.sequencer.stopped === null && this.engine.lastSequence > this.lastSnapshot) {
+      // A failed final snapshot only makes the next start replay more.
+      await this.options.snapshots.save(this.engine.snapshot()).catch((error: unknown) => this.options.logger.error({ err: error }, 'final snapshot failed'));
+    }
     await this.options.journal.close();
   }
 
   private snapshotSoon(): void {
+    if (Date.now() < this.snapshotRetryAt) return;
+    const previous = this.lastSnapshot;
     this.lastSnapshot = this.engine.lastSequence;
     // The snapshot is taken synchronously (a consistent cut); only the write is asynchronous.
     const snapshot = this.engine.snapshot();
+    const { logger, snapshots } = this.options;
     this.snapshotting = this.snapshotting
-      .then(() => this.options.snapshots.save(snapshot))
-      .catch((error: unknown) => this.options.logger.error({ err: error }, 'snapshot failed; the journal still holds everything'));
+      .then(() => snapshots.save(snapshot))
+      .then(
+        () => {
+          if (this.snapshotFailure !== null) logger.warn({ sequence: snapshot.sequence }, 'snapshot saved again');
+          this.snapshotFailure = null;
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'snapshot failed; the journal still holds everything, retrying later');
+          // Retried after SNAPSHOT_RETRY_MS, not after another snapshotEvery commands.
+          this.lastSnapshot = previous;
+          this.snapshotRetryAt = Date.now() + SNAPSHOT_RETRY_MS;
+          this.snapshotFailure = { part: 'snapshots', since: this.snapshotFailure?.since ?? Date.now(), error: error instanceof Error ? error : new Error(String(error)) };
+        },
+      );
   }
 }

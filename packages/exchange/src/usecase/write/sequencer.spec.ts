@@ -13,6 +13,7 @@ import { RandomCommands } from '../../testing/random-commands';
 import { DEFAULT_CURRENCIES, DEFAULT_PRODUCTS } from '../core/catalog/default-products';
 import { ProductCatalog } from '../core/catalog/product-catalog';
 import { ExchangeEngine } from '../core/engine/exchange-engine';
+import { replayAll } from '../../testing/journal-contract';
 import { stateHash } from '../../testing/state-hash';
 import { RequestParser } from './request-parser';
 import { ExchangeGateway, rejectionError } from './exchange-gateway';
@@ -95,17 +96,82 @@ describe('Sequencer', () => {
     expect(rejectionError(rejected.rejection!)).toMatchObject({ code: 'EXCHANGE.INSUFFICIENT_FUNDS', kind: 'refused' });
   });
 
-  it('stops for good when the journal fails, without applying the batch', async () => {
+  it('refuses a batch the journal failed to write without applying it, refuses at once for retryAfterMs, then resumes with the same sequence numbers', async () => {
     const engine = new ExchangeEngine(catalog);
     const recorder = new Recorder(engine);
+    const inner = new MemoryJournal();
     let failing = false;
-    const sequencer = new Sequencer(engine, recorder.journal(new MemoryJournal(), () => failing), recorder);
+    const events: string[] = [];
+    const sequencer = new Sequencer(engine, recorder.journal(inner, () => failing), recorder, {
+      retryAfterMs: 200,
+      onJournalFailed: (outage) => events.push(`failed: ${outage.error.message}`),
+      onJournalResumed: (outage) => events.push(`resumed after ${outage.refused} refused`),
+    });
     await sequencer.submit(deposit('a'));
     failing = true;
-    await expect(sequencer.submit(deposit('b'))).rejects.toThrow(/sequencer stopped/);
+    const refused = await Promise.allSettled([sequencer.submit(deposit('b')), sequencer.submit(deposit('c'))]);
+    for (const answer of refused) {
+      expect(answer).toMatchObject({ status: 'rejected', reason: { code: 'EXCHANGE.JOURNAL_UNAVAILABLE', kind: 'unavailable', details: { retryAfterSeconds: 0.2 } } });
+    }
     expect(engine.lastSequence).toBe(1);
+    expect(sequencer.journalOutage).toMatchObject({ refused: 2, error: { message: 'disk full' } });
+    // Refused without trying the journal until retryAfterMs has passed.
+    const tries = recorder.log.length;
+    await expect(sequencer.submit(deposit('d'))).rejects.toMatchObject({ kind: 'unavailable' });
+    expect(recorder.log.length).toBe(tries);
+    failing = false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const resumed = await sequencer.submit(deposit('e'));
+    expect(resumed.sequence).toBe(2);
+    expect(sequencer.journalOutage).toBeNull();
+    expect(events).toEqual(['failed: disk full', 'resumed after 3 refused']);
+    expect((await replayAll(inner)).entries.map((entry) => [entry.sequence, (entry.command as { userId: string }).userId])).toEqual([[1, 'a'], [2, 'e']]);
+    expect(recorder.published.flat().map((outcome) => outcome.sequence)).toEqual([1, 2]);
+  });
+
+  it('answers the part of a failed batch the log did commit (an ambiguous remote append) once it reopens', async () => {
+    const engine = new ExchangeEngine(catalog);
+    const recorder = new Recorder(engine);
+    const inner = new MemoryJournal();
+    let committedButFailed = 0;
+    const journal: CommandJournal = {
+      ...recorder.journal(inner),
+      append: async (entries) => {
+        await inner.append(entries);
+        if (committedButFailed-- > 0) throw new Error('commit outcome unknown');
+      },
+    };
+    const sequencer = new Sequencer(engine, journal, recorder, { retryAfterMs: 10 });
+    await sequencer.submit(deposit('a'));
+    committedButFailed = 1;
+    const answers = await Promise.all([sequencer.submit(deposit('b')), sequencer.submit(deposit('c'))]);
+    expect(answers.map((outcome) => [outcome.sequence, outcome.rejection])).toEqual([[2, null], [3, null]]);
+    expect(engine.lastSequence).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await sequencer.submit(deposit('d'))).sequence).toBe(4);
+  });
+
+  it('stops for good when the reopened log holds commands it did not append', async () => {
+    const engine = new ExchangeEngine(catalog);
+    const inner = new MemoryJournal();
+    let fenced = false;
+    const journal: CommandJournal = {
+      open: () => inner.open(),
+      close: () => inner.close(),
+      replay: (from, apply) => inner.replay(from, apply),
+      append: async (entries) => {
+        if (!fenced) return inner.append(entries);
+        // Another writer took the log and appended at the same sequence.
+        await inner.append(entries.map((entry) => ({ ...entry, command: deposit('intruder') })));
+        throw new Error('fenced');
+      },
+    };
+    const sequencer = new Sequencer(engine, journal, { publish: async () => undefined });
+    await sequencer.submit(deposit('a'));
+    fenced = true;
+    await expect(sequencer.submit(deposit('b'))).rejects.toThrow(/sequencer stopped/);
     expect(sequencer.stopped).not.toBeNull();
-    await expect(sequencer.submit(deposit('c'))).rejects.toThrow(/sequencer stopped/);
+    expect(engine.lastSequence).toBe(1);
   });
 });
 
