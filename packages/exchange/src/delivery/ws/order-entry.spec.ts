@@ -132,16 +132,28 @@ describe('OrderEntry on the push server', () => {
     expect(host.engine.openOrders('alice').map((order) => String(order.orderId))).toEqual([answer.order.id]);
   });
 
-  it('answers an error, never an acknowledgement, when the journal fails', async () => {
+  it('answers an error, never an acknowledgement, while the journal fails, and takes orders again once it writes', async () => {
     const { socket, messages } = await connect();
     journal.failure = new Error('disk full');
     socket.send(placeOrder(7));
-    expect(await until(() => messages[0])).toEqual({ type: 'error', request_id: 7, status: 500, code: 'INTERNAL', message: 'internal error' });
-    // The sequencer stops for good: later requests are refused too, and nothing was applied.
+    expect(await until(() => messages[0])).toEqual({
+      type: 'error',
+      request_id: 7,
+      status: 503,
+      code: 'EXCHANGE.JOURNAL_UNAVAILABLE',
+      message: expect.stringContaining('nothing was applied'),
+      retry_after: 1,
+    });
+    // The outage lasts a second at least: a request meanwhile is refused too, and nothing was applied.
     socket.send(placeOrder(8));
-    expect(await until(() => messages[1])).toMatchObject({ type: 'error', request_id: 8, status: 500 });
+    expect(await until(() => messages[1])).toMatchObject({ type: 'error', request_id: 8, status: 503, code: 'EXCHANGE.JOURNAL_UNAVAILABLE' });
     expect(messages.some((message) => message.type === 'order_response')).toBe(false);
     expect(host.engine.openOrders('alice')).toEqual([]);
+    journal.failure = null;
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    socket.send(placeOrder(9));
+    expect(await until(() => messages[2])).toMatchObject({ type: 'order_response', request_id: 9 });
+    expect(host.engine.openOrders('alice')).toHaveLength(1);
   });
 
   it('puts the orders that arrive together into one group commit, and answers each', async () => {
