@@ -88,4 +88,18 @@ describe('listen: connection limits', () => {
     const statuses = [...client.received().matchAll(/HTTP\/1\.1 (\d+)[^]*?Connection: (\S+)/gi)].map((match) => `${match[1]} ${match[2]!.toLowerCase()}`);
     expect(statuses).toEqual(['200 keep-alive', '200 close', '503 close']);
   });
+
+  it('closes within the shutdown grace period while a request is still in flight, cutting it', async () => {
+    const port = await start({ responseTimeoutMs: 20_000, shutdownGraceMs: 300 });
+    const client = await rawClient(port);
+    sockets.push(client.socket);
+    client.socket.write('GET /hangs HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await running.close();
+    // Cut before the handler's late answer (1.5 s).
+    expect(await client.closed).toBeLessThan(1_500);
+    expect(client.received()).toBe('');
+    running = await listen(express(), { port: 0 });
+  });
 });
+

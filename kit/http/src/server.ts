@@ -29,6 +29,8 @@ export interface ConnectionLimits {
    * comes from the proxy's address (cap per client at the proxy instead).
    */
   maxConnectionsPerIp: number;
+  /** On close, requests still in flight this long after it are cut (their connections destroyed). Default 5 s. */
+  shutdownGraceMs: number;
 }
 
 export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = {
@@ -38,6 +40,7 @@ export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = {
   keepAliveTimeoutMs: 65_000,
   maxRequestsPerSocket: 10_000,
   maxConnectionsPerIp: 256,
+  shutdownGraceMs: 5_000,
 };
 
 /**
@@ -53,12 +56,13 @@ const securityHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeI
 
 /** How often Node looks for connections past their header or request timeout (its default, 30 s, lets a 10 s timeout run to 40 s). */
 const TIMEOUT_CHECK_MS = 1000;
+const CLOSE_SWEEP_MS = 50;
 
 export interface RunningServer {
   server: Server;
   port: number;
   url: string;
-  /** Stops accepting, ends idle keep-alive sockets and waits for in-flight requests. */
+  /** Stops accepting, ends keep-alive sockets as they go idle, and waits for in-flight requests up to the shutdown grace period. */
   close(): Promise<void>;
 }
 
@@ -71,9 +75,12 @@ export async function listen(
   options: { port: number; host?: string; webSockets?: Record<string, WebSocketServer>; limits?: Partial<ConnectionLimits> },
 ): Promise<RunningServer> {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
+  let closing = false;
   const server = createServer(
     { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
     (req, res) => {
+      // Closing: a keep-alive client must not send its next request on this connection.
+      if (closing) res.setHeader('connection', 'close');
       answerInTime(res, limits.responseTimeoutMs);
       securityHeaders(req, res, () => app(req, res));
     },
@@ -105,10 +112,17 @@ export async function listen(
         for (const client of wss.clients) client.terminate();
         wss.close();
       }
+      closing = true;
+      // Connections busy when close begins end as soon as they go idle (checked every 50 ms);
+      // a request still running after the grace period is cut, so a stop never hangs on one.
+      const idleSweep = setInterval(() => server.closeIdleConnections(), CLOSE_SWEEP_MS);
+      const grace = setTimeout(() => server.closeAllConnections(), limits.shutdownGraceMs);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      clearInterval(idleSweep);
+      clearTimeout(grace);
     },
   };
 }

@@ -202,14 +202,16 @@ describe('the trading page in Chromium against a real exchange', () => {
   it('hides the faucet where the exchange has none', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sd-web-nofaucet-'));
     const plain = await startExchange(config(0, dir, 'off'));
+    let page: Page | undefined;
     try {
-      const page = await open(undefined, plain.url);
+      page = await open(undefined, plain.url);
       await signUp(page, 'carol@example.com');
       await page.click('#faucet-submit');
       await page.locator('#faucet').waitFor({ state: 'hidden' });
       await expectText(page, '#alerts .alert.info:last-child span', 'This exchange has no faucet.');
       expect(browser.failedCalls.splice(0)).toEqual(['404 POST /api/faucet']);
     } finally {
+      await page?.context().close();
       await plain.close();
       rmSync(dir, { recursive: true, force: true });
     }
