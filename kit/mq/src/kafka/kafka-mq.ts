@@ -20,12 +20,6 @@ export interface KafkaMqConfig {
   heartbeatIntervalMs?: number;
   /** A member silent this long is presumed dead and its partitions move. Default 10000 ms. */
   sessionTimeoutMs?: number;
-  /**
-   * A consumer that neither fetched nor tried its handler for this long is stuck (kafkajs can
-   * stop fetching after a broker restart while its group still counts it) and is replaced.
-   * Default 30000 ms: far above the 250 ms long-poll and the 100 ms handler retry.
-   */
-  stallTimeoutMs?: number;
 }
 
 /**
@@ -132,18 +126,14 @@ export class KafkaMessageQueue implements MessageQueue {
       groupId: options.groupId,
       heartbeatInterval: this.config.heartbeatIntervalMs ?? 1_000,
       sessionTimeout: this.config.sessionTimeoutMs ?? 10_000,
-      // Members rejoin on their next heartbeat (1 s); 20 s (kafkajs: 60 s) keeps a join under the stall bound.
-      rebalanceTimeout: 20_000,
       // A short long-poll: an idle consumer sees new messages within this bound, not 5 s later.
       maxWaitTimeInMs: 250,
       allowAutoTopicCreation: false,
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => options.onAssigned?.(payload.memberAssignment[topic] ?? []));
-    const watchdog = this.watchStalls(consumer, options, onDead);
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) return;
       // kafkajs has disconnected it already.
-      watchdog.stop();
       this.consumers.delete(consumer);
       options.onError?.(payload.error);
       onDead();
@@ -151,9 +141,8 @@ export class KafkaMessageQueue implements MessageQueue {
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: options.startFrom === 'earliest' });
-      await this.runHandler(consumer, options, watchdog.alive);
+      await this.runHandler(consumer, options);
     } catch (error) {
-      watchdog.stop();
       await consumer.disconnect().catch(() => undefined);
       throw error;
     }
@@ -161,35 +150,8 @@ export class KafkaMessageQueue implements MessageQueue {
     return consumer;
   }
 
-  /**
-   * Replaces a consumer that stopped making progress: no fetch started and no handler attempt
-   * for `stallTimeoutMs`. It is disconnected in the background (a hung handler would keep its
-   * disconnect waiting); without heartbeats the group drops it after the session timeout and
-   * its partitions go to the new consumer, which reads from the last committed offset.
-   */
-  private watchStalls(consumer: Consumer, options: SubscribeOptions, onDead: () => void): { alive: () => void; stop: () => void } {
-    const stallMs = this.config.stallTimeoutMs ?? 30_000;
-    let lastProgress = performance.now();
-    const alive = (): void => {
-      lastProgress = performance.now();
-    };
-    // Fetching, joining and rebalancing are progress (a join waits at most the rebalance timeout, below the stall bound).
-    for (const event of [consumer.events.FETCH_START, consumer.events.GROUP_JOIN, consumer.events.REBALANCING]) consumer.on(event, alive);
-    const timer = setInterval(() => {
-      if (performance.now() - lastProgress < stallMs) return;
-      clearInterval(timer);
-      this.consumers.delete(consumer);
-      options.onError?.(new Error(`kafka consumer of ${options.topic} made no progress for ${stallMs} ms: replaced`));
-      void consumer.disconnect().catch(() => undefined);
-      onDead();
-    }, Math.min(1_000, stallMs / 4));
-    timer.unref();
-    consumer.on(consumer.events.DISCONNECT, () => clearInterval(timer));
-    return { alive, stop: () => clearInterval(timer) };
-  }
-
   /** Runs `options.handler` on the consumer's batches: retried until it succeeds, commits explicit. */
-  private async runHandler(consumer: Consumer, options: SubscribeOptions, alive: () => void): Promise<void> {
+  private async runHandler(consumer: Consumer, options: SubscribeOptions): Promise<void> {
     const { topic, handler } = options;
     const maxBatchSize = options.maxBatchSize ?? 500;
     await consumer.run({
@@ -213,7 +175,6 @@ export class KafkaMessageQueue implements MessageQueue {
           // Retry the same messages until the handler succeeds or the partition moves away.
           for (;;) {
             if (!isRunning() || isStale()) return;
-            alive();
             try {
               await handler({ topic, partition, messages, commit });
               break;
