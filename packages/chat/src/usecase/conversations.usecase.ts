@@ -19,6 +19,9 @@ export interface UnreadCounts {
  * every instance hands it to its own connections of the members.
  */
 export class ConversationsUseCase {
+  private lastSentAt = 0;
+  private sentInMs = 0;
+
   constructor(
     private readonly messages: MessageStore,
     private readonly markers: ReadMarkerStore,
@@ -106,7 +109,13 @@ export class ConversationsUseCase {
 
   private async send(senderId: string, conversation: string, text: string): Promise<ChatMessage> {
     const sentAt = this.clock();
-    const message: ChatMessage = { id: `${String(sentAt).padStart(13, '0')}-${randomBytes(6).toString('hex')}`, conversation, senderId, text, sentAt };
+    // Ids sort as messages were sent: the time, then a count within the millisecond (random
+    // suffixes alone ordered two messages of one millisecond by chance), then randomness so
+    // instances never collide.
+    this.sentInMs = sentAt === this.lastSentAt ? this.sentInMs + 1 : 0;
+    this.lastSentAt = sentAt;
+    const id = `${String(sentAt).padStart(13, '0')}-${this.sentInMs.toString(16).padStart(4, '0')}${randomBytes(4).toString('hex')}`;
+    const message: ChatMessage = { id, conversation, senderId, text, sentAt };
     await this.messages.append(message);
     await this.events.publish({ type: 'message', message });
     return message;
