@@ -1,7 +1,7 @@
 import type { TapeTrade } from '@sd/domain/exchange/tape';
 import { malformedTape, tapeOutOfOrder } from './tape-errors';
-import { csvRows, type ReadCounter } from './csv-rows';
-import { booleanField, decimalField, epochMillisField, TimeOrder } from './tape-fields';
+import { csvRows } from './csv-rows';
+import { booleanField, decimalField, epochMillisField, TimeOrder, type ReadCounter } from './tape-fields';
 
 /**
  * Binance's public `aggTrades` dump (spot): agg_trade_id, price, quantity, first_trade_id,

@@ -1,8 +1,8 @@
 import Big from 'big.js';
 import type { TapeTrade } from '@sd/domain/exchange/tape';
 import { malformedTape, tapeOutOfOrder } from './tape-errors';
-import { csvRows, type ReadCounter } from './csv-rows';
-import { decimalField, epochMillisField, TimeOrder } from './tape-fields';
+import { csvRows } from './csv-rows';
+import { decimalField, epochMillisField, TimeOrder, type ReadCounter } from './tape-fields';
 
 export interface Kline {
   openTime: number;

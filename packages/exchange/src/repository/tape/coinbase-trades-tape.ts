@@ -1,8 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { TapeTrade } from '@sd/domain/exchange/tape';
-import type { ReadCounter } from './csv-rows';
 import { malformedTape, tapeOutOfOrder } from './tape-errors';
-import { TimeOrder } from './tape-fields';
+import { TimeOrder, type ReadCounter } from './tape-fields';
 
 /*
  * Coinbase's `GET /products/{id}/trades` answers an array of flat objects

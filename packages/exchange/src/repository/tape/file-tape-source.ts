@@ -4,7 +4,7 @@ import type { TapeFormat, TapeSource, TapeTrade, TradeTape } from '@sd/domain/ex
 import { binanceAggTrades } from './binance-aggtrades-tape';
 import { binanceKlines } from './binance-klines-tape';
 import { coinbaseTrades } from './coinbase-trades-tape';
-import type { ReadCounter } from './csv-rows';
+import type { ReadCounter } from './tape-fields';
 import { unknownTapeFormat } from './tape-errors';
 
 const READERS: Record<TapeFormat, (file: string, counter: ReadCounter) => AsyncGenerator<TapeTrade>> = {

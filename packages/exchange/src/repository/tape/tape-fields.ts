@@ -1,5 +1,10 @@
 import { malformedTape, type TapeLocation } from './tape-errors';
 
+/** How far a reader is in its file, updated as chunks are read. */
+export interface ReadCounter {
+  bytesRead: number;
+}
+
 /** The time of the last trade read: a tape only goes forward (equal times are fine). */
 export class TimeOrder {
   private last = -Infinity;
