@@ -34,10 +34,12 @@ export interface ExchangeProcessOptions {
   main?: string;
 }
 
-/** The embedded exchange on 127.0.0.1, warn-level logs, its stdout copied to our stderr. */
+/** The embedded exchange on 127.0.0.1 without the demo market, warn-level logs, its stdout copied to our stderr. */
 export function spawnExchange(options: ExchangeProcessOptions): ChildProcess {
   const exchange = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main ?? EXCHANGE_MAIN], {
     env: {
+      // The benches measure the user's load alone unless asked (DEMO_MARKET=on pnpm bench:api: what the demo flow costs).
+      DEMO_MARKET: 'off',
       ...process.env,
       PORT: String(options.port),
       METRICS_PORT: '0', // nothing scrapes it; PORT + 1000 of a random port may be taken
