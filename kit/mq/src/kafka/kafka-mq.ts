@@ -58,6 +58,8 @@ export class KafkaMessageQueue implements MessageQueue {
   private readonly abandoned = new WeakSet<Consumer>();
   /** The (bounded) disconnects of abandoned consumers, which `close` waits for. */
   private readonly stopping = new Set<Promise<void>>();
+  /** When each kafkajs event last came, per watched consumer: what a stall report says it was doing. */
+  private readonly activity = new WeakMap<Consumer, Record<string, number>>();
   private readonly stalls: ReturnType<Metrics['counter']> | undefined;
   /** Set by `close`: a publish or subscribe after it would connect a client nothing closes. */
   private closed = false;
@@ -147,8 +149,10 @@ export class KafkaMessageQueue implements MessageQueue {
       await this.carryOffsets(groupId, next, options.topic);
       // Closed, or a crash replacement began meanwhile: that is the consumer to watch now.
       if (closed || this.closed || stuck !== current || retry !== undefined) return;
+      const now = performance.now();
+      const lastSeenMsAgo = Object.fromEntries(Object.entries(this.activity.get(stuck) ?? {}).map(([event, at]) => [event, Math.round(now - at)]));
       this.config.logger?.warn(
-        { topic: options.topic, groupId, replacement: next, stallTimeoutMs: this.config.stallTimeoutMs ?? 30_000 },
+        { topic: options.topic, groupId, replacement: next, stallTimeoutMs: this.config.stallTimeoutMs ?? 30_000, lastSeenMsAgo },
         'kafka consumer stalled (messages waiting, no progress): replaced by a consumer in a fresh group from its committed offsets',
       );
       this.stalls?.inc({ topic: options.topic });
@@ -264,6 +268,14 @@ export class KafkaMessageQueue implements MessageQueue {
       maxWaitTimeInMs: 250,
       allowAutoTopicCreation: false,
     });
+    if (options.regroupWhenStalled) {
+      const seen: Record<string, number> = {};
+      this.activity.set(consumer, seen);
+      const { FETCH_START, FETCH, HEARTBEAT, GROUP_JOIN, REBALANCING, START_BATCH_PROCESS, COMMIT_OFFSETS, CRASH } = consumer.events;
+      for (const event of [FETCH_START, FETCH, HEARTBEAT, GROUP_JOIN, REBALANCING, START_BATCH_PROCESS, COMMIT_OFFSETS, CRASH]) {
+        consumer.on(event, () => void (seen[event] = performance.now()));
+      }
+    }
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       if (!this.abandoned.has(consumer)) options.onAssigned?.(payload.memberAssignment[topic] ?? []);
     });
