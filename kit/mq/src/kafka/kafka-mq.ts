@@ -165,15 +165,22 @@ export class KafkaMessageQueue implements MessageQueue {
       if (closed || this.closed) await current.disconnect();
     };
     let checking = false;
+    const checkEveryMs = Math.max(250, Math.min(10_000, (this.config.stallTimeoutMs ?? 30_000) / 3));
     const check = async (): Promise<void> => {
       if (!stall || checking || closed || this.closed || retry !== undefined) return;
       checking = true;
       try {
         await replacing;
         let partitions: PartitionProgress[];
+        const asked = performance.now();
         try {
           partitions = await this.progressOf(groupId, options.topic);
         } catch {
+          stall.unreachable(performance.now());
+          return;
+        }
+        // A slow answer is a broker that hung (stopped, overloaded) meanwhile: its consumers need time to catch up too.
+        if (performance.now() - asked > checkEveryMs) {
           stall.unreachable(performance.now());
           return;
         }
@@ -188,7 +195,7 @@ export class KafkaMessageQueue implements MessageQueue {
         checking = false;
       }
     };
-    const watchdog = stall && setInterval(() => void check(), Math.max(250, Math.min(10_000, (this.config.stallTimeoutMs ?? 30_000) / 3)));
+    const watchdog = stall && setInterval(() => void check(), checkEveryMs);
     watchdog?.unref();
     let closing: Promise<void> | undefined;
     return {
