@@ -161,7 +161,14 @@ export class KafkaMessageQueue implements MessageQueue {
       void stopped.then(() => stops.delete(stopped));
       groupId = next;
       stall?.restart(performance.now());
-      current = await start();
+      try {
+        current = await start();
+      } catch (error) {
+        // Tried every second in the fresh group, as after a crash.
+        options.onError?.(error);
+        replaceSoon();
+        return;
+      }
       if (closed || this.closed) await current.disconnect();
     };
     let checking = false;
