@@ -28,8 +28,8 @@ export interface KafkaMqConfig {
   /**
    * A subscription with `regroupWhenStalled` whose group has messages waiting, and that
    * neither committed nor started a handler call for this long, is stuck and regrouped (after
-   * a broker restart kafkajs has kept a member in its group, heartbeating, that fetched
-   * nothing). Default 30000 ms.
+   * broker faults a history writer's group was seen stable with its one member and its offset
+   * far behind, for good). Default 30000 ms.
    */
   stallTimeoutMs?: number;
   /** Where `mq_consumer_stalls_total` counts the stalled consumers replaced. */
