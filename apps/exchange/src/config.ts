@@ -116,7 +116,9 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv, defaults: Exchange
     journalFsync: oneOf('JOURNAL_FSYNC', env.JOURNAL_FSYNC ?? 'batch', ['batch', 'none'] as const),
     snapshotEvery: positiveInteger('SNAPSHOT_EVERY', env.SNAPSHOT_EVERY ?? '100000'),
     // The broker's smallest session timeout: a dead engine's request partition moves to a standby sooner.
-    mq: distributed ? { kind: 'kafka', brokers, clientId: 'exchange', sessionTimeoutMs: 6000 } : { kind: 'memory' },
+    mq: distributed
+      ? { kind: 'kafka', brokers, clientId: 'exchange', sessionTimeoutMs: 6000, stallTimeoutMs: positiveInteger('KAFKA_STALL_TIMEOUT_MS', env.KAFKA_STALL_TIMEOUT_MS ?? '30000') }
+      : { kind: 'memory' },
     sql: distributed
       ? { auth: { kind: 'postgres', url: required(env, 'DATABASE_URL', DISTRIBUTED) }, history: { kind: 'postgres', url: required(env, 'DATABASE_URL', DISTRIBUTED) } }
       : {

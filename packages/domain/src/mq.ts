@@ -64,6 +64,13 @@ export interface SubscribeOptions {
   onError?: (error: unknown) => void;
   /** Called with this subscription's partitions after every (re)assignment. */
   onAssigned?: (partitions: readonly number[]) => void;
+  /**
+   * A consumer with messages waiting that makes no progress for the adapter's stall timeout is
+   * replaced by one in a fresh group that starts at the stuck group's committed offsets (it
+   * never waits for the stuck member to leave). Only for a handler that ignores what it has
+   * seen and a group not used to elect a single owner. Kafka only; default false.
+   */
+  regroupWhenStalled?: boolean;
 }
 
 export interface Subscription {

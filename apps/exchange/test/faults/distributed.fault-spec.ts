@@ -55,6 +55,8 @@ describe(`distributed exchange while each dependency hangs and dies (${DOWN_MS /
   const unexpected: string[] = [];
   let trading = true;
   const engineEvents: string[] = [];
+  /** The history writer's consumers found stalled and replaced in a fresh group (KAFKA_STALL_TIMEOUT_MS). */
+  const regroups: string[] = [];
   let feed: { gaps: number; snapshots: number; reconnects: number; close(): void };
 
   beforeAll(async () => {
@@ -83,7 +85,10 @@ describe(`distributed exchange while each dependency hangs and dies (${DOWN_MS /
     }
     // What the engine process says about its journal and its lead (not kafkajs's retries), for a failure's report.
     processes[0]!.child.stdout!.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) if (/journal|lead|sequencer|recovered|republish|replica|standby/.test(line) && !/"logger":"kafkajs"/.test(line)) engineEvents.push(line.slice(0, 500));
+      for (const line of chunk.toString().split('\n')) {
+        if (/journal|lead|sequencer|recovered|republish|replica|standby/.test(line) && !/"logger":"kafkajs"/.test(line)) engineEvents.push(line.slice(0, 500));
+        if (line.includes('kafka consumer stalled')) regroups.push(line.slice(0, 500));
+      }
     });
     api = processes[1]!;
     for (let i = 0; i < TRADERS; i++) {
@@ -289,6 +294,7 @@ describe(`distributed exchange while each dependency hangs and dies (${DOWN_MS /
       for (const line of engineEvents.slice(-25)) figures.push(['engine log', line]);
     }
     figures.push(['acknowledged orders', `${acked.size}; lost ${lost.length}; applied twice ${duplicated.length}; balances off ${wrongBalances.length}`]);
+    figures.push(['stalled consumers replaced', regroups.length === 0 ? 'none' : `${regroups.length}: ${regroups.join(' | ')}`]);
     figures.push(['WebSocket level2', `${feed.snapshots} snapshots, ${feed.reconnects} reconnects, ${feed.gaps} gaps without a snapshot`]);
     figures.push(['answers other than 200 and 503', unexpected.length === 0 ? 'none' : unexpected.slice(0, 5).join(' | ')]);
     printFigures(`distributed faults (${FULL ? 'full' : 'quick'} run)`, figures);

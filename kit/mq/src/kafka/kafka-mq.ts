@@ -7,7 +7,12 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '@sd/domain/mq';
+import type { Metrics } from '@sd/metrics/metrics';
 import { kafkaClient } from './kafka-client';
+import { StallDetector, type PartitionProgress } from './stall-detector';
+
+/** How long `close` waits for a stalled consumer's disconnect before leaving it behind. */
+const ABANDONED_STOP_WAIT_MS = 5_000;
 
 export interface KafkaMqConfig {
   brokers: readonly string[];
@@ -20,6 +25,15 @@ export interface KafkaMqConfig {
   heartbeatIntervalMs?: number;
   /** A member silent this long is presumed dead and its partitions move. Default 10000 ms. */
   sessionTimeoutMs?: number;
+  /**
+   * A subscription with `regroupWhenStalled` whose group has messages waiting, and that
+   * neither committed nor started a handler call for this long, is stuck and regrouped (after
+   * broker faults a history writer's group was seen stable with its one member and its offset
+   * far behind, for good). Default 30000 ms.
+   */
+  stallTimeoutMs?: number;
+  /** Where `mq_consumer_stalls_total` counts the stalled consumers replaced. */
+  metrics?: Metrics;
 }
 
 /**
@@ -30,10 +44,23 @@ export class KafkaMessageQueue implements MessageQueue {
   private readonly kafka: Kafka;
   /** The client of `ping`: no retries, so a stopped broker fails the check at once. */
   private readonly probe: Kafka;
+  /**
+   * The client of the stall checks: silent (a failed check only postpones the next), and
+   * retrying a little, as kafkajs's admin needs (without, a request right after its metadata
+   * refresh finds no broker in its pool).
+   */
+  private readonly watch: Kafka;
   /** The producer of new sends; a retired one is disconnected once its sends have settled. */
   private producer: ProducerSlot | undefined;
   private readonly producers = new Set<ProducerSlot>();
   private readonly consumers = new Set<Consumer>();
+  /** Consumers found stalled: never handed a batch again, and nothing they report counts. */
+  private readonly abandoned = new WeakSet<Consumer>();
+  /** The (bounded) disconnects of abandoned consumers, which `close` waits for. */
+  private readonly stopping = new Set<Promise<void>>();
+  /** When each kafkajs event last came, per watched consumer: what a stall report says it was doing. */
+  private readonly activity = new WeakMap<Consumer, Record<string, number>>();
+  private readonly stalls: ReturnType<Metrics['counter']> | undefined;
   /** Set by `close`: a publish or subscribe after it would connect a client nothing closes. */
   private closed = false;
 
@@ -41,6 +68,8 @@ export class KafkaMessageQueue implements MessageQueue {
     this.kafka = kafkaClient(config);
     // Its connection errors are what readiness reports; logging each probe's would only repeat them.
     this.probe = kafkaClient({ clientId: `${config.clientId}-health`, brokers: config.brokers, retries: 0 });
+    this.watch = kafkaClient({ clientId: `${config.clientId}-watch`, brokers: config.brokers, retries: 3 });
+    this.stalls = config.metrics?.counter('mq_consumer_stalls_total', 'Kafka consumers found stalled (messages waiting, no progress) and replaced in a fresh group', ['topic']);
   }
 
   async ensureTopic(topic: string, options?: { partitions?: number }): Promise<void> {
@@ -82,6 +111,10 @@ export class KafkaMessageQueue implements MessageQueue {
     let closed = false;
     let retry: NodeJS.Timeout | undefined;
     let replacing: Promise<void> | undefined;
+    /** The group this subscription's consumer is in: a stalled one is replaced in a fresh group. */
+    let groupId = options.groupId;
+    const stall = options.regroupWhenStalled ? new StallDetector(this.config.stallTimeoutMs ?? 30_000, options.startFrom ?? 'latest', performance.now()) : undefined;
+    const start = (): Promise<Consumer> => this.runConsumer({ ...options, groupId }, replaceSoon, () => stall?.alive(performance.now()));
     // kafkajs restarts a consumer by itself only after a retriable error; after another one (a
     // coordinator that forgot the member while the broker restarted) it stays down for good,
     // and so would this subscription: a new consumer takes its place, tried every second.
@@ -90,7 +123,7 @@ export class KafkaMessageQueue implements MessageQueue {
       retry = setTimeout(() => {
         retry = undefined;
         if (closed || this.closed) return;
-        replacing = this.runConsumer(options, replaceSoon).then(
+        replacing = start().then(
           async (consumer) => {
             current = consumer;
             // The queue closed meanwhile and did not see this consumer (a closed subscription awaits `replacing`).
@@ -103,24 +136,143 @@ export class KafkaMessageQueue implements MessageQueue {
         );
       }, 1000);
     };
-    let current = await this.runConsumer(options, replaceSoon);
+    let current = await start();
+    /** The disconnects of this subscription's stalled consumers. */
+    const stops = new Set<Promise<void>>();
+    /**
+     * Replaces a stalled consumer without waiting for it to leave its group (it may never: a
+     * stuck kafkajs member can go on heartbeating): the new one joins a fresh group that
+     * starts at the stuck group's committed offsets.
+     */
+    const regroup = async (stuck: Consumer): Promise<void> => {
+      const next = `${options.groupId}.${Date.now().toString(36)}`;
+      await this.carryOffsets(groupId, next, options.topic);
+      // Closed, or a crash replacement began meanwhile: that is the consumer to watch now.
+      if (closed || this.closed || stuck !== current || retry !== undefined) return;
+      const now = performance.now();
+      const lastSeenMsAgo = Object.fromEntries(Object.entries(this.activity.get(stuck) ?? {}).map(([event, at]) => [event, Math.round(now - at)]));
+      this.config.logger?.warn(
+        { topic: options.topic, groupId, replacement: next, stallTimeoutMs: this.config.stallTimeoutMs ?? 30_000, lastSeenMsAgo },
+        'kafka consumer stalled (messages waiting, no progress): replaced by a consumer in a fresh group from its committed offsets',
+      );
+      this.stalls?.inc({ topic: options.topic });
+      const stopped = this.abandon(stuck);
+      stops.add(stopped);
+      void stopped.then(() => stops.delete(stopped));
+      groupId = next;
+      stall?.restart(performance.now());
+      try {
+        current = await start();
+      } catch (error) {
+        // Tried every second in the fresh group, as after a crash.
+        options.onError?.(error);
+        replaceSoon();
+        return;
+      }
+      if (closed || this.closed) await current.disconnect();
+    };
+    let checking = false;
+    const checkEveryMs = Math.max(250, Math.min(10_000, (this.config.stallTimeoutMs ?? 30_000) / 3));
+    const check = async (): Promise<void> => {
+      if (!stall || checking || closed || this.closed || retry !== undefined) return;
+      checking = true;
+      try {
+        await replacing;
+        let partitions: PartitionProgress[];
+        const asked = performance.now();
+        try {
+          partitions = await this.progressOf(groupId, options.topic);
+        } catch {
+          stall.unreachable(performance.now());
+          return;
+        }
+        // A slow answer is a broker that hung (stopped, overloaded) meanwhile: its consumers need time to catch up too.
+        if (performance.now() - asked > checkEveryMs) {
+          stall.unreachable(performance.now());
+          return;
+        }
+        if (!stall.observe(partitions, performance.now()) || closed || this.closed) return;
+        replacing = regroup(current).catch((error: unknown) => {
+          // Tried again at a later check; what failed is most likely the broker.
+          stall.unreachable(performance.now());
+          options.onError?.(error);
+        });
+        await replacing;
+      } finally {
+        checking = false;
+      }
+    };
+    const watchdog = stall && setInterval(() => void check(), checkEveryMs);
+    watchdog?.unref();
     let closing: Promise<void> | undefined;
     return {
       close: () => {
         closed = true;
         clearTimeout(retry);
+        clearInterval(watchdog);
         closing ??= (async () => {
           await replacing;
           await current.disconnect();
           this.consumers.delete(current);
+          await settledWithin([...stops], ABANDONED_STOP_WAIT_MS);
         })();
         return closing;
       },
     };
   }
 
-  /** One consumer of the subscription, running; `onDead` is called if it crashes for good. */
-  private async runConsumer(options: SubscribeOptions, onDead: () => void): Promise<Consumer> {
+  /** The subscribed topic's partitions: their log ends and `groupId`'s committed offsets (-1: none). */
+  private async progressOf(groupId: string, topic: string): Promise<PartitionProgress[]> {
+    const admin = this.watch.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return ends.map(({ partition, low, high }) => ({
+        partition,
+        low,
+        high,
+        committed: committed?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1',
+      }));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Gives the empty group `to` the committed offsets of `from` (partitions without one start as the subscription says). */
+  private async carryOffsets(from: string, to: string, topic: string): Promise<void> {
+    const admin = this.watch.admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId: from, topics: [topic] });
+      const partitions = (committed?.partitions ?? []).filter(({ offset }) => BigInt(offset) >= 0n).map(({ partition, offset }) => ({ partition, offset }));
+      if (partitions.length > 0) await admin.setOffsets({ groupId: to, topic, partitions });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * Takes a stalled consumer out of use: it gets no batch and reports nothing from now on,
+   * and is disconnected. The disconnect ends once its handler call and kafkajs do, which may
+   * be never: `close` waits for it up to ABANDONED_STOP_WAIT_MS.
+   */
+  private abandon(consumer: Consumer): Promise<void> {
+    this.abandoned.add(consumer);
+    this.consumers.delete(consumer);
+    const stopped: Promise<void> = consumer
+      .disconnect()
+      .catch(() => undefined)
+      .finally(() => this.stopping.delete(stopped));
+    this.stopping.add(stopped);
+    return stopped;
+  }
+
+  /**
+   * One consumer of the subscription, running; `onDead` is called if it crashes for good,
+   * `alive` whenever it starts a handler call.
+   */
+  private async runConsumer(options: SubscribeOptions, onDead: () => void, alive: () => void): Promise<Consumer> {
     const { topic } = options;
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
@@ -130,9 +282,19 @@ export class KafkaMessageQueue implements MessageQueue {
       maxWaitTimeInMs: 250,
       allowAutoTopicCreation: false,
     });
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => options.onAssigned?.(payload.memberAssignment[topic] ?? []));
+    if (options.regroupWhenStalled) {
+      const seen: Record<string, number> = {};
+      this.activity.set(consumer, seen);
+      const { FETCH_START, FETCH, HEARTBEAT, GROUP_JOIN, REBALANCING, START_BATCH_PROCESS, COMMIT_OFFSETS, CRASH } = consumer.events;
+      for (const event of [FETCH_START, FETCH, HEARTBEAT, GROUP_JOIN, REBALANCING, START_BATCH_PROCESS, COMMIT_OFFSETS, CRASH]) {
+        consumer.on(event, () => void (seen[event] = performance.now()));
+      }
+    }
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (!this.abandoned.has(consumer)) options.onAssigned?.(payload.memberAssignment[topic] ?? []);
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart) return;
+      if (payload.restart || this.abandoned.has(consumer)) return;
       // kafkajs has disconnected it already.
       this.consumers.delete(consumer);
       options.onError?.(payload.error);
@@ -141,7 +303,7 @@ export class KafkaMessageQueue implements MessageQueue {
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: options.startFrom === 'earliest' });
-      await this.runHandler(consumer, options);
+      await this.runHandler(consumer, options, alive);
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
       throw error;
@@ -151,7 +313,7 @@ export class KafkaMessageQueue implements MessageQueue {
   }
 
   /** Runs `options.handler` on the consumer's batches: retried until it succeeds, commits explicit. */
-  private async runHandler(consumer: Consumer, options: SubscribeOptions): Promise<void> {
+  private async runHandler(consumer: Consumer, options: SubscribeOptions, alive: () => void): Promise<void> {
     const { topic, handler } = options;
     const maxBatchSize = options.maxBatchSize ?? 500;
     await consumer.run({
@@ -174,7 +336,8 @@ export class KafkaMessageQueue implements MessageQueue {
           };
           // Retry the same messages until the handler succeeds or the partition moves away.
           for (;;) {
-            if (!isRunning() || isStale()) return;
+            if (!isRunning() || isStale() || this.abandoned.has(consumer)) return;
+            alive();
             try {
               await handler({ topic, partition, messages, commit });
               break;
@@ -211,6 +374,7 @@ export class KafkaMessageQueue implements MessageQueue {
     this.closed = true;
     await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
     this.consumers.clear();
+    await settledWithin([...this.stopping], ABANDONED_STOP_WAIT_MS);
     this.producer = undefined;
     await Promise.all([...this.producers].map((producer) => this.disconnect(producer)));
   }
@@ -262,6 +426,14 @@ interface ProducerSlot {
   /** Sends in flight. */
   sending: number;
   disconnected: Promise<void> | null;
+}
+
+/** Resolves when every promise has settled or `ms` has passed, whichever comes first. */
+async function settledWithin(promises: ReadonlyArray<Promise<unknown>>, ms: number): Promise<void> {
+  if (promises.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled(promises), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 function incoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {

@@ -87,7 +87,8 @@ export function coinbaseHttpModule(config: CoinbaseHttpConfig): ContainerModule 
               mountPath: API_MOUNT,
               routes: [...live(sequence), ...coinbaseRoutes(API_MOUNT)],
               lanes: EXCHANGE_LANES,
-              document: { title: 'Exchange API', version: '1', description: 'Coinbase-Exchange style REST API of the exchange.', security: AUTH_SECURITY },
+              document: { title: 'Exchange API', version: '1', description:
+                'Coinbase-Exchange style REST API of the exchange. A 503 carries Retry-After; its code says whether the command was applied: EXCHANGE.JOURNAL_UNAVAILABLE and the others, not; EXCHANGE.OUTCOME_UNKNOWN, perhaps (the journal failed mid-write): look the order up by client_oid (GET /orders/client:{client_oid}) or send it again with the same client_oid, never applied twice.', security: AUTH_SECURITY },
             },
             routes: (app) => {
               app.use(readinessRoute({ checks }));

@@ -46,6 +46,9 @@ export async function subscribeOutcomes(mq: MessageQueue, topic: string, consume
     groupId: consumer.groupId,
     startFrom: consumer.startFrom ?? 'earliest',
     maxBatchSize: 64,
+    // `handle` ignores outcomes it saw, and the group only shares progress: a stuck consumer
+    // may be replaced in a fresh group without waiting for it to leave.
+    regroupWhenStalled: true,
     onError: consumer.onError,
     handler: async (batch) => {
       await consumer.handle(batch.messages.map((message) => message.value));

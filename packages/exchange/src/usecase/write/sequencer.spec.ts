@@ -5,6 +5,7 @@ import type { CommandJournal } from '@sd/domain/exchange/command-journal';
 import type { ExchangeCommand, SequencedCommand } from '@sd/domain/exchange/command';
 import type { EngineOutput } from '@sd/domain/exchange/engine-output';
 import type { CommandOutcome } from '@sd/domain/exchange/event';
+import { errorToHttp } from '@sd/http/errors';
 import { FileJournal } from '../../repository/journal/file-journal';
 import { FileSnapshotStore } from '../../repository/snapshot/file-snapshot-store';
 import { MemoryJournal } from '../../repository/journal/memory-journal';
@@ -149,6 +150,52 @@ describe('Sequencer', () => {
     expect(engine.lastSequence).toBe(3);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await sequencer.submit(deposit('d'))).sequence).toBe(4);
+  });
+
+  it('says the outcome is unknown when the log cannot be reopened after a failed append, and applies what landed once it can', async () => {
+    const engine = new ExchangeEngine(catalog);
+    const recorder = new Recorder(engine);
+    const inner = new MemoryJournal();
+    // The broker went away mid-write: the append landed, its answer did not, and the log cannot be asked.
+    let gone = false;
+    const journal: CommandJournal = {
+      ...recorder.journal(inner),
+      open: async () => {
+        if (gone) throw new Error('broker unreachable');
+        return inner.open();
+      },
+      append: async (entries) => {
+        await inner.append(entries);
+        if (gone) throw new Error('connection lost during the produce');
+      },
+    };
+    const sequencer = new Sequencer(engine, journal, recorder, { retryAfterMs: 50 });
+    await sequencer.submit(deposit('a'));
+    gone = true;
+    const unknown = await Promise.allSettled([sequencer.submit(deposit('b')), sequencer.submit(deposit('c'))]);
+    for (const answer of unknown) {
+      expect(answer).toMatchObject({ status: 'rejected', reason: { code: 'EXCHANGE.OUTCOME_UNKNOWN', kind: 'unavailable', details: { retryAfterSeconds: 0.05 } } });
+    }
+    // Clients get 503 with Retry-After and a message that says to look before sending it again.
+    expect(errorToHttp((unknown[0] as PromiseRejectedResult).reason)).toEqual({
+      status: 503,
+      body: { code: 'EXCHANGE.OUTCOME_UNKNOWN', message: expect.stringMatching(/may still be applied.*GET \/orders\/client:<client_oid>/) },
+      headers: { 'retry-after': '1' },
+    });
+    // A command that never reached the log is refused plainly: it was not applied.
+    await expect(sequencer.submit(deposit('d'))).rejects.toMatchObject({ code: 'EXCHANGE.JOURNAL_UNAVAILABLE' });
+    expect(engine.lastSequence).toBe(1);
+    gone = false;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // The reopened log holds b and c: they are applied and published before the next command.
+    expect((await sequencer.submit(deposit('e'))).sequence).toBe(4);
+    expect(recorder.published.flat().map((outcome) => [outcome.sequence, (outcome.command as { userId: string }).userId])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+      [4, 'e'],
+    ]);
+    expect(sequencer.stopped).toBeNull();
   });
 
   it('stops for good when the reopened log holds commands it did not append', async () => {

@@ -34,6 +34,19 @@ export function journalUnavailable(retryAfterMs: number, cause: unknown): Domain
   });
 }
 
+/**
+ * The answer to a command whose append failed while the journal could not be asked whether it
+ * landed (a remote log that went away mid-write): it may still be applied.
+ */
+export function outcomeUnknown(retryAfterMs: number, cause: unknown): DomainError {
+  return new DomainError(
+    'EXCHANGE.OUTCOME_UNKNOWN',
+    'unavailable',
+    'the journal failed while this command was being written and cannot tell yet whether it was; it may still be applied: look it up by client_oid (GET /orders/client:<client_oid>) or send it again with the same client_oid, which is never applied twice',
+    { cause, details: { retryAfterSeconds: retryAfterMs / 1000 } },
+  );
+}
+
 interface Pending {
   command: ExchangeCommand;
   resolve: (outcome: CommandOutcome) => void;
@@ -71,6 +84,8 @@ export class Sequencer {
   private retryAt = 0;
   /** The journal failed and has not been reopened since: it may hold a torn or unanswered tail. */
   private reopenNeeded = false;
+  /** The batch whose append failed while the journal could not be reopened: what of it the log holds is applied at the next reopen. */
+  private unresolved: Batch | null = null;
   private idleWaiters: Array<() => void> = [];
   private readonly maxBatch: number;
   private readonly clock: () => number;
@@ -181,7 +196,9 @@ export class Sequencer {
    * which cuts the log back to its last durable append. What it still holds past the engine
    * must be a prefix of the failed batch (a remote log may have committed it): that is
    * applied and answered. The rest of the batch and every queued command are refused, and the
-   * outage starts or goes on. Answers whether the journal is open again; throws (stopping the
+   * outage starts or goes on. If the journal cannot be reopened, the log cannot say whether the
+   * failed batch landed: its callers are told the outcome is unknown, and the next reopen applies
+   * what of it the log holds. Answers whether the journal is open again; throws (stopping the
    * sequencer) when the log holds commands this sequencer did not append: another writer.
    */
   private async reopen(failed: { batch: Batch; error: Error } | null): Promise<boolean> {
@@ -195,20 +212,30 @@ export class Sequencer {
       durable = -1;
       error = asError(reopenError);
     }
+    let unknown: Pending[] = [];
     if (durable >= 0) {
       if (durable > this.engine.lastSequence) {
-        const landed = await this.landedPrefix(failed?.batch, durable);
+        const landed = await this.landedPrefix(failed?.batch ?? this.unresolved ?? undefined, durable);
         this.answer(refused.slice(0, landed.length), await this.applyAndPublish(landed));
         refused = refused.slice(landed.length);
       } else if (durable < this.engine.lastSequence) {
         throw new Error(`journal reopened at ${durable}, behind the engine at ${this.engine.lastSequence}: it lost durable commands`);
       }
       this.reopenNeeded = false;
+      this.unresolved = null;
+    } else if (failed !== null) {
+      this.unresolved = failed.batch;
+      unknown = refused;
+      refused = [];
     }
     this.nextSequence = this.engine.lastSequence + 1;
+    // A retried reopen that worked: the commands waiting go on to the journal.
+    if (failed === null && !this.reopenNeeded) return true;
     this.startOutage(error);
     const refusal = journalUnavailable(this.retryAfterMs, error);
-    this.outage!.refused += refused.length;
+    const unknownOutcome = outcomeUnknown(this.retryAfterMs, error);
+    this.outage!.refused += refused.length + unknown.length;
+    for (const pending of unknown) pending.reject(unknownOutcome);
     for (const pending of refused) pending.reject(refusal);
     this.refuseQueued(refusal);
     return !this.reopenNeeded;
