@@ -188,8 +188,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 /**
  * Writes a JSON answer (or none) with node's own API: every header in one `writeHead`, none
  * through `setHeader`, whose per-response header map (a dictionary object, each name validated
- * and lower-cased as it goes in, enumerated again to write) cost more than the rest of a
- * cached answer (perf, wrk, Node 24). Headers already set on the response stay unless named here.
+ * and lower-cased as it goes in, enumerated again to write) was 9 % of a cached book answer's
+ * CPU profile with helmet's. Headers already set on the response stay unless named here.
  */
 export function writeAnswer(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer | undefined): void {
   const head: string[] = [];
