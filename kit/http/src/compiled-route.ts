@@ -123,7 +123,7 @@ export class CompiledRoute {
 
   /** See `ApiReply.cached`. */
   cachedAnswer(key: string, version: string | number, produce: () => unknown): PreparedAnswer | Promise<PreparedAnswer> {
-    return this.answers.get(key, version, async () => Buffer.from(this.serialize(await produce())));
+    return this.answers.get(key, version, async () => this.serialize(await produce()));
   }
 
   private write(req: IncomingMessage, res: ServerResponse, answer: unknown, headers: Record<string, string>): void {
@@ -131,7 +131,7 @@ export class CompiledRoute {
       headers.etag = answer.etag;
       headers['cache-control'] = 'no-cache';
       if (matchesEtag(req.headers['if-none-match'], answer.etag)) return writeAnswer(res, 304, headers, undefined);
-      return writeAnswer(res, this.status, headers, answer.bytes);
+      return writeAnswer(res, this.status, headers, answer.body, answer.byteLength);
     }
     writeAnswer(res, this.status, headers, this.status === 204 ? undefined : this.serialize(answer));
   }
@@ -191,14 +191,14 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * and lower-cased as it goes in, enumerated again to write) was 9 % of a cached book answer's
  * CPU profile with helmet's. Headers already set on the response stay unless named here.
  */
-export function writeAnswer(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer | undefined): void {
+export function writeAnswer(res: ServerResponse, status: number, headers: Record<string, string>, body: string | undefined, byteLength?: number): void {
   const head: string[] = [];
   for (const name in headers) head.push(name, headers[name]!);
   if (body === undefined) {
     res.writeHead(status, head);
     return void res.end();
   }
-  head.push('content-type', JSON_TYPE, 'content-length', String(typeof body === 'string' ? Buffer.byteLength(body) : body.length));
+  head.push('content-type', JSON_TYPE, 'content-length', String(byteLength ?? Buffer.byteLength(body)));
   res.writeHead(status, head);
   res.end(body);
 }
@@ -284,11 +284,11 @@ class AnswerCache {
   constructor(private readonly maxKeys = 256) {}
 
   /** The answer itself once serialized (no promise to wait on), else the promise of it. */
-  get(key: string, version: string | number, serialize: () => Promise<Buffer>): PreparedAnswer | Promise<PreparedAnswer> {
+  get(key: string, version: string | number, serialize: () => Promise<string>): PreparedAnswer | Promise<PreparedAnswer> {
     const existing = this.entries.get(key);
     if (existing !== undefined && existing.version === version) return existing.ready ?? existing.answer;
     const entry: CacheEntry = { version, ready: null, answer: null! };
-    entry.answer = serialize().then((bytes) => (entry.ready = new PreparedAnswer(bytes, `"${createHash('sha1').update(bytes).digest('base64url')}"`)));
+    entry.answer = serialize().then((body) => (entry.ready = new PreparedAnswer(body, `"${createHash('sha1').update(body).digest('base64url')}"`)));
     this.entries.delete(key);
     this.entries.set(key, entry);
     if (this.entries.size > this.maxKeys) this.entries.delete(this.entries.keys().next().value!);
