@@ -188,8 +188,9 @@ type TrackedResponse = ServerResponse & { [ANSWER_BY]?: number; [REQUEST_ID]?: s
  * ConnectionLimits.responseTimeoutMs), from one timer that looks at each connection's current
  * response every `ms / 4` (at most every second): a request's deadline is a number on its
  * response, not a timer and a close listener of its own (setTimeout, clearTimeout and the
- * once-listener were about 2 % of a fast-lane answer's CPU profile). An answer is cut between `ms` and `ms` plus the sweep interval; a pipelined
- * request waiting behind another is checked once its response has the connection.
+ * once-listener were about 2 % of a fast-lane answer's CPU profile). An answer is cut between
+ * `ms` and `ms` plus the sweep interval; a pipelined request waiting behind another is checked
+ * once its response has the connection.
  */
 function responseDeadlines(server: Server, ms: number): { track(res: ServerResponse): void; stop(): void } {
   const sockets = new Set<Socket>();
