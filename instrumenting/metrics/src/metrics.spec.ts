@@ -14,4 +14,22 @@ describe('Metrics', () => {
     const metrics = new Metrics();
     expect(metrics.histogram('latency_seconds', 'l')).toBe(metrics.histogram('latency_seconds', 'l'));
   });
+
+  it('exposes bound counters and histograms exactly as prom-client exposes the same observations', async () => {
+    const bound = new Metrics({ labels: { app: 'x' } });
+    const reference = new Metrics({ labels: { app: 'x' } });
+    const requests = bound.boundCounter('requests_total', 'requests', ['method', 'route']);
+    const latency = bound.boundHistogram('latency_seconds', 'latency', ['route'], [0.001, 0.01, 0.1]);
+    const observations: [string, string, number][] = [['GET', '/a', 0.0005], ['GET', '/a', 0.001], ['POST', '/b', 0.05], ['GET', '/a', 0.2], ['POST', '/b', 0.01]];
+    for (const [method, route, seconds] of observations) {
+      requests.bind({ method, route }).inc();
+      latency.bind({ route }).observe(seconds);
+      reference.counter('requests_total', 'requests', ['method', 'route']).inc({ method, route });
+      reference.histogram('latency_seconds', 'latency', ['route'], [0.001, 0.01, 0.1]).observe({ route }, seconds);
+    }
+    const exposed = (await bound.expose()).body;
+    expect(exposed).toBe((await reference.expose()).body);
+    expect(exposed).toContain('latency_seconds_bucket{le="0.01",app="x",route="/b"} 1');
+    expect(bound.boundCounter('requests_total', 'requests', ['method', 'route'])).toBe(requests);
+  });
 });

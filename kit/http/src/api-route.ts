@@ -32,12 +32,20 @@ export interface ApiRequest<S extends RouteSchema = RouteSchema> {
   readonly ip: string;
 }
 
-/** An answer serialized once for a version of what it shows, sent as bytes with its ETag. */
+/**
+ * An answer serialized once for a version of what it shows, with its length in bytes and its
+ * ETag. Kept as text: Node writes a text body with its head in one piece, where a Buffer body
+ * goes out as a second chunk through writev (1.5 us more CPU per cached book answer, wrk, Node 24).
+ */
 export class PreparedAnswer {
+  readonly byteLength: number;
+
   constructor(
-    readonly bytes: Buffer,
+    readonly body: string,
     readonly etag: string,
-  ) {}
+  ) {
+    this.byteLength = Buffer.byteLength(body);
+  }
 }
 
 export interface ApiReply {

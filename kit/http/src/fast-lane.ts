@@ -6,12 +6,13 @@ import type { CompiledRoute, LaneContext, RecordRequest } from './compiled-route
 import { errorToHttp } from './errors';
 import { writeAnswer } from './compiled-route';
 import { hasBody, readJsonBody } from './request-body';
+import { REQUEST_ID } from './server';
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /** Where a lane marks the route template it served (express's `req.route` is absent there). */
 export const SERVED_ROUTE = Symbol('servedRoute');
-export type MarkedResponse = ServerResponse & { [SERVED_ROUTE]?: string };
+export type MarkedResponse = ServerResponse & { [SERVED_ROUTE]?: string; [REQUEST_ID]?: string };
 
 const requestIdPattern = /^[\w.-]{1,64}$/;
 const BOOT = randomBytes(6).toString('hex');
@@ -52,8 +53,9 @@ export function fastLane(routes: readonly CompiledRoute[], context: LaneContext 
     const route = found.store as CompiledRoute;
     const started = process.hrtime.bigint();
     res[SERVED_ROUTE] = route.template;
-    res.setHeader('x-request-id', requestIdOf(req.headers['x-request-id']));
-    const lane = { url, params: found.params, readBody: hasBody(req) ? () => readJsonBody(req, context.bodyLimit) : null };
+    // Written with the answer (see writeAnswer); an answer in the handler's place (server.ts) takes it from the response.
+    const requestId = (res[REQUEST_ID] = requestIdOf(req.headers['x-request-id']));
+    const lane = { url, params: found.params, readBody: hasBody(req) ? () => readJsonBody(req, context.bodyLimit) : null, headers: { 'x-request-id': requestId } };
     const written = route.serve(req, res, lane, context.logger);
     const record = context.record;
     if (record === undefined) return;

@@ -5,6 +5,7 @@ import { Metrics } from '@sd/metrics/metrics';
 import { Type } from '@sinclair/typebox';
 import { defineRoute, type ApiRequest, type Lane } from './api-route';
 import { createHttpApp } from './http-app';
+import { listen } from './server';
 import { OpenApiResponseChecker } from './openapi-check';
 
 describe('createHttpApp', () => {
@@ -101,12 +102,21 @@ describe.each<Lane>(['fast', 'express'])('API routes on the %s lane', (lane) => 
           return { version };
         }),
     }),
+    defineRoute({
+      method: 'GET',
+      path: '/hangs',
+      summary: 'an answer that never comes',
+      tags: ['things'],
+      security: 'public',
+      schema: { response: Type.Object({}) },
+      handle: () => new Promise<never>(() => undefined),
+    }),
   ];
   const app = createHttpApp({
     logger: silentLogger,
     metrics,
     bodyLimit: '1kb',
-    api: { mountPath: '/api', routes, lanes: { 'POST /things/:thingId': lane, 'GET /cached': lane } },
+    api: { mountPath: '/api', routes, lanes: { 'POST /things/:thingId': lane, 'GET /cached': lane, 'GET /hangs': lane } },
     routes: (app) => app.post('/api/other', (req, res) => void res.json({ express: true, body: req.body })),
   });
   const post = (path: string) => request(app).post(path).set('content-type', 'application/json');
@@ -120,6 +130,16 @@ describe.each<Lane>(['fast', 'express'])('API routes on the %s lane', (lane) => 
     expect(seen.at(-1)!.rawBody.toString()).toBe('{"size":"10", "extra":true}');
     expect(seen.at(-1)!.url).toBe('/api/things/a%20b?n=3&x=1');
     expect((await post('/api/things/a').send('{"size":"1"}').expect(200)).body.n).toBe(5);
+  });
+
+  it("answers 503 with the request id in place of a handler that has not answered in time", async () => {
+    const running = await listen(app, { port: 0, limits: { responseTimeoutMs: 200 } });
+    try {
+      const answer = await fetch(`${running.url}/api/hangs`, { headers: { 'x-request-id': 'req-late' } });
+      expect([answer.status, answer.headers.get('x-request-id'), ((await answer.json()) as { code: string }).code]).toEqual([503, 'req-late', 'HTTP.TIMEOUT']);
+    } finally {
+      await running.close();
+    }
   });
 
   it('refuses input the schema does not allow with a 400 naming the field', async () => {

@@ -101,5 +101,32 @@ describe('listen: connection limits', () => {
     expect(client.received()).toBe('');
     running = await listen(express(), { port: 0 });
   });
-});
 
+  it("writes helmet's headers on every answer, once, and a handler's own value of one in its place", async () => {
+    const app = express();
+    app.get('/', (_req, res) => void res.send('ok'));
+    app.get('/framed', (_req, res) => void res.set('X-Frame-Options', 'DENY').send('ok'));
+    app.get('/raw', (_req, res) => void res.writeHead(200, ['content-type', 'text/plain', 'content-security-policy', "default-src 'none'"]).end('ok'));
+    running = await listen(app, { port: 0 });
+    const client = await rawClient(running.port);
+    sockets.push(client.socket);
+    client.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /framed HTTP/1.1\r\nHost: x\r\n\r\nGET /raw HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const answers = client.received().split(/(?=HTTP\/1\.1 )/);
+    const values = (answer: string | undefined, name: string): string[] => [...(answer ?? '').matchAll(new RegExp(`^${name}: (.*)\r$`, 'gim'))].map((match) => match[1]!);
+    expect(answers).toHaveLength(3);
+    expect(values(answers[0], 'x-frame-options')).toEqual(['SAMEORIGIN']);
+    expect(values(answers[0], 'content-security-policy')).toEqual([expect.stringMatching(/^default-src 'self'/)]);
+    expect(values(answers[0], 'x-content-type-options')).toEqual(['nosniff']);
+    expect(values(answers[1], 'x-frame-options')).toEqual(['DENY']);
+    expect(values(answers[2], 'content-security-policy')).toEqual(["default-src 'none'"]);
+    expect(values(answers[2], 'strict-transport-security')).toEqual(['max-age=31536000; includeSubDomains']);
+  });
+
+  it("answers the late handler's 503 with the security headers too", async () => {
+    await start({ responseTimeoutMs: 300 });
+    const answer = await fetch(`${running.url}/hangs`);
+    expect([answer.status, answer.headers.get('x-content-type-options'), answer.headers.get('connection')]).toEqual([503, 'nosniff', 'close']);
+    await answer.text();
+  });
+});

@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, ServerResponse, validateHeaderName, validateHeaderValue, type IncomingMessage, type OutgoingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Application } from 'express';
 import helmet from 'helmet';
@@ -48,11 +48,61 @@ export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = {
  * it: a same-origin content security policy (the page loads only its own scripts and talks
  * only to its own API and WebSocket), no framing, no MIME sniffing, no referrer to other
  * sites, HSTS (browsers heed it over TLS only). No upgrade-insecure-requests: the embedded
- * exchange is served over plain HTTP on loopback, where it would break the page. Cost: 2.8 us
- * of CPU per answer (100,000 responses on Node 24, against 0.2 us without), a few per cent of a
- * fast-lane request.
+ * exchange is served over plain HTTP on loopback, where it would break the page.
  */
 const securityHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+
+/** The headers helmet sets, taken from it once: they depend on nothing in the request. */
+function helmetHeaders(): (readonly [name: string, value: string])[] {
+  const headers: (readonly [string, string])[] = [];
+  const recorder = { setHeader: (name: string, value: unknown) => void headers.push([name, String(value)]), removeHeader: () => undefined };
+  securityHeaders({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
+    if (error !== undefined) throw error;
+  });
+  for (const [name, value] of headers) {
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+  }
+  return headers;
+}
+
+const SECURITY_HEADERS = helmetHeaders();
+const SECURITY_NAMES = new Set(SECURITY_HEADERS.map(([name]) => name.toLowerCase()));
+const headerLines = (headers: readonly (readonly [string, string])[]): string => headers.map(([name, value]) => `${name}: ${value}\r\n`).join('');
+const SECURITY_BLOCK = headerLines(SECURITY_HEADERS);
+
+type StoreHeader = (this: ServerResponse, firstLine: string, headers: OutgoingHttpHeaders | readonly unknown[] | null) => void;
+const nodeStoreHeader = (ServerResponse.prototype as unknown as { _storeHeader: StoreHeader })._storeHeader;
+
+/**
+ * Writes helmet's headers into an answer's header block as Node writes it, in front of the
+ * handler's own (as helmet's middleware did, setting them first); a handler that sets one of
+ * them itself replaces it. Not helmet per request: its twelve middlewares each called
+ * setHeader, which validates the header and inserts it into Node's per-response header map (a
+ * dictionary object, enumerated again to write); setHeader alone was 9 % of a cached book
+ * answer's CPU profile. With the deadline sweep below and the fast lane's single writeHead, a
+ * book answer went from 56 to 28 us of CPU (bench:http, Node 24). `_storeHeader` is where
+ * Node's response turns its headers into text, for `writeHead` and an implicit head alike; set
+ * per response (express replaces a response's prototype with its own).
+ */
+function storeWithSecurityHeaders(this: ServerResponse, firstLine: string, headers: OutgoingHttpHeaders | readonly unknown[] | null): void {
+  nodeStoreHeader.call(this, firstLine + securityBlockBeside(headers), headers);
+}
+
+function securityBlockBeside(headers: OutgoingHttpHeaders | readonly unknown[] | null): string {
+  const own = new Set<string>();
+  if (Array.isArray(headers)) {
+    // writeHead's flat [name, value, ...] or [[name, value], ...]
+    const nested = Array.isArray(headers[0]);
+    for (let i = 0; i < headers.length; i += nested ? 1 : 2) {
+      const name = nested ? (headers[i] as unknown[])[0] : headers[i];
+      if (typeof name === 'string' && SECURITY_NAMES.has(name.toLowerCase())) own.add(name.toLowerCase());
+    }
+  } else if (headers) {
+    for (const key in headers) if (SECURITY_NAMES.has(key.toLowerCase())) own.add(key.toLowerCase());
+  }
+  return own.size === 0 ? SECURITY_BLOCK : headerLines(SECURITY_HEADERS.filter(([name]) => !own.has(name.toLowerCase())));
+}
 
 /** How often Node looks for connections past their header or request timeout (its default, 30 s, lets a 10 s timeout run to 40 s). */
 const TIMEOUT_CHECK_MS = 1000;
@@ -76,15 +126,15 @@ export async function listen(
 ): Promise<RunningServer> {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
   let closing = false;
-  const server = createServer(
-    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
-    (req, res) => {
-      // Closing: a keep-alive client must not send its next request on this connection.
-      if (closing) res.setHeader('connection', 'close');
-      answerInTime(res, limits.responseTimeoutMs);
-      securityHeaders(req, res, () => app(req, res));
-    },
-  );
+  const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS });
+  const deadlines = responseDeadlines(server, limits.responseTimeoutMs);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // Closing: a keep-alive client must not send its next request on this connection.
+    if (closing) res.setHeader('connection', 'close');
+    (res as unknown as { _storeHeader: StoreHeader })._storeHeader = storeWithSecurityHeaders;
+    deadlines.track(res);
+    app(req, res);
+  });
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
   if (limits.maxConnectionsPerIp > 0) capConnectionsPerIp(server, limits.maxConnectionsPerIp);
@@ -123,26 +173,67 @@ export async function listen(
       });
       clearInterval(idleSweep);
       clearTimeout(grace);
+      deadlines.stop();
     },
   };
 }
 
-/** Answers 503 in the handler's place once `ms` have passed without its answer (see ConnectionLimits.responseTimeoutMs). */
-function answerInTime(res: ServerResponse, ms: number): void {
-  const timer = setTimeout(() => {
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    const body = JSON.stringify({ message: `no answer within ${ms / 1000} s; retry later`, code: 'HTTP.TIMEOUT' });
-    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1', connection: 'close' }).end(body);
-    // What the handler writes later goes nowhere.
-    res.write = () => true;
-    res.end = () => res;
-    res.writeHead = () => res;
-    res.setHeader = () => res;
-  }, ms);
-  res.once('close', () => clearTimeout(timer));
+const ANSWER_BY = Symbol('answerBy');
+/** Where a lane that writes its headers with its answer leaves the request id, for an answer written in its handler's place. */
+export const REQUEST_ID = Symbol('requestId');
+type TrackedResponse = ServerResponse & { [ANSWER_BY]?: number; [REQUEST_ID]?: string };
+
+/**
+ * Answers 503 in a handler's place once `ms` have passed without its answer (see
+ * ConnectionLimits.responseTimeoutMs), from one timer that looks at each connection's current
+ * response every `ms / 4` (at most every second): a request's deadline is a number on its
+ * response, not a timer and a close listener of its own (setTimeout, clearTimeout and the
+ * once-listener were about 2 % of a fast-lane answer's CPU profile). An answer is cut between
+ * `ms` and `ms` plus the sweep interval; a pipelined request waiting behind another is checked
+ * once its response has the connection.
+ */
+function responseDeadlines(server: Server, ms: number): { track(res: ServerResponse): void; stop(): void } {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const sweep = setInterval(
+    () => {
+      const now = performance.now();
+      for (const socket of sockets) {
+        // Node's own pointer from a connection to the response that writes on it now.
+        const res = (socket as Socket & { _httpMessage?: unknown })._httpMessage;
+        if (!(res instanceof ServerResponse)) continue;
+        const by = (res as TrackedResponse)[ANSWER_BY];
+        if (by === undefined || now < by || res.writableFinished) continue;
+        (res as TrackedResponse)[ANSWER_BY] = undefined;
+        answerInPlace(res, ms);
+      }
+    },
+    Math.min(1000, Math.max(10, Math.floor(ms / 4))),
+  );
+  sweep.unref();
+  return {
+    track: (res) => void ((res as TrackedResponse)[ANSWER_BY] = performance.now() + ms),
+    stop: () => clearInterval(sweep),
+  };
+}
+
+function answerInPlace(res: ServerResponse, ms: number): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ message: `no answer within ${ms / 1000} s; retry later`, code: 'HTTP.TIMEOUT' });
+  const requestId = (res as TrackedResponse)[REQUEST_ID];
+  if (requestId !== undefined) res.setHeader('x-request-id', requestId);
+  res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1', connection: 'close' }).end(body);
+  // What the handler writes later goes nowhere.
+  res.write = () => true;
+  res.end = () => res;
+  res.writeHead = () => res;
+  res.setHeader = () => res;
 }
 
 /** Closes a new connection at once when its address already holds `cap` open ones. */

@@ -31,6 +31,53 @@ describe('node:sqlite database', () => {
     expect(db.statement('SELECT count(*) AS n FROM "note"').get()).toEqual({ n: 2 });
   });
 
+  it('runs a batch of transactions as one commit, undone whole when its work rejects or one of its transactions threw', async () => {
+    const file = join(dir, 'batch.sqlite');
+    db = openSqliteDatabase({ kind: 'sqlite', file }, notes);
+    const insert = db.statement('INSERT INTO "note" ("id", "text") VALUES (?, ?)');
+    const reader = new DatabaseSync(file, { readOnly: true });
+    const committed = (): unknown[] => reader.prepare('SELECT "id" FROM "note" ORDER BY "id"').all().map((row) => row.id);
+    await db.batch(async () => {
+      db!.transaction(() => insert.run(1, 'one'));
+      await Promise.resolve();
+      db!.transaction(() => insert.run(2, 'two'));
+      // Nothing is committed before the batch ends.
+      expect(committed()).toEqual([]);
+    });
+    expect(committed()).toEqual([1, 2]);
+    await expect(
+      db.batch(async () => {
+        db!.transaction(() => insert.run(3, 'three'));
+        throw new Error('projection failed');
+      }),
+    ).rejects.toThrow('projection failed');
+    await expect(
+      db.batch(async () => {
+        db!.transaction(() => insert.run(4, 'four'));
+        // A transaction that threw dooms the batch, even if its caller goes on.
+        expect(() => db!.transaction(() => insert.run(1, 'duplicate key'))).toThrow(/UNIQUE/);
+        db!.transaction(() => insert.run(5, 'five'));
+      }),
+    ).rejects.toThrow(/UNIQUE/);
+    expect(committed()).toEqual([1, 2]);
+    // Batches queue: the second begins once the first has committed.
+    const order: string[] = [];
+    await Promise.all([
+      db.batch(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        db!.transaction(() => insert.run(6, 'six'));
+        order.push('first');
+      }),
+      db.batch(async () => void order.push('second')),
+    ]);
+    expect(order).toEqual(['first', 'second']);
+    expect(committed()).toEqual([1, 2, 6]);
+    // Outside a batch, a transaction commits on its own again.
+    db.transaction(() => insert.run(7, 'seven'));
+    expect(committed()).toEqual([1, 2, 6, 7]);
+    reader.close();
+  });
+
   it('prepares each statement text once', () => {
     db = openSqliteDatabase({ kind: 'sqlite' }, notes);
     expect(db.statement('SELECT 1')).toBe(db.statement('SELECT 1'));

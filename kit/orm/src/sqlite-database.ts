@@ -27,8 +27,17 @@ export interface SqliteDatabase {
   readonly kind: 'sqlite';
   /** `sql` prepared, once per distinct text: callers build the text, the database keeps the statement. */
   statement(sql: string): StatementSync;
-  /** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
+  /** Runs `work` in one transaction: committed when it returns, rolled back when it throws; inside a batch, part of it. */
   transaction<T>(work: () => T): T;
+  /**
+   * Runs `work` (the transactions of several stores, with awaits between them) as one
+   * transaction, so the batch costs one commit and the log takes each page once. Committed when
+   * `work` resolves and every transaction in it returned; rolled back whole when it rejects or
+   * one of them threw (no savepoints: SQLite copies each page a savepoint changes into its
+   * statement journal). Batches run one at a time; whatever this connection writes meanwhile
+   * joins the open one.
+   */
+  batch<T>(work: () => Promise<T>): Promise<T>;
   /** Resolves when the database answers a query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -54,10 +63,21 @@ export function openSqliteDatabase(config: SqliteConfig, schema: SqliteSchema): 
     if (prepared === undefined) statements.set(sql, (prepared = db.prepare(sql)));
     return prepared;
   };
+  let batches: Promise<unknown> = Promise.resolve();
+  /** The first error a transaction in the open batch threw: the batch is undone whatever its work does next. */
+  let batchFailure: { error: unknown } | null = null;
   return {
     kind: 'sqlite',
     statement,
     transaction<T>(work: () => T): T {
+      if (db.isTransaction) {
+        try {
+          return work();
+        } catch (error) {
+          batchFailure ??= { error };
+          throw error;
+        }
+      }
       db.exec('BEGIN IMMEDIATE');
       try {
         const result = work();
@@ -67,6 +87,28 @@ export function openSqliteDatabase(config: SqliteConfig, schema: SqliteSchema): 
         if (db.isTransaction) db.exec('ROLLBACK');
         throw error;
       }
+    },
+    batch<T>(work: () => Promise<T>): Promise<T> {
+      const run = async (): Promise<T> => {
+        db.exec('BEGIN IMMEDIATE');
+        batchFailure = null;
+        try {
+          const result = await work();
+          // Set meanwhile by a transaction of `work` (which TypeScript's narrowing does not see).
+          const failure = batchFailure as { error: unknown } | null;
+          if (failure !== null) throw failure.error;
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (db.isTransaction) db.exec('ROLLBACK');
+          throw error;
+        } finally {
+          batchFailure = null;
+        }
+      };
+      const result = batches.then(run, run);
+      batches = result.catch(() => undefined);
+      return result;
     },
     ping: async () => void statement('SELECT 1').get(),
     close: async () => {

@@ -125,7 +125,7 @@ async function openReadSide(config: ReadSideConfig, settings: ExchangeSettings, 
     ledger,
     holds,
     ...market,
-    project: (messages) => projector.project(decodeOutcomes(messages)),
+    project: (messages) => db.batch(() => projector.project(decodeOutcomes(messages))),
     learnMarket: async (seen) => seen.products.forEach((product) => products.learn(product)),
     health,
   };

@@ -29,12 +29,21 @@ export interface HistoryDatabase {
   ledger: LedgerStore;
   holds: HoldStore;
   health: HealthCheck;
+  /** Runs a projection of one batch of outcomes over several stores: on node:sqlite, one transaction; on PostgreSQL, as it comes (each store commits its own). */
+  batch<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * WAL pages between checkpoints of the embedded history (SQLite's default is 1,000, about 4 MB):
+ * a checkpoint copies the log into the file and syncs it, inside the commit that crosses the mark.
+ */
+const WAL_CHECKPOINT_PAGES = 10_000;
 
 export async function openHistoryDatabase(config: HistorySqlConfig): Promise<HistoryDatabase> {
   if (config.kind === 'sqlite') {
     const db = openSqliteDatabase(config, historySqliteSchema);
+    db.statement(`PRAGMA wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`).get();
     return {
       orders: new SqliteOrderHistoryStore(db),
       candles: new SqliteCandleStore(db),
@@ -42,6 +51,7 @@ export async function openHistoryDatabase(config: HistorySqlConfig): Promise<His
       ledger: new SqliteLedgerStore(db),
       holds: new SqliteHoldStore(db),
       health: { name: 'sqlite:history', check: () => db.ping() },
+      batch: (work) => db.batch(work),
       close: () => db.close(),
     };
   }
@@ -53,6 +63,7 @@ export async function openHistoryDatabase(config: HistorySqlConfig): Promise<His
     ledger: new TypeormLedgerStore(db.dataSource),
     holds: new TypeormHoldStore(db.dataSource),
     health: sqlHealthCheck(db, 'history'),
+    batch: (work) => work(),
     close: () => db.close(),
   };
 }

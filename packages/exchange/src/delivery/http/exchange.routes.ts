@@ -45,7 +45,6 @@ const account = ['account'];
 export function exchangeRoutes(options: ExchangeRoutesOptions): ApiRoute[] {
   const { trading: orders, funds, market: markets, accounts, quotation, signedIn, trade } = options;
   const checkpoint = coalesced(options.readSideCheckpoint);
-  const bookSequence = (productId: string): number => markets.book(productId, 1).bookSequence;
   const minute = (): number => Math.floor(Date.now() / 60_000);
   const userOf = async (authorize: Authorize, request: ApiRequest, headers: Record<string, string>): Promise<string> => (await authorize(request, headers)).userId;
 
@@ -125,7 +124,7 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): ApiRoute[] {
       handle: (request, reply) => {
         const { productId } = request.params;
         const level = (request.query.level ?? 1) as BookLevel;
-        return reply.cached(`${productId}:${level}`, bookSequence(productId), () => {
+        return reply.cached(`${productId}:${level}`, markets.bookSequence(productId), () => {
           const book = markets.book(productId, level);
           return { sequence: book.bookSequence, bids: book.bids, asks: book.asks, time: isoTime(Date.now()) };
         });
@@ -196,7 +195,7 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): ApiRoute[] {
       schema: { params: Schema.ProductPath, response: Schema.Ticker },
       handle: async (request, reply) => {
         const { productId } = request.params;
-        const version = `${bookSequence(productId)}:${await checkpoint()}:${minute()}`;
+        const version = `${markets.bookSequence(productId)}:${await checkpoint()}:${minute()}`;
         return reply.cached(productId, version, async () => {
           const top = markets.book(productId, 1);
           const [last, stats] = await Promise.all([quotation.lastTrade(productId), quotation.stats24h(productId)]);

@@ -52,8 +52,8 @@ async function openReadSide({ sql, currencies, products }: ReadSideWorkerData): 
     'holds.holdsOfProduct': (productId, side) => holds.holdsOfProduct(productId, side),
     'holds.listHolds': (userId, currency, page) => holds.listHolds(userId, currency, page),
     learnMarket: async (market) => market.products.forEach((product) => catalog.learn(product)),
-    project: (outcomes) => readSide.project(outcomes),
-    projectMessages: (values) => readSide.project(decodeOutcomes(values)),
+    project: (outcomes) => db.batch(() => readSide.project(outcomes)),
+    projectMessages: (values) => db.batch(() => readSide.project(decodeOutcomes(values))),
     close: () => db.close(),
   };
 }

@@ -38,6 +38,14 @@ export class MarketQueries {
     return product.source;
   }
 
+  /** The sequence of a product's book (what a cached book answer is valid for), without formatting any of it. */
+  bookSequence(productId: string): number {
+    this.product(productId);
+    const view = this.reader.engine.level2(productId, 0);
+    if (view === null) throw notFound('product');
+    return view.bookSequence;
+  }
+
   book(productId: string, level: BookLevel): BookView<[string, string, number | string]> {
     this.product(productId);
     const engine = this.reader.engine;
