@@ -2,7 +2,7 @@ import { createLogger } from '@sd/logging/logger';
 import type { Trade, TradeStore } from '@sd/domain/exchange/market-data';
 import { startSandboxFixture, type SandboxFixture } from '../../testing/sandbox-fixture';
 import { Prng } from '../core/prng';
-import { basisPoint, DEMO_MARKET_DEFAULTS, DemoMarket, ladder, MAKER_SIZE_MULTIPLE, startingMid, takerLots, walk } from './demo-market';
+import { basisPoint, DEMO_MARKET_DEFAULTS, DemoMarket, ladder, startingMid, takerLots, walk } from './demo-market';
 import { ProductGrid } from './product-grid';
 import { sandboxMaker } from './sandbox-funds';
 
@@ -40,8 +40,8 @@ describe('the demo market', () => {
         const depth = prng.int(0, 200);
         const lots = takerLots(prng, 10, depth, 20);
         expect(lots * 100).toBeLessThanOrEqual(depth * 20);
-        // Either no order or at least the minimum size, at most five minimum sizes.
-        expect(lots === 0 || (lots >= 10 && lots <= 50)).toBe(true);
+        // Either no order or at least the fewest lots, at most twenty times that.
+        expect(lots === 0 || (lots >= 10 && lots <= 200)).toBe(true);
       }
       expect(takerLots(new Prng(1), 10, 49, 20)).toBe(0);
     });
@@ -93,17 +93,27 @@ describe('the demo market', () => {
       expect(bestBid).toBeLessThan(41_000);
     });
 
-    it('has its takers trade against the book, each order within its share of the depth', async () => {
+    it('has its takers trade against the book, each order within its share of the depth it crossed', async () => {
       await demo.quote('BTC-USDT');
-      const spec = fx.host.engine.catalog.product('BTC-USDT')!;
-      const depth = DEMO_MARKET_DEFAULTS.levels * spec.minSize * MAKER_SIZE_MULTIPLE * spec.lotUnits;
-      for (let round = 0; round < 30; round++) for (let taker = 1; taker <= DEMO_MARKET_DEFAULTS.takers; taker++) await demo.take('BTC-USDT', taker);
-      const matches = fx.matches();
-      expect(matches.length).toBeGreaterThan(10);
-      const perOrder = new Map<number, number>();
-      for (const match of matches) perOrder.set(match.takerOrderId, (perOrder.get(match.takerOrderId) ?? 0) + match.size);
-      for (const size of perOrder.values()) expect(size * 100).toBeLessThanOrEqual(depth * DEMO_MARKET_DEFAULTS.takerSharePercent);
-      expect(matches.every((match) => match.makerUserId === sandboxMaker('BTC-USDT') && match.takerUserId.startsWith('sandbox-taker-'))).toBe(true);
+      const depthOf = (side: 'bids' | 'asks'): number => fx.host.engine.level2('BTC-USDT')![side].reduce((sum, [, size]) => sum + size, 0);
+      let orders = 0;
+      for (let round = 0; round < 40; round++) {
+        for (let taker = 1; taker <= DEMO_MARKET_DEFAULTS.takers; taker++) {
+          const depth = { bids: depthOf('bids'), asks: depthOf('asks') };
+          const before = fx.matches().length;
+          await demo.take('BTC-USDT', taker);
+          const fills = fx.matches().slice(before);
+          if (fills.length === 0) continue;
+          orders++;
+          // A taker buy crosses the asks (the maker sold), a sell the bids.
+          const crossed = fills[0]!.side === 'sell' ? depth.asks : depth.bids;
+          expect(fills.reduce((sum, fill) => sum + fill.size, 0) * 100).toBeLessThanOrEqual(crossed * DEMO_MARKET_DEFAULTS.takerSharePercent);
+          expect(fills.every((fill) => fill.makerUserId === sandboxMaker('BTC-USDT') && fill.takerUserId === `sandbox-taker-${taker}-BTC-USDT`)).toBe(true);
+        }
+        // The maker requotes now and then, as its timer would.
+        if (round % 10 === 9) await demo.quote('BTC-USDT');
+      }
+      expect(orders).toBeGreaterThan(60);
     });
 
     it("lets a user's market order fill against the demo quotes at the best price the book showed", async () => {

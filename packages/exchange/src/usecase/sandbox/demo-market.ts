@@ -33,9 +33,12 @@ export const DEMO_MARKET_DEFAULTS: Omit<DemoMarketOptions, 'seed' | 'prices'> = 
   takerEveryMs: { min: 300, max: 2000 },
 };
 
-/** The maker's quotes are this many minimum sizes; a taker order 1 to TAKER_SIZE_MULTIPLE of them. */
-export const MAKER_SIZE_MULTIPLE = 10;
-const TAKER_SIZE_MULTIPLE = 5;
+/**
+ * The maker's quotes are this many minimum sizes; a taker order 1 to TAKER_SIZE_MULTIPLE of
+ * them, so the takers nibble at the book between two quote rounds rather than empty a side.
+ */
+export const MAKER_SIZE_MULTIPLE = 100;
+const TAKER_SIZE_MULTIPLE = 20;
 /** The walk stays within this many basis points of where it started. */
 const WALK_BAND_BP = 200;
 /** Dollars' worth of each currency a demo trader is funded with (units of a currency without a price: the same number). */
@@ -71,14 +74,19 @@ export function ladder(reference: number, levels: number, step: number): { bids:
 }
 
 /**
- * A taker order's size in lots: 1 to TAKER_SIZE_MULTIPLE minimum sizes, never more than
- * `sharePercent` of the opposite side's visible depth; 0 (no order) when that share is below the minimum size.
+ * A taker order's size in lots: 1 to TAKER_SIZE_MULTIPLE times the fewest lots it may have,
+ * never more than `sharePercent` of the opposite side's visible depth; 0 (no order) when that
+ * share is below the fewest lots.
  */
-export function takerLots(prng: Prng, minSize: number, depthLots: number, sharePercent: number): number {
+export function takerLots(prng: Prng, minLots: number, depthLots: number, sharePercent: number): number {
   const cap = Math.floor((depthLots * sharePercent) / 100);
-  const wanted = minSize * prng.int(1, TAKER_SIZE_MULTIPLE);
-  const lots = Math.min(wanted, cap);
-  return lots < minSize ? 0 : lots;
+  const lots = Math.min(minLots * prng.int(1, TAKER_SIZE_MULTIPLE), cap);
+  return lots < minLots ? 0 : lots;
+}
+
+/** The size of each of the maker's quotes, in lots: MAKER_SIZE_MULTIPLE times the fewest lots its lowest quote (`lowestTicks`) may have. */
+export function makerLots(grid: ProductGrid, lowestTicks: number): number {
+  return grid.minLots(lowestTicks) * MAKER_SIZE_MULTIPLE;
 }
 
 /** Quote minor units worth FUND_USD of the currency (FUND_USD units without a price). */
@@ -154,8 +162,8 @@ export class DemoMarket {
     const { grid } = flow;
     const maker = sandboxMaker(productId);
     flow.reference = walk(flow.prng, flow.reference, flow.anchor);
-    const lots = grid.spec.minSize * MAKER_SIZE_MULTIPLE;
     const { bids, asks } = ladder(flow.reference, this.options.levels, basisPoint(flow.anchor));
+    const lots = makerLots(grid, bids.at(-1) ?? flow.reference);
     await this.parts.trading.cancelAll(maker, productId);
     const { base, quote } = grid.spec;
     await this.parts.funds.ensure(maker, base, grid.baseUnits(lots) * asks.length, demoFund(base, this.options.prices));
@@ -179,11 +187,11 @@ export class DemoMarket {
     const book = this.parts.reader.engine.level2(productId, this.options.levels * 2);
     const opposite = side === 'buy' ? book?.asks : book?.bids;
     if (opposite === undefined || opposite.length === 0) return;
-    const { tickUnits, lotUnits, minSize } = grid.spec;
-    const depthLots = opposite.reduce((sum, [, size]) => sum + size / lotUnits, 0);
-    const lots = takerLots(prng, minSize, depthLots, this.options.takerSharePercent);
-    if (lots === 0) return;
+    const { tickUnits, lotUnits } = grid.spec;
     const ticks = opposite[0]![0] / tickUnits;
+    const depthLots = opposite.reduce((sum, [, size]) => sum + size / lotUnits, 0);
+    const lots = takerLots(prng, grid.minLots(ticks), depthLots, this.options.takerSharePercent);
+    if (lots === 0) return;
     const userId = sandboxTaker(productId, taker);
     const { base, quote } = grid.spec;
     if (side === 'buy') await this.parts.funds.ensure(userId, quote, grid.buyCost(ticks, lots), demoFund(quote, this.options.prices));

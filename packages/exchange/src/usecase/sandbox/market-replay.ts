@@ -3,7 +3,7 @@ import type { ReplayClock } from '@sd/domain/exchange/clock';
 import type { TapeFormat, TapeSource, TapeTrade, TradeTape } from '@sd/domain/exchange/tape';
 import type { EngineReader } from '../core/engine/engine-reader';
 import type { TradingUseCase } from '../write/trading.usecase';
-import { basisPoint, ladder, MAKER_SIZE_MULTIPLE } from './demo-market';
+import { basisPoint, ladder, makerLots } from './demo-market';
 import { ProductGrid } from './product-grid';
 import { sandboxMaker, sandboxTaker, type SandboxFunds } from './sandbox-funds';
 
@@ -155,7 +155,9 @@ export class MarketReplay {
     const { grid } = this;
     const { productId } = this.options;
     const price = grid.snapPrice(trade.price);
-    const size = grid.snapSize(trade.size);
+    const snappedSize = grid.snapSize(trade.size);
+    // A trade below the product's minimum funds is raised to it, like one below its minimum size.
+    const size = { steps: Math.max(snappedSize.steps, grid.minLots(price.steps)), snapped: snappedSize.snapped || snappedSize.steps < grid.minLots(price.steps) };
     if (price.snapped || size.snapped) this.snapped++;
     this.parts.clock.set(trade.time);
     const maker = sandboxMaker(productId);
@@ -181,8 +183,8 @@ export class MarketReplay {
   private async requote(maker: string, reference: number): Promise<void> {
     const { grid } = this;
     const { productId, levels } = this.options;
-    const lots = grid.spec.minSize * MAKER_SIZE_MULTIPLE;
     const { bids, asks } = ladder(reference, levels, basisPoint(reference));
+    const lots = makerLots(grid, bids.at(-1) ?? reference);
     const baseNeed = grid.baseUnits(lots) * asks.length;
     const quoteNeed = bids.reduce((sum, ticks) => sum + grid.buyCost(ticks, lots), 0);
     await this.parts.funds.ensure(maker, grid.spec.base, baseNeed, fundFor(baseNeed));

@@ -31,6 +31,11 @@ export class ProductGrid {
     return notional + Math.ceil(notional / 10) + 1;
   }
 
+  /** The fewest lots an order at `ticks` may have: the minimum size, and enough to reach the minimum funds. */
+  minLots(ticks: number): number {
+    return Math.max(this.spec.minSize, Math.ceil(this.spec.minFunds / (ticks * this.spec.lotTickUnits)));
+  }
+
   baseUnits(lots: number): number {
     return lots * this.spec.lotUnits;
   }
