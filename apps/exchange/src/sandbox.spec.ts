@@ -55,3 +55,47 @@ describe('exchange app, embedded: the demo market on a fresh start', () => {
     expect(tries.find((t) => t.filled.length === 1 && t.filled[0] === t.shown)).toBeDefined();
   });
 });
+
+describe('exchange config: the sandbox', () => {
+  const tape = __filename;
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+
+  it('runs the demo market in the embedded mode by default, with its seed and dollar prices', () => {
+    expect(exchangeConfigFromEnv({}).sandbox).toEqual({ demoMarket: { seed: 1, prices: { BTC: '30000', ETH: '2000', USDT: '1', USDC: '1', USD: '1' } }, replay: null });
+    expect(exchangeConfigFromEnv({ DEMO_SEED: '42', DEMO_PRICES: 'BTC:60000, EUR:1.1' }).sandbox.demoMarket).toEqual({ seed: 42, prices: { BTC: '60000', ETH: '2000', USDT: '1', USDC: '1', USD: '1', EUR: '1.1' } });
+    expect(exchangeConfigFromEnv({ DEMO_MARKET: 'off' }).sandbox.demoMarket).toBeNull();
+  });
+
+  it('reads a replay with its defaults: BTC-USDT, started now, at a tape second a second', () => {
+    expect(exchangeConfigFromEnv({ REPLAY_FILE: tape }).sandbox.replay).toEqual({ file: tape, format: undefined, productId: 'BTC-USDT', start: 'now', speed: 1 });
+    expect(exchangeConfigFromEnv({ REPLAY_FILE: tape, REPLAY_FORMAT: 'coinbase-trades', REPLAY_PRODUCT: 'ETH-USDT', REPLAY_START: 'wait', CLOCK_SPEED: 'max' }).sandbox.replay).toEqual({
+      file: tape,
+      format: 'coinbase-trades',
+      productId: 'ETH-USDT',
+      start: 'wait',
+      speed: 'max',
+    });
+    expect(exchangeConfigFromEnv({ REPLAY_FILE: tape, CLOCK_SPEED: '60' }).sandbox.replay?.speed).toBe(60);
+  });
+
+  it('refuses bad sandbox settings with a message naming them', () => {
+    expect(() => exchangeConfigFromEnv({ DEMO_MARKET: 'yes' })).toThrow('DEMO_MARKET must be one of on, off');
+    expect(() => exchangeConfigFromEnv({ DEMO_SEED: '-1' })).toThrow('DEMO_SEED');
+    expect(() => exchangeConfigFromEnv({ DEMO_PRICES: 'BTC=30000' })).toThrow('DEMO_PRICES must list CURRENCY:price pairs');
+    expect(() => exchangeConfigFromEnv({ DEMO_PRICES: 'BTC:0' })).toThrow('DEMO_PRICES must list CURRENCY:price pairs');
+    expect(() => exchangeConfigFromEnv({ CLOCK_SPEED: '60' })).toThrow('CLOCK_SPEED sets the pace of a market replay: set REPLAY_FILE too');
+    expect(() => exchangeConfigFromEnv({ REPLAY_FILE: tape, CLOCK_SPEED: 'fast' })).toThrow('CLOCK_SPEED must be a positive number');
+    expect(() => exchangeConfigFromEnv({ REPLAY_FILE: tape, CLOCK_SPEED: '0' })).toThrow('CLOCK_SPEED must be a positive number');
+    expect(() => exchangeConfigFromEnv({ REPLAY_FILE: '/no/such/tape.csv' })).toThrow('REPLAY_FILE /no/such/tape.csv: no such file');
+    expect(() => exchangeConfigFromEnv({ REPLAY_FILE: tape, REPLAY_FORMAT: 'csv' })).toThrow('REPLAY_FORMAT must be one of binance-aggtrades, binance-klines, coinbase-trades');
+    expect(() => exchangeConfigFromEnv({ REPLAY_FILE: tape, REPLAY_START: 'later' })).toThrow('REPLAY_START must be one of now, wait');
+  });
+
+  it('runs no demo market in the distributed mode unless asked, and no replay there', () => {
+    // Only read, never connected to.
+    const distributed = { EXCHANGE_MODE: 'distributed', KAFKA_BROKERS: '127.0.0.1:9', DATABASE_URL: 'postgres://127.0.0.1:9/none', REDIS_URL: 'redis://127.0.0.1:9', AUTH_TOKEN_SECRET: KEY, AUTH_ENCRYPTION_KEY: KEY };
+    expect(exchangeConfigFromEnv(distributed).sandbox).toEqual({ demoMarket: null, replay: null });
+    expect(exchangeConfigFromEnv({ ...distributed, DEMO_MARKET: 'on' }).sandbox.demoMarket).not.toBeNull();
+    expect(() => exchangeConfigFromEnv({ ...distributed, REPLAY_FILE: tape })).toThrow('REPLAY_FILE: a market replay runs in the embedded mode only');
+  });
+});
