@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
+import { isDomainError } from '@sd/domain/errors';
 import type { ReplayClock } from '@sd/domain/exchange/clock';
 import type { TapeFormat, TapeSource, TapeTrade, TradeTape } from '@sd/domain/exchange/tape';
+import type { CurrencySpec } from '../core/catalog/product-catalog';
 import type { EngineReader } from '../core/engine/engine-reader';
 import type { TradingUseCase } from '../write/trading.usecase';
 import { basisPoint, ladder, makerLots } from './demo-market';
@@ -151,61 +153,82 @@ export class MarketReplay {
     return next.done === true ? null : next.value;
   }
 
+  /**
+   * One tape trade, in one batch when nobody is in the way: deposits the traders are short of,
+   * the ladder requoted around P when P would touch it, the maker's order resting S at P, the
+   * taker's limit IOC for S at P. All are submitted in the same tick (the sequencer batches
+   * what a tick submits, in submission order). A remainder the taker left is cancelled after.
+   */
   private async replayTrade(trade: TapeTrade): Promise<void> {
     const { grid } = this;
     const { productId } = this.options;
     const price = grid.snapPrice(trade.price);
     const snappedSize = grid.snapSize(trade.size);
     // A trade below the product's minimum funds is raised to it, like one below its minimum size.
-    const size = { steps: Math.max(snappedSize.steps, grid.minLots(price.steps)), snapped: snappedSize.snapped || snappedSize.steps < grid.minLots(price.steps) };
+    const minLots = grid.minLots(price.steps);
+    const size = { steps: Math.max(snappedSize.steps, minLots), snapped: snappedSize.snapped || snappedSize.steps < minLots };
     if (price.snapped || size.snapped) this.snapped++;
     this.parts.clock.set(trade.time);
     const maker = sandboxMaker(productId);
     const taker = sandboxTaker(productId, 1);
     const passive = trade.takerSide === 'buy' ? 'sell' : 'buy';
-    if (this.ladderAt === null || Math.abs(price.steps - this.ladderAt) >= basisPoint(this.ladderAt)) await this.requote(maker, price.steps);
-    await this.fund(maker, passive, price.steps, size.steps);
-    await this.fund(taker, trade.takerSide, price.steps, size.steps);
+    const needs = new Needs(grid);
+    needs.order(maker, passive, price.steps, size.steps);
+    needs.order(taker, trade.takerSide, price.steps, size.steps);
+    const requote = this.ladderAt === null || Math.abs(price.steps - this.ladderAt) >= basisPoint(this.ladderAt) ? ladder(price.steps, this.options.levels, basisPoint(price.steps)) : null;
+    const quoteLots = requote === null ? 0 : makerLots(grid, requote.bids.at(-1) ?? price.steps);
+    if (requote !== null) {
+      for (const ticks of requote.bids) needs.order(maker, 'buy', ticks, quoteLots);
+      for (const ticks of requote.asks) needs.order(maker, 'sell', ticks, quoteLots);
+    }
+    const { trading, funds } = this.parts;
+    const deposits = needs.list().map(({ userId, currency, units }) => funds.ensure(userId, currency, units, fundFor(units)));
+    const quotes: Array<Promise<unknown>> = [];
+    if (requote !== null) {
+      quotes.push(trading.cancelAll(maker, productId));
+      const placeQuote = (side: 'buy' | 'sell', ticks: number): Promise<unknown> =>
+        trading.placeOrder(maker, { productId, side, orderType: 'limit', price: grid.price(ticks), size: grid.size(quoteLots), postOnly: true }).catch(unlessInTheWay);
+      for (const ticks of requote.bids) quotes.push(placeQuote('buy', ticks));
+      for (const ticks of requote.asks) quotes.push(placeQuote('sell', ticks));
+    }
     const order = { productId, orderType: 'limit', price: grid.price(price.steps), size: grid.size(size.steps) } as const;
-    // Submitted in the same tick: one batch, the resting order first.
-    const [rest, take] = await Promise.allSettled([
-      this.parts.trading.placeOrder(maker, { ...order, side: passive }),
-      this.parts.trading.placeOrder(taker, { ...order, side: trade.takerSide, timeInForce: 'IOC' }),
-    ]);
-    if (rest.status === 'rejected') throw rest.reason;
-    if (take.status === 'rejected') throw take.reason;
-    if (this.parts.reader.engine.order(rest.value.id) !== null) await this.parts.trading.cancelOrder(maker, String(rest.value.id));
+    const rest = trading.placeOrder(maker, { ...order, side: passive });
+    const take = trading.placeOrder(taker, { ...order, side: trade.takerSide, timeInForce: 'IOC' });
+    const settled = await Promise.allSettled([...deposits, ...quotes, rest, take]);
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+    if (requote !== null) this.ladderAt = price.steps;
+    const rested = await rest;
+    if (this.parts.reader.engine.order(rested.id) !== null) await trading.cancelOrder(maker, String(rested.id));
     this.replayed++;
     this.tapeTime = trade.time;
   }
+}
 
-  /** Cancels the maker's quotes and quotes the ladder around `reference`, in one batch. */
-  private async requote(maker: string, reference: number): Promise<void> {
+/** What each trader needs available for the orders of one batch, per currency, in minor units. */
+class Needs {
+  private readonly needs = new Map<string, { userId: string; currency: CurrencySpec; units: number }>();
+
+  constructor(private readonly grid: ProductGrid) {}
+
+  order(userId: string, side: 'buy' | 'sell', ticks: number, lots: number): void {
     const { grid } = this;
-    const { productId, levels } = this.options;
-    const { bids, asks } = ladder(reference, levels, basisPoint(reference));
-    const lots = makerLots(grid, bids.at(-1) ?? reference);
-    const baseNeed = grid.baseUnits(lots) * asks.length;
-    const quoteNeed = bids.reduce((sum, ticks) => sum + grid.buyCost(ticks, lots), 0);
-    await this.parts.funds.ensure(maker, grid.spec.base, baseNeed, fundFor(baseNeed));
-    await this.parts.funds.ensure(maker, grid.spec.quote, quoteNeed, fundFor(quoteNeed));
-    const quotes = [...bids.map((ticks) => ['buy', ticks] as const), ...asks.map((ticks) => ['sell', ticks] as const)];
-    const results = await Promise.allSettled([
-      this.parts.trading.cancelAll(maker, productId),
-      ...quotes.map(([side, ticks]) => this.parts.trading.placeOrder(maker, { productId, side, orderType: 'limit', price: grid.price(ticks), size: grid.size(lots), postOnly: true })),
-    ]);
-    // A quote a user's order is in the way of is refused (post-only); nothing else may fail.
-    const failed = results.find((result) => result.status === 'rejected' && !String((result.reason as { code?: string }).code).endsWith('POST_ONLY_WOULD_CROSS'));
-    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
-    this.ladderAt = reference;
+    const [currency, units] = side === 'buy' ? [grid.spec.quote, grid.buyCost(ticks, lots)] : [grid.spec.base, grid.baseUnits(lots)];
+    const key = `${userId} ${currency.id}`;
+    const need = this.needs.get(key) ?? { userId, currency, units: 0 };
+    need.units += units;
+    this.needs.set(key, need);
   }
 
-  /** Funds `userId` for a `side` order of `lots` at `ticks`: enough for FUND_TRADES such orders when short. */
-  private async fund(userId: string, side: 'buy' | 'sell', ticks: number, lots: number): Promise<void> {
-    const { grid } = this;
-    const [currency, need] = side === 'buy' ? [grid.spec.quote, grid.buyCost(ticks, lots)] : [grid.spec.base, grid.baseUnits(lots)];
-    await this.parts.funds.ensure(userId, currency, need, fundFor(need));
+  list(): Array<{ userId: string; currency: CurrencySpec; units: number }> {
+    return [...this.needs.values()];
   }
+}
+
+/** A ladder quote a user's order is in the way of is refused (post-only): the ladder goes on without it. */
+function unlessInTheWay(error: unknown): undefined {
+  if (isDomainError(error) && error.code === 'EXCHANGE.POST_ONLY_WOULD_CROSS') return undefined;
+  throw error;
 }
 
 /** Waits until real time `at` (epoch ms); no wait when it has passed. */
