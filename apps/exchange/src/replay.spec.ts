@@ -90,3 +90,48 @@ describe('exchange app, embedded: replaying the shipped sample day at full speed
     await expect(startExchange(config())).rejects.toThrow(/the journal already holds commands of 2023-06-1.*a replay needs a fresh data directory \(DATA_DIR\)/);
   });
 });
+
+describe('exchange app, embedded: a replay that waits to be started', () => {
+  let dataDir: string;
+  let exchange: RunningExchange;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-replay-wait-'));
+    exchange = await startExchange(exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', REPLAY_FILE: SAMPLE, REPLAY_START: 'wait', CLOCK_SPEED: 'max' }));
+  });
+
+  afterAll(async () => {
+    // Mid-replay: it stops after the tape trade in progress.
+    await exchange?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("shows the tape's first time on the clock while it waits, and starts on a signed-in request, once", async () => {
+    const client = new ApiClient(exchange.url);
+    const firstTime = Number(readFileSync(SAMPLE, 'utf8').split('\n')[0]!.split(',')[5]);
+    expect(await client.expectOk('GET', '/sandbox')).toEqual({
+      demo_market: 'on',
+      clock: new Date(firstTime).toISOString(),
+      replay: {
+        product_id: 'BTC-USDT',
+        file: 'BTC-USDT-aggTrades-2023-06-15.csv',
+        format: 'binance-aggtrades',
+        state: 'waiting',
+        speed: 'max',
+        trades_replayed: 0,
+        trades_snapped: 0,
+        bytes_read: expect.any(Number),
+        bytes_total: 710_761,
+        tape_time: null,
+        error: null,
+      },
+    });
+    expect((await client.request('POST', '/sandbox/replay/start')).status).toBe(401);
+    await client.signUp('backtester@example.com');
+    const started = await client.expectOk('POST', '/sandbox/replay/start');
+    expect(started).toMatchObject({ state: 'running' });
+    const again = await client.request('POST', '/sandbox/replay/start');
+    expect([again.status, again.body.code]).toEqual([409, 'SANDBOX.REPLAY_STARTED']);
+    await expectEventually(async () => (await client.expectOk('GET', '/sandbox')).replay.trades_replayed > 0, 10_000);
+  });
+});

@@ -41,6 +41,8 @@ describe('exchange app, embedded: the demo market on a fresh start', () => {
     const user = new ApiClient(exchange.url);
     await user.signUp('trader@example.com');
     await user.expectOk('POST', '/faucet', { currency: 'USDT', amount: '100000' });
+    const noReplay = await user.request('POST', '/sandbox/replay/start');
+    expect([noReplay.status, noReplay.body.code]).toEqual([409, 'SANDBOX.NO_REPLAY']);
     // The maker requotes every second and the takers trade: the book may move between the look
     // and the order, so a few tries; one must fill exactly at the best ask it was shown.
     const tries: Array<{ shown: string; filled: string[] }> = [];
