@@ -35,6 +35,9 @@ describe('exchange app, embedded: the demo market on a fresh start', () => {
     };
     await expectEventually(seen, 10_000 - (Date.now() - started));
     expect(await client.expectOk('GET', '/sandbox')).toMatchObject({ demo_market: 'on', replay: null });
+    // Tools read its shape from the API's document.
+    const { paths } = await client.expectOk('GET', '/openapi.json');
+    expect(Object.keys(paths).filter((path) => path.includes('/sandbox')).sort()).toEqual(['/sandbox', '/sandbox/replay/start']);
   });
 
   it("fills a user's market order against the demo quotes at the best price the book showed", async () => {
