@@ -37,7 +37,7 @@ export const DEMO_MARKET_DEFAULTS: Omit<DemoMarketOptions, 'seed' | 'prices'> = 
  * The maker's quotes are this many minimum sizes; a taker order 1 to TAKER_SIZE_MULTIPLE of
  * them, so the takers nibble at the book between two quote rounds rather than empty a side.
  */
-export const MAKER_SIZE_MULTIPLE = 100;
+const MAKER_SIZE_MULTIPLE = 100;
 const TAKER_SIZE_MULTIPLE = 20;
 /** The walk stays within this many basis points of where it started. */
 const WALK_BAND_BP = 200;

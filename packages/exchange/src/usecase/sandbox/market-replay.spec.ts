@@ -98,6 +98,24 @@ describe('the market replay', () => {
     await fx.host.close();
   });
 
+  it('paces the tape at its speed, and a stop ends the wait for the next trade', async () => {
+    const fx = await startSandboxFixture();
+    // An hour between the two trades at a tape second a second: the second one is far off.
+    const replay = new MarketReplay(
+      { trading: fx.trading, funds: fx.funds, reader: fx.host, clock: fx.clock, tapes: memoryTapes([...tape(1), { ...tape(1)[0]!, time: START + 3_600_000 }]) },
+      { file: 'day.csv', productId: 'BTC-USDT', speed: 1, levels: 5 },
+    );
+    await replay.open();
+    const running = replay.run();
+    while (replay.status().tradesReplayed === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect(replay.status()).toMatchObject({ state: 'running', speed: 1 });
+    replay.stop();
+    await running;
+    expect(replay.status().tradesReplayed).toBe(1);
+    expect(fx.matches()).toHaveLength(1);
+    await fx.host.close();
+  });
+
   it('refuses to start on a journal that is already past the tape', async () => {
     const fx = await startSandboxFixture();
     fx.clock.set(START + 60_000);

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isDomainError } from '@sd/domain/errors';
 import type { ReplayClock } from '@sd/domain/exchange/clock';
 import type { TapeFormat, TapeSource, TapeTrade, TradeTape } from '@sd/domain/exchange/tape';
@@ -71,7 +72,7 @@ export class MarketReplay {
   private snapped = 0;
   private tapeTime: number | null = null;
   private error: string | null = null;
-  private stopping = false;
+  private readonly stopping = new AbortController();
   /** The reference price the maker's ladder is quoted around, in ticks; null before the first quote. */
   private ladderAt: number | null = null;
   private grid!: ProductGrid;
@@ -110,9 +111,9 @@ export class MarketReplay {
     this.state = 'running';
     const started = Date.now();
     try {
-      for (let trade: TapeTrade | null = this.first; trade !== null && !this.stopping; trade = await this.next()) {
-        if (this.options.speed !== 'max') await pace(started + (trade.time - this.first.time) / this.options.speed);
-        await this.replayTrade(trade);
+      for (let trade: TapeTrade | null = this.first; trade !== null && !this.stopping.signal.aborted; trade = await this.next()) {
+        if (this.options.speed !== 'max') await pace(started + (trade.time - this.first.time) / this.options.speed, this.stopping.signal);
+        if (!this.stopping.signal.aborted) await this.replayTrade(trade);
       }
       this.state = 'done';
     } catch (error) {
@@ -123,9 +124,9 @@ export class MarketReplay {
     }
   }
 
-  /** Ends the run after the tape trade in progress. */
+  /** Ends the run after the tape trade in progress (a wait for the next one ends at once). */
   stop(): void {
-    this.stopping = true;
+    this.stopping.abort();
   }
 
   status(): ReplayStatus {
@@ -231,8 +232,8 @@ function unlessInTheWay(error: unknown): undefined {
   throw error;
 }
 
-/** Waits until real time `at` (epoch ms); no wait when it has passed. */
-async function pace(at: number): Promise<void> {
+/** Waits until real time `at` (epoch ms), or until `signal` aborts; no wait when it has passed. */
+async function pace(at: number, signal: AbortSignal): Promise<void> {
   const wait = at - Date.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
 }

@@ -24,7 +24,7 @@ export class SandboxFunds {
     await this.funds.deposit(userId, currency.id, amountOf(Math.max(2 * needUnits, floorUnits) - available, currency));
   }
 
-  available(userId: string, currency: CurrencySpec): number {
+  private available(userId: string, currency: CurrencySpec): number {
     return this.reader.engine.balances(userId).find((balance) => balance.currency === currency.id)?.available ?? 0;
   }
 }

@@ -61,11 +61,6 @@ export class Sandbox {
     await this.parts.demo?.stop();
   }
 
-  /** Resolves when the replay started last has ended and the demo flow (if on) has started after it. */
-  whenReplayed(): Promise<void> {
-    return this.running;
-  }
-
   private runReplay(driver: MarketReplay): void {
     const { demo, logger } = this.parts;
     this.running = driver.run().then(async () => {
