@@ -1,17 +1,26 @@
+import type { Clock } from '@sd/domain/exchange/clock';
 import { SystemClock, TapeClock } from './clocks';
 
-describe('clocks', () => {
-  afterEach(() => jest.useRealTimers());
+afterEach(() => jest.useRealTimers());
 
-  it('the system clock shows real time', () => {
+// The Clock contract: unless a replay sets it, a clock is real time, in epoch milliseconds.
+describe.each([
+  ['SystemClock', (): Clock => new SystemClock()],
+  ['TapeClock', (): Clock => new TapeClock()],
+])('%s', (_name, make) => {
+  it('shows real time in epoch milliseconds', () => {
     jest.useFakeTimers({ now: 1_700_000_000_000 });
-    expect(new SystemClock().now()).toBe(1_700_000_000_000);
+    const clock = make();
+    expect(clock.now()).toBe(1_700_000_000_000);
+    jest.advanceTimersByTime(1234);
+    expect(clock.now()).toBe(1_700_000_001_234);
   });
+});
 
-  it('the tape clock shows real time until set, stands at the time set, and runs on in real time from the last one', () => {
+describe('TapeClock', () => {
+  it('stands at the time the replay set, and runs on in real time from the last one', () => {
     jest.useFakeTimers({ now: 1_700_000_000_000 });
     const clock = new TapeClock();
-    expect(clock.now()).toBe(1_700_000_000_000);
     clock.set(1_600_000_000_000);
     jest.advanceTimersByTime(5000);
     expect(clock.now()).toBe(1_600_000_000_000);
