@@ -69,13 +69,12 @@ describe('the demo market', () => {
       const book = fx.host.engine.level2('BTC-USDT')!;
       expect(book.bids).toHaveLength(DEMO_MARKET_DEFAULTS.levels);
       expect(book.asks).toHaveLength(DEMO_MARKET_DEFAULTS.levels);
-      // Quote minor units (USDT has 6 decimals).
-      const bestBid = book.bids[0]![0] / 1_000_000;
-      const bestAsk = book.asks[0]![0] / 1_000_000;
-      // Around 30000 (a basis point of walk at most), a spread of two basis points.
-      expect(bestBid).toBeGreaterThan(29_990);
-      expect(bestAsk).toBeLessThan(30_010);
-      expect(bestAsk - bestBid).toBe(6);
+      // In USDT minor units (6 decimals): around 30000 (a basis point of walk at most), a spread of two basis points.
+      const usdt = 1_000_000;
+      const [bestBid, bestAsk] = [book.bids[0]![0], book.asks[0]![0]];
+      expect(bestBid).toBeGreaterThan(29_990 * usdt);
+      expect(bestAsk).toBeLessThan(30_010 * usdt);
+      expect(bestAsk - bestBid).toBe(6 * usdt);
       const makerOrders = fx.host.engine.openOrders(sandboxMaker('BTC-USDT'), 'BTC-USDT');
       expect(makerOrders).toHaveLength(2 * DEMO_MARKET_DEFAULTS.levels);
       const deposits = fx.outcomes.map((outcome) => outcome.command).filter((command) => command.type === 'deposit');
@@ -88,9 +87,9 @@ describe('the demo market', () => {
     it('continues from the last trade after a restart, not from the configured mid', async () => {
       lastTrades.push({ productId: 'BTC-USDT', tradeId: 9, price: '41000.00', size: '0.1', side: 'buy', time: 0, sequence: 9 });
       await demo.quote('BTC-USDT');
-      const bestBid = fx.host.engine.level2('BTC-USDT')!.bids[0]![0] / 1_000_000;
-      expect(bestBid).toBeGreaterThan(40_980);
-      expect(bestBid).toBeLessThan(41_000);
+      const bestBid = fx.host.engine.level2('BTC-USDT')!.bids[0]![0];
+      expect(bestBid).toBeGreaterThan(40_980 * 1_000_000);
+      expect(bestBid).toBeLessThan(41_000 * 1_000_000);
     });
 
     it('has its takers trade against the book, each order within its share of the depth it crossed', async () => {

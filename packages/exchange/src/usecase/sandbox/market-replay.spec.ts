@@ -45,6 +45,7 @@ describe('the market replay', () => {
     expect(matches).toHaveLength(300);
     matches.forEach((match, i) => {
       const trade = trades[i]!;
+      // Minor units: USDT has 6 decimals, BTC 8.
       expect(new Big(match.price).div(1_000_000).eq(trade.price)).toBe(true);
       expect(new Big(match.size).div(100_000_000).eq(trade.size)).toBe(true);
       expect(match.time).toBe(trade.time);
