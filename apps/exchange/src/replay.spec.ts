@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Big from 'big.js';
@@ -133,5 +133,32 @@ describe('exchange app, embedded: a replay that waits to be started', () => {
     const again = await client.request('POST', '/sandbox/replay/start');
     expect([again.status, again.body.code]).toEqual([409, 'SANDBOX.REPLAY_STARTED']);
     await expectEventually(async () => (await client.expectOk('GET', '/sandbox')).replay.trades_replayed > 0, 10_000);
+  });
+});
+
+describe('exchange app, embedded: a replay is deterministic', () => {
+  /** Every file of the journal and snapshot directories, by path. */
+  const files = (dir: string): Map<string, Buffer> =>
+    new Map(['journal', 'snapshots'].flatMap((sub) => readdirSync(join(dir, sub)).map((file): [string, Buffer] => [`${sub}/${file}`, readFileSync(join(dir, sub, file))])));
+
+  it('gives byte-identical journals and final snapshots (the engine state) on two runs of the same tape', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'sd-exchange-replay-twice-'));
+    // The sample's first 600 trades, named as Binance names its dumps (the format is guessed from it).
+    const tape = join(work, 'BTCUSDT-aggTrades-2023-06-15.csv');
+    writeFileSync(tape, readFileSync(SAMPLE, 'utf8').split('\n').slice(0, 600).join('\n') + '\n');
+    const run = async (name: string): Promise<Map<string, Buffer>> => {
+      const dataDir = join(work, name);
+      const exchange = await startExchange(exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', DEMO_MARKET: 'off', REPLAY_FILE: tape, CLOCK_SPEED: 'max' }));
+      const client = new ApiClient(exchange.url);
+      await expectEventually(async () => (await client.expectOk('GET', '/sandbox')).replay.state === 'done', 60_000);
+      await exchange.close();
+      return files(dataDir);
+    };
+    const first = await run('first');
+    const second = await run('second');
+    expect([...second.keys()]).toEqual([...first.keys()]);
+    expect([...first.keys()].some((file) => file.startsWith('snapshots/'))).toBe(true);
+    for (const [file, bytes] of first) expect({ file, same: second.get(file)!.equals(bytes) }).toEqual({ file, same: true });
+    rmSync(work, { recursive: true, force: true });
   });
 });
