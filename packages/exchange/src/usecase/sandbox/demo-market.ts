@@ -155,7 +155,10 @@ export class DemoMarket {
     await Promise.all(this.inFlight);
   }
 
-  /** One round of the maker: the reference walks a step, the old quotes are cancelled, the ladder is quoted around it. */
+  /**
+   * One round of the maker: the reference walks a step, and in one batch the old quotes are
+   * cancelled and the ladder is quoted around it (the book is never empty in between).
+   */
   async quote(productId: string): Promise<void> {
     const flow = await this.flow(productId);
     if (flow === null) return;
@@ -164,17 +167,18 @@ export class DemoMarket {
     flow.reference = walk(flow.prng, flow.reference, flow.anchor);
     const { bids, asks } = ladder(flow.reference, this.options.levels, basisPoint(flow.anchor));
     const lots = makerLots(grid, bids.at(-1) ?? flow.reference);
-    await this.parts.trading.cancelAll(maker, productId);
     const { base, quote } = grid.spec;
+    // What the old quotes hold comes back only when the batch cancels them: the new ones must be covered without it.
     await this.parts.funds.ensure(maker, base, grid.baseUnits(lots) * asks.length, demoFund(base, this.options.prices));
     await this.parts.funds.ensure(maker, quote, bids.reduce((sum, ticks) => sum + grid.buyCost(ticks, lots), 0), demoFund(quote, this.options.prices));
     const quotes = [...bids.map((ticks) => ['buy', ticks] as const), ...asks.map((ticks) => ['sell', ticks] as const)];
-    // Together: one batch. Post-only, so a quote never trades (a user's order in the way refuses it).
-    await Promise.all(
-      quotes.map(([side, ticks]) =>
+    // Submitted in one tick: one batch, the cancel first. Post-only, so a quote never trades (a user's order in the way refuses it).
+    await Promise.all([
+      this.parts.trading.cancelAll(maker, productId),
+      ...quotes.map(([side, ticks]) =>
         this.parts.trading.placeOrder(maker, { productId, side, orderType: 'limit', price: grid.price(ticks), size: grid.size(lots), postOnly: true }).catch(refusedIsFine),
       ),
-    );
+    ]);
   }
 
   /** One order of a taker: a random side, a limit IOC at the best opposite price, sized by `takerLots`. */
