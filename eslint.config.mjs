@@ -67,6 +67,16 @@ export default tseslint.config(
     },
   },
   {
+    // The sandbox (demo market, market replay) trades as a user does: through the write side's use cases.
+    files: ['packages/exchange/src/usecase/sandbox/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: [...driverPatterns, ...inversify, '**/repository/**', '**/delivery/**', '../read/**', '../../read/**'], message: 'The sandbox depends on the core, the write side and ports, not on the read side, adapters or delivery.' },
+      ] }],
+    },
+  },
+  {
     files: ['packages/*/src/repository/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [

@@ -17,11 +17,6 @@ commands:
     --size-multiple 5  --refresh 1s  --mid PRICE  --duration D (until Ctrl-C)  --seed 1
   taker          cross the book with market and limit IOC orders, signed with API keys
     --users FILE  --pick 1-  --product BTC-USDT  --interval 500ms  --size-multiple 3  --duration D  --seed 2
-  demo           a live market for a newcomer: signs up and funds demo users (or reuses those of
-                 --users), quotes every product the exchange lists and trades a few times a minute,
-                 one status line a minute, until Ctrl-C or SIGTERM, then cancels its orders
-    --users demo-users.json  --levels 5  --refresh 5s  --taker-interval 15s  --status-every 1m
-    --duration D (until Ctrl-C)
   load           HTTP load test with bearer tokens; closed loop (connections x pipelining
                  requests in flight) unless --rate sets an open loop
     --users FILE  --product BTC-USDT  --connections 64  --pipelining 1  --transport raw|undici|http
@@ -51,7 +46,6 @@ export type Command =
       durationMs?: number;
       seed: number;
     }
-  | { command: 'demo'; url: string; users: string; levels: number; refreshMs: number; takerIntervalMs: number; statusEveryMs: number; durationMs?: number }
   | { command: 'taker'; url: string; users: string; pick: Pick; productId: string; intervalMs: number; sizeMultiple: number; durationMs?: number; seed: number }
   | {
       command: 'load';
@@ -151,27 +145,6 @@ export function parseCommand(argv: readonly string[]): Command {
         sizeMultiple: positiveInt('size-multiple', v['size-multiple'], 3),
         ...(v.duration !== undefined && { durationMs: parseDuration('duration', v.duration) }),
         seed: nonNegativeInt('seed', v.seed, 2),
-      };
-    }
-    case 'demo': {
-      const v = flags(rest, {
-        url: { type: 'string' },
-        users: { type: 'string' },
-        levels: { type: 'string' },
-        refresh: { type: 'string' },
-        'taker-interval': { type: 'string' },
-        'status-every': { type: 'string' },
-        duration: { type: 'string' },
-      });
-      return {
-        command: 'demo',
-        url: url(v.url),
-        users: v.users ?? 'demo-users.json',
-        levels: positiveInt('levels', v.levels, 5),
-        refreshMs: parseDuration('refresh', v.refresh ?? '5s'),
-        takerIntervalMs: parseDuration('taker-interval', v['taker-interval'] ?? '15s'),
-        statusEveryMs: parseDuration('status-every', v['status-every'] ?? '1m'),
-        ...(v.duration !== undefined && { durationMs: parseDuration('duration', v.duration) }),
       };
     }
     case 'load': {

@@ -28,7 +28,7 @@ describe('botclient against the exchange app (embedded default, in process)', ()
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-botclient-'));
     // The load test below sends a few hundred orders a second from three users, above the default per-user limit.
-    exchange = await startExchange(exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ORDERS_PER_SECOND_PER_USER: '1000' }));
+    exchange = await startExchange(exchangeConfigFromEnv({ DATA_DIR: dataDir, DEMO_MARKET: 'off', PORT: '0', LOG_LEVEL: 'silent', ORDERS_PER_SECOND_PER_USER: '1000' }));
     client = new ExchangeClient(exchange.url);
     users = await setUpUsers(client, { count: 3, ...freshIdentity(), apiKeys: true, fund: FUND, concurrency: 3 });
   });

@@ -1,7 +1,6 @@
 import { type Command, parseCommand, USAGE, UsageError } from './args';
 import { type Bot, printBalances, runMarketMaker, runTaker } from './bots/bots';
 import { ExchangeClient } from './client';
-import { runDemo } from './demo';
 import { runLoad } from './load/load-test';
 import { formatTable, summaryLine } from './load/report';
 import { currentMid, findProduct, marketSpec } from './market';
@@ -49,17 +48,6 @@ async function run(command: Command): Promise<void> {
         );
         return await printBalances(client, bots, log);
       }
-      case 'demo': {
-        const signal = stopSignal(command.durationMs);
-        // scripts/start forwards the signal its process group already got: a repeat must not kill
-        // the demo before it has cancelled its quotes. An exchange that no longer answers must not
-        // hold it either.
-        const ignore = (): void => undefined;
-        process.on('SIGINT', ignore).on('SIGTERM', ignore);
-        signal.addEventListener('abort', () => setTimeout(() => exitStuck('the demo did not stop within 15 s'), 15_000).unref());
-        const { users: usersFile, levels, refreshMs, takerIntervalMs, statusEveryMs } = command;
-        return await runDemo(client, { usersFile, levels, refreshMs, takerIntervalMs, statusEveryMs }, signal, log);
-      }
       case 'load': {
         const file = await readUsersFile(command.users);
         const product = await findProduct(client, command.productId);
@@ -97,11 +85,6 @@ function stopSignal(durationMs: number | undefined): AbortSignal {
   process.once('SIGTERM', stop);
   if (durationMs !== undefined) setTimeout(stop, durationMs).unref();
   return controller.signal;
-}
-
-function exitStuck(why: string): void {
-  process.stderr.write(`${why}\n`);
-  process.exit(1);
 }
 
 let command: Command;

@@ -13,7 +13,7 @@ describe('the Coinbase-style API beside gitbitex-web (COINBASE_API_PATH)', () =>
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-gitbitex-beside-'));
-    exchange = await startGitbitex(gitbitexConfigFromEnv({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', COINBASE_API_PATH: '/coinbase' }));
+    exchange = await startGitbitex(gitbitexConfigFromEnv({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DEMO_MARKET: 'off', LOG_LEVEL: 'silent', COINBASE_API_PATH: '/coinbase' }));
   });
 
   afterAll(async () => {

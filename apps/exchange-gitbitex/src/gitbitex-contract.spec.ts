@@ -8,7 +8,7 @@ import { describeGitbitexContract } from './testing/gitbitex-contract';
 // The embedded default, as ./scripts/start-gitbitex runs it, on a loopback port and a temporary data directory.
 describeGitbitexContract('embedded default', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sd-gitbitex-'));
-  const exchange = await startGitbitex(gitbitexConfigFromEnv({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+  const exchange = await startGitbitex(gitbitexConfigFromEnv({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DEMO_MARKET: 'off', LOG_LEVEL: 'silent' }));
   return {
     urls: [exchange.url],
     close: async () => {

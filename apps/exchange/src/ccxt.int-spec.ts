@@ -31,7 +31,7 @@ describe('ccxt coinbaseexchange against the embedded exchange', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-ccxt-'));
-    exchange = await startExchange(exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ORDERS_PER_SECOND_PER_USER: '20' }));
+    exchange = await startExchange(exchangeConfigFromEnv({ DATA_DIR: dataDir, DEMO_MARKET: 'off', PORT: '0', LOG_LEVEL: 'silent', ORDERS_PER_SECOND_PER_USER: '20' }));
     recorder = await recordingProxy(exchange.url, contract);
     apiUrl = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}/api`;
     alice = await traderWithKey('alice-ccxt@example.com');

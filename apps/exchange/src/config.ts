@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { httpUrl, logLevel, oneOf, positiveInteger, required, serverConfigFromEnv, type LogLevel, type ServerConfig } from '@sd/app/env';
+import { httpUrl, integer, logLevel, oneOf, positiveInteger, required, serverConfigFromEnv, type LogLevel, type ServerConfig } from '@sd/app/env';
 import { authKeysFromEnv, type AuthKeysConfig } from '@sd/auth/auth-keys';
 import type { AuthSettings } from '@sd/auth/settings';
 import type { CacheConfig } from '@sd/cache/cache.module';
 import type { ExchangeProcessConfig } from '@sd/exchange/modules/process.module';
+import type { SandboxConfig } from '@sd/exchange/modules/sandbox.module';
+import type { TapeFormat } from '@sd/domain/exchange/tape';
 import { topicsNamed, type ExchangeTopics } from '@sd/exchange/modules/settings';
 import type { MarketDefinition } from '@sd/domain/exchange/product';
 import type { RateLimitRule } from '@sd/domain/rate-limit';
@@ -68,6 +70,8 @@ export interface ExchangeConfig extends ServerConfig {
   market: MarketDefinition;
   /** EXCHANGE_ADMINS: emails (lower-cased) of the accounts that may use `/api/admin`. */
   admins: ReadonlySet<string>;
+  /** The bot developers' sandbox: the demo market (DEMO_MARKET) and a market replay (REPLAY_FILE). */
+  sandbox: SandboxConfig;
 }
 
 const repoRoot = resolve(__dirname, '../../..');
@@ -140,7 +144,60 @@ export function exchangeConfigFromEnv(env: NodeJS.ProcessEnv, defaults: Exchange
     webRoot: resolve(env.WEB_ROOT ?? builtWebPage()),
     market: env.MARKETS_FILE === undefined ? { currencies: [...DEFAULT_CURRENCIES], products: [...DEFAULT_PRODUCTS] } : marketFile(env.MARKETS_FILE),
     admins: new Set((env.EXCHANGE_ADMINS ?? '').split(',').map((email) => email.trim().toLowerCase()).filter((email) => email !== '')),
+    sandbox: sandboxConfig(env, distributed),
   };
+}
+
+/** Rough dollar prices of well-known currencies: the demo market's mids (DEMO_PRICES adds or replaces some). */
+const DEMO_PRICES: Readonly<Record<string, string>> = { BTC: '30000', ETH: '2000', USDT: '1', USDC: '1', USD: '1' };
+const TAPE_FORMATS = ['binance-aggtrades', 'binance-klines', 'coinbase-trades'] as const satisfies readonly TapeFormat[];
+
+/**
+ * DEMO_MARKET (on in embedded mode, off in distributed, where an `api` process runs it when
+ * asked), DEMO_SEED, DEMO_PRICES; a replay of REPLAY_FILE (embedded only: it drives the
+ * engine's clock) into REPLAY_PRODUCT, at CLOCK_SPEED, started now or on request (REPLAY_START).
+ */
+function sandboxConfig(env: NodeJS.ProcessEnv, distributed: boolean): SandboxConfig {
+  const demoOn = oneOf('DEMO_MARKET', env.DEMO_MARKET ?? (distributed ? 'off' : 'on'), ['on', 'off'] as const) === 'on';
+  const demoMarket = demoOn ? { seed: integer('DEMO_SEED', env.DEMO_SEED ?? '1', 0), prices: { ...DEMO_PRICES, ...demoPrices(env.DEMO_PRICES ?? '') } } : null;
+  const file = env.REPLAY_FILE;
+  if (file === undefined) {
+    if (env.CLOCK_SPEED !== undefined) throw new Error('CLOCK_SPEED sets the pace of a market replay: set REPLAY_FILE too');
+    return { demoMarket, replay: null };
+  }
+  if (distributed) throw new Error('REPLAY_FILE: a market replay runs in the embedded mode only (it drives the engine\'s clock)');
+  if (!existsSync(file)) throw new Error(`REPLAY_FILE ${file}: no such file`);
+  return {
+    demoMarket,
+    replay: {
+      file: resolve(file),
+      format: env.REPLAY_FORMAT === undefined ? undefined : oneOf('REPLAY_FORMAT', env.REPLAY_FORMAT, TAPE_FORMATS),
+      productId: env.REPLAY_PRODUCT ?? 'BTC-USDT',
+      start: oneOf('REPLAY_START', env.REPLAY_START ?? 'now', ['now', 'wait'] as const),
+      speed: clockSpeed(env.CLOCK_SPEED ?? '1'),
+    },
+  };
+}
+
+/** `BTC:30000,EUR:1.1`: currencies and their dollar prices. */
+function demoPrices(value: string): Record<string, string> {
+  const prices: Record<string, string> = {};
+  for (const entry of value.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    const [currency, price] = entry.split(':');
+    if (currency === undefined || price === undefined || !/^[A-Za-z0-9]{1,20}$/.test(currency) || !/^\d+(\.\d+)?$/.test(price) || /^0*(\.0*)?$/.test(price)) {
+      throw new Error(`DEMO_PRICES must list CURRENCY:price pairs with positive decimal prices, comma-separated (BTC:30000,ETH:2000), not ${value}`);
+    }
+    prices[currency] = price;
+  }
+  return prices;
+}
+
+/** Tape seconds per real second (a positive number), or `max`: as fast as the engine goes. */
+function clockSpeed(value: string): number | 'max' {
+  if (value === 'max') return 'max';
+  const speed = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(speed > 0)) throw new Error(`CLOCK_SPEED must be a positive number of tape seconds per second (60: a minute a second) or max, not ${value}`);
+  return speed;
 }
 
 /** The file's shape; each currency and product is checked when the engine's catalog is built. */

@@ -10,7 +10,7 @@ import { createExchangeContainer, HttpApp } from './container';
 describe('exchange app', () => {
   it('answers liveness and readiness (journal, snapshots, auth database, read side), and keeps /metrics off the API port', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-'));
-    const container = await createExchangeContainer(exchangeConfigFromEnv({ LOG_LEVEL: 'silent', DATA_DIR: dataDir }));
+    const container = await createExchangeContainer(exchangeConfigFromEnv({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, DEMO_MARKET: 'off' }));
     const app = await container.getAsync<Application>(HttpApp);
     await request(app).get('/api/health').expect(200, { status: 'ok', sequence: 0 });
     await request(app).get('/api/health/live').expect(200, { status: 'ok', sequence: 0 });

@@ -70,6 +70,7 @@ export async function startExchangeApp(config: ExchangeConfig, options: Exchange
     readSide: { sql: config.sql.history, marketData: config.marketData, thread: config.readSide },
     storage: { dataDir: config.dataDir, journalFsync: config.journalFsync },
     readyMaxLag: config.readyMaxLag,
+    sandbox: config.sandbox,
   });
   if (container.isBound(HistoryWriter)) {
     const [history, sequence] = await Promise.all([container.getAsync(HistoryQueries), container.getAsync<EngineSequence>(EngineSequence)]);

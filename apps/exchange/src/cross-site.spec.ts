@@ -27,7 +27,7 @@ describe('cookie-authenticated requests from other sites', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-cross-site-'));
-    exchange = await startExchange(exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', JOURNAL_FSYNC: 'none' }));
+    exchange = await startExchange(exchangeConfigFromEnv({ DATA_DIR: dataDir, DEMO_MARKET: 'off', PORT: '0', LOG_LEVEL: 'silent', JOURNAL_FSYNC: 'none' }));
     host = new URL(exchange.url).host;
     const client = new ApiClient(exchange.url);
     await client.signUp('page@example.com');

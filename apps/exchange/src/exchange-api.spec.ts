@@ -22,7 +22,7 @@ describe.each(['worker', 'inline'])('exchange app, embedded, read side %s, throu
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-'));
-    config = exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', TRACING: 'memory', READ_SIDE: readSide });
+    config = exchangeConfigFromEnv({ DATA_DIR: dataDir, DEMO_MARKET: 'off', PORT: '0', LOG_LEVEL: 'silent', TRACING: 'memory', READ_SIDE: readSide });
     exchange = await startExchange(config);
     alice = new ApiClient(exchange.url, contract);
     bob = new ApiClient(exchange.url, contract);

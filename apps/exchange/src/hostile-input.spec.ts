@@ -200,7 +200,7 @@ describe(`hostile input against the embedded exchange (seed ${SEED})`, () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-hostile-'));
     // A high order rate limit, so what refuses a case is its content, not a 429.
-    const config = exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ORDERS_PER_SECOND_PER_USER: '1000000', JOURNAL_FSYNC: 'none' });
+    const config = exchangeConfigFromEnv({ DATA_DIR: dataDir, DEMO_MARKET: 'off', PORT: '0', LOG_LEVEL: 'silent', ORDERS_PER_SECOND_PER_USER: '1000000', JOURNAL_FSYNC: 'none' });
     exchange = await startExchange(config);
     victim = new ApiClient(exchange.url, contract);
     other = new ApiClient(exchange.url, contract);

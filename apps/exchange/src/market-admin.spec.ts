@@ -29,7 +29,7 @@ describe('exchange app, embedded: the admin API changes the market', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-admin-'));
-    config = exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', EXCHANGE_ADMINS: ' Admin@Example.com ,ops@example.com' });
+    config = exchangeConfigFromEnv({ DATA_DIR: dataDir, DEMO_MARKET: 'off', PORT: '0', LOG_LEVEL: 'silent', EXCHANGE_ADMINS: ' Admin@Example.com ,ops@example.com' });
     exchange = await startExchange(config);
     admin = new ApiClient(exchange.url);
     alice = new ApiClient(exchange.url);

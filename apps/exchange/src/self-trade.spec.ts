@@ -21,7 +21,7 @@ describe('exchange app, embedded: a self-trade decrement shows in the order', ()
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-stp-'));
-    exchange = await startExchange(exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' }));
+    exchange = await startExchange(exchangeConfigFromEnv({ DATA_DIR: dataDir, DEMO_MARKET: 'off', PORT: '0', LOG_LEVEL: 'silent' }));
     alice = new ApiClient(exchange.url);
     bob = new ApiClient(exchange.url);
     await alice.signUp('alice@example.com');

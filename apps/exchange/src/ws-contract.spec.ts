@@ -23,7 +23,7 @@ describe('the /ws feed against GET /api/asyncapi.json', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-ws-'));
-    exchange = await startExchange(exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' }));
+    exchange = await startExchange(exchangeConfigFromEnv({ DATA_DIR: dataDir, DEMO_MARKET: 'off', PORT: '0', LOG_LEVEL: 'silent' }));
     const document = await new ApiClient(exchange.url).expectOk<{ asyncapi: string; components: { messages: Record<string, { payload: object }> } }>('GET', '/asyncapi.json');
     expect(document.asyncapi).toBe('3.0.0');
     const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));

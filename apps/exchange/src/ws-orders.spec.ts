@@ -25,7 +25,7 @@ describe('order entry over /ws, as REST answers it', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-ws-orders-'));
-    exchange = await startExchange(exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ORDERS_PER_SECOND_PER_USER: String(ORDER_LIMIT) }));
+    exchange = await startExchange(exchangeConfigFromEnv({ DATA_DIR: dataDir, DEMO_MARKET: 'off', PORT: '0', LOG_LEVEL: 'silent', ORDERS_PER_SECOND_PER_USER: String(ORDER_LIMIT) }));
     alice = new ApiClient(exchange.url);
     await alice.signUp('alice-ws-orders@example.com');
     await alice.expectOk('POST', '/faucet', { currency: 'BTC', amount: '2' });

@@ -34,25 +34,18 @@ export interface TakerOptions {
 
 export type Log = (line: string) => void;
 
-/** What a bot reports besides its log lines, for a caller that counts rather than prints. */
-export interface Activity {
-  /** Orders the exchange accepted: after each round of quotes (0 included) and each taker order (0 or 1). */
-  ordered(count: number): void;
-  filled(fill: FillJson): void;
-}
-
 /**
  * Quotes `levels` bids and asks around a mid that takes a small random walk, and every
  * `refreshMs` cancels them all and quotes again. Quotes are post-only: a quote that would
  * take liquidity is refused rather than trading. Prints its new fills each round.
  */
-export async function runMarketMaker(client: ExchangeClient, bot: Bot, options: MarketMakerOptions, signal: AbortSignal, log: Log, activity?: Activity): Promise<void> {
+export async function runMarketMaker(client: ExchangeClient, bot: Bot, options: MarketMakerOptions, signal: AbortSignal, log: Log): Promise<void> {
   const product = await findProduct(client, options.productId);
   // The mid walks at most `walk` steps either way, so the lowest quote is 2 × walk below the start.
   const walk = options.stepTicks * options.levels;
   const spec = marketSpec(product, await currentMid(client, options.productId, options.mid), 2 * walk);
   const random = seededRandom(options.seed);
-  const fills = new FillPrinter(client, bot, options.productId, log, activity);
+  const fills = new FillPrinter(client, bot, options.productId, log);
   await fills.skipExisting();
   let mid = spec.midSteps;
   const size = spec.size.format(spec.minSizeSteps * options.sizeMultiple);
@@ -66,7 +59,7 @@ export async function runMarketMaker(client: ExchangeClient, bot: Bot, options: 
         quotes.push(client.placeOrder(bot.auth, order).catch(tolerateRejection));
       }
     }
-    activity?.ordered((await Promise.all(quotes)).filter((placed) => placed !== undefined).length);
+    await Promise.all(quotes);
     log(`${bot.name} quotes ${options.levels}x${size} each side around ${spec.price.format(mid)}`);
     await fills.printNew();
     mid = Math.min(spec.midSteps + walk, Math.max(spec.midSteps - walk, mid + intBetween(random, -1, 1) * options.stepTicks));
@@ -77,10 +70,10 @@ export async function runMarketMaker(client: ExchangeClient, bot: Bot, options: 
 }
 
 /** Every `intervalMs`, takes liquidity with a market order or a limit IOC at the best opposite price. */
-export async function runTaker(client: ExchangeClient, bot: Bot, options: TakerOptions, signal: AbortSignal, log: Log, activity?: Activity): Promise<void> {
+export async function runTaker(client: ExchangeClient, bot: Bot, options: TakerOptions, signal: AbortSignal, log: Log): Promise<void> {
   const product = await findProduct(client, options.productId);
   const random = seededRandom(options.seed);
-  const fills = new FillPrinter(client, bot, options.productId, log, activity);
+  const fills = new FillPrinter(client, bot, options.productId, log);
   await fills.skipExisting();
   while (!signal.aborted) {
     const book = await client.book(options.productId);
@@ -94,7 +87,6 @@ export async function runTaker(client: ExchangeClient, bot: Bot, options: TakerO
           ? { product_id: options.productId, side, type: 'market', size, client_oid: randomUUID() }
           : { product_id: options.productId, side, type: 'limit', price: best, size, time_in_force: 'IOC', client_oid: randomUUID() };
       const placed = await client.placeOrder(bot.auth, order).catch(tolerateRejection);
-      activity?.ordered(placed ? 1 : 0);
       if (placed) log(`${bot.name} ${side} ${size} ${order.type}${order.type === 'limit' ? ` IOC @ ${best}` : ''}: ${placed.status}, filled ${placed.filled_size}`);
       await fills.printNew();
     }
@@ -132,7 +124,6 @@ class FillPrinter {
     private readonly bot: Bot,
     private readonly productId: string,
     private readonly log: Log,
-    private readonly activity: Activity | undefined,
   ) {}
 
   async skipExisting(): Promise<void> {
@@ -143,7 +134,6 @@ class FillPrinter {
     const fresh = (await this.client.fills(this.bot.auth, this.productId)).filter((fill) => !this.seen.has(key(fill))).reverse();
     for (const fill of fresh) {
       this.seen.add(key(fill));
-      this.activity?.filled(fill);
       this.log(`${this.bot.name} fill: ${fill.side} ${fill.size} ${fill.product_id} @ ${fill.price} (${fill.liquidity === 'M' ? 'maker' : 'taker'}, fee ${fill.fee})`);
     }
   }

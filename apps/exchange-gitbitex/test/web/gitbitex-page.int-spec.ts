@@ -19,7 +19,7 @@ let browser: BrowserSession;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'sd-gitbitex-web-'));
-  exchange = await startGitbitex(gitbitexConfigFromEnv({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', GITBITEX_WEB_DIR: STAND_IN }));
+  exchange = await startGitbitex(gitbitexConfigFromEnv({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DEMO_MARKET: 'off', LOG_LEVEL: 'silent', GITBITEX_WEB_DIR: STAND_IN }));
   browser = await BrowserSession.launch();
 });
 

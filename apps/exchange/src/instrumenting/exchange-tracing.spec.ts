@@ -25,7 +25,7 @@ describe('exchange traces out of the process (TRACING=otlp)', () => {
 
   it('exports the spans of a request to the collector, in the trace its traceparent names', async () => {
     exchange = await startExchange(
-      exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', READ_SIDE: 'inline', TRACING: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint }),
+      exchangeConfigFromEnv({ DATA_DIR: dataDir, DEMO_MARKET: 'off', PORT: '0', LOG_LEVEL: 'silent', READ_SIDE: 'inline', TRACING: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint }),
     );
     const trader = new ApiClient(exchange.url);
     await trader.signUp('tracer@example.com');

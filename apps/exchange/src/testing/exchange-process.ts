@@ -65,7 +65,7 @@ export class ExchangeProcess {
     const started = performance.now();
     const child = spawn(process.execPath, args, {
       cwd,
-      env: { ...process.env, EXCHANGE_MODE: 'embedded', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+      env: { ...process.env, EXCHANGE_MODE: 'embedded', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DEMO_MARKET: 'off', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output = new RecentOutput();

@@ -8,3 +8,12 @@ export interface Clock {
 }
 
 export const Clock = Symbol.for('sd.exchange.Clock');
+
+/**
+ * The clock of a market replay: the replay sets it to each tape trade's time (it stands still
+ * in between); once the tape is done it runs on in real time from the last time it was set.
+ */
+export interface ReplayClock extends Clock {
+  set(time: number): void;
+  runOn(): void;
+}

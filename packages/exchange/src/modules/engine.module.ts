@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ContainerModule, type Bind } from 'inversify';
 import { Lifecycle } from '@sd/app/app-container';
+import { Clock } from '@sd/domain/exchange/clock';
 import { CommandJournal } from '@sd/domain/exchange/command-journal';
 import { CommandSubmitter } from '@sd/domain/exchange/command-submitter';
 import { HealthCheck } from '@sd/domain/health';
@@ -60,9 +61,9 @@ export function embeddedEngineModule(storage: EngineStorage): ContainerModule {
     bindEngineParts(bind, storage);
     bind<EngineHost>(EngineLeader)
       .toResolvedValue(
-        (settings: ExchangeSettings, readSide: ReadSide, catalog: ProductCatalog, journal: CommandJournal, snapshots: SnapshotStore, output: EngineOutput, history: HistoryQueries, logger: Logger, lifecycle: Lifecycle) =>
-          startLeader({ settings, readSide, catalog, journal, snapshots, output, history, logger, lifecycle }),
-        [ExchangeSettings, ReadSide, ProductCatalog, CommandJournal, SnapshotStore, EngineOutput, HistoryQueries, Logger, Lifecycle],
+        (settings: ExchangeSettings, readSide: ReadSide, catalog: ProductCatalog, journal: CommandJournal, snapshots: SnapshotStore, output: EngineOutput, history: HistoryQueries, clock: Clock, logger: Logger, lifecycle: Lifecycle) =>
+          startLeader({ settings, readSide, catalog, journal, snapshots, output, history, clock, logger, lifecycle }),
+        [ExchangeSettings, ReadSide, ProductCatalog, CommandJournal, SnapshotStore, EngineOutput, HistoryQueries, Clock, Logger, Lifecycle],
       )
       .inSingletonScope();
     bind<EngineReader>(EngineReader).toResolvedValue((host: EngineHost) => host, [EngineLeader]);
@@ -83,10 +84,10 @@ export function standbyEngineModule(storage: EngineStorage, kafka: { brokers: re
     bindEngineParts(bind, storage);
     bind<{ sequence: EngineSequence }>(EngineStandby)
       .toResolvedValue(
-        (settings: ExchangeSettings, readSide: ReadSide, catalog: ProductCatalog, snapshots: SnapshotStore, output: EngineOutput, history: HistoryQueries, mq: MessageQueue, logger: Logger, lifecycle: Lifecycle) =>
-          startStandby({ settings, readSide, catalog, snapshots, output, history, mq, logger, lifecycle, brokers: kafka.brokers }),
+        (settings: ExchangeSettings, readSide: ReadSide, catalog: ProductCatalog, snapshots: SnapshotStore, output: EngineOutput, history: HistoryQueries, clock: Clock, mq: MessageQueue, logger: Logger, lifecycle: Lifecycle) =>
+          startStandby({ settings, readSide, catalog, snapshots, output, history, clock, mq, logger, lifecycle, brokers: kafka.brokers }),
         // The output's binding creates the topics first.
-        [ExchangeSettings, ReadSide, ProductCatalog, SnapshotStore, EngineOutput, HistoryQueries, MessageQueue, Logger, Lifecycle],
+        [ExchangeSettings, ReadSide, ProductCatalog, SnapshotStore, EngineOutput, HistoryQueries, Clock, MessageQueue, Logger, Lifecycle],
       )
       .inSingletonScope();
     bind<EngineSequence>(EngineSequence).toResolvedValue((standby: { sequence: EngineSequence }) => standby.sequence, [EngineStandby]);
@@ -161,12 +162,13 @@ interface LeaderParts {
   snapshots: SnapshotStore;
   output: EngineOutput;
   history: HistoryQueries;
+  clock: Clock;
   logger: Logger;
   lifecycle: Lifecycle;
 }
 
 /** Recovers the engine (republishing what the read side has not stored yet) and sequences from there. */
-async function startLeader({ settings, readSide, catalog, journal, snapshots, output, history, logger, lifecycle }: LeaderParts): Promise<EngineHost> {
+async function startLeader({ settings, readSide, catalog, journal, snapshots, output, history, clock, logger, lifecycle }: LeaderParts): Promise<EngineHost> {
   const host = await EngineHost.start({
     catalog,
     journal,
@@ -175,6 +177,7 @@ async function startLeader({ settings, readSide, catalog, journal, snapshots, ou
     logger: logger.child({ component: 'engine' }),
     publishedUpTo: await history.checkpoint(),
     snapshotEvery: settings.snapshotEvery,
+    clock: () => clock.now(),
     beforeRepublish: (market) => readSide.learnMarket(market),
   });
   lifecycle.onStop(() => host.close());

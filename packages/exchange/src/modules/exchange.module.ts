@@ -1,4 +1,5 @@
 import { ContainerModule } from 'inversify';
+import { Clock } from '@sd/domain/exchange/clock';
 import { MessageQueue } from '@sd/domain/mq';
 import { CandleTopic } from '../repository/mq/candle-topic';
 import { ProductCatalog } from '../usecase/core/catalog/product-catalog';
@@ -8,12 +9,14 @@ import { ExchangeSettings, type ExchangeTopics } from './settings';
 export const ExchangeTopicsReady = Symbol.for('sd.exchange.ExchangeTopicsReady');
 
 /**
- * What every role of the exchange shares: its settings, the product catalog and the topics.
+ * What every role of the exchange shares: its settings, its clock (the sequencer stamps
+ * commands with it, 24 h windows end at it), the product catalog and the topics.
  * Load it with `mqModule`, `readSideModule`, one engine module and the role modules.
  */
-export function exchangeModule(settings: ExchangeSettings): ContainerModule {
+export function exchangeModule(settings: ExchangeSettings, clock: Clock): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind<ExchangeSettings>(ExchangeSettings).toConstantValue(settings);
+    bind<Clock>(Clock).toConstantValue(clock);
     bind(ProductCatalog).toConstantValue(new ProductCatalog(settings.currencies, settings.products));
     bind<ExchangeTopics>(ExchangeTopicsReady)
       .toResolvedValue(

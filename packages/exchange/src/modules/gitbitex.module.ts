@@ -6,6 +6,7 @@ import { GitbitexUserRoutes } from '@sd/auth/auth.module';
 import { AUTH_SECURITY } from '@sd/auth/auth-routes';
 import { authorizer } from '@sd/auth/authorize';
 import { Authenticator } from '@sd/domain/auth/authenticator';
+import { Clock } from '@sd/domain/exchange/clock';
 import type { HealthCheck } from '@sd/domain/health';
 import { Logger } from '@sd/domain/logger';
 import { RateLimiter } from '@sd/domain/rate-limit';
@@ -87,6 +88,7 @@ export function gitbitexHttpModule(config: GitbitexHttpConfig): ContainerModule 
           market: MarketQueries,
           accounts: AccountQueries,
           quotation: QuotationQueries,
+          clock: Clock,
           authenticator: Authenticator,
           limiter: RateLimiter,
           userRoutes: ApiRoute[],
@@ -95,7 +97,7 @@ export function gitbitexHttpModule(config: GitbitexHttpConfig): ContainerModule 
           coinbaseRoutesAt: CoinbaseRoutes | undefined,
         ) => {
           const trade = authorizer(authenticator, { mountPath: API_MOUNT, permission: 'trade', limit: rateLimitCheck(limiter, { name: 'orders', rule: config.tradingRateLimit, logger }) });
-          const api = new GitbitexApi({ trading, funds, market, accounts, quotation });
+          const api = new GitbitexApi({ trading, funds, market, accounts, quotation, clock: () => clock.now() });
           const routes: ApiRoute[] = [
             ...live(sequence),
             ...userRoutes,
@@ -133,6 +135,7 @@ export function gitbitexHttpModule(config: GitbitexHttpConfig): ContainerModule 
           MarketQueries,
           AccountQueries,
           QuotationQueries,
+          Clock,
           Authenticator,
           RateLimiter,
           GitbitexUserRoutes,

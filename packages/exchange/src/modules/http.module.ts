@@ -19,6 +19,7 @@ import { adminRoutes } from '../delivery/http/admin.routes';
 import { LiveFields } from '../delivery/http/api-schemas';
 import { exchangeRoutes } from '../delivery/http/exchange.routes';
 import { fundsRoutes } from '../delivery/http/funds.routes';
+import { sandboxRoutes } from '../delivery/http/sandbox.routes';
 import { EXCHANGE_LANES } from '../delivery/http/route-table';
 import { OrderEntry } from '../delivery/ws/order-entry';
 import { PushServer } from '../delivery/ws/push-server';
@@ -28,6 +29,7 @@ import { MarketQueries } from '../usecase/read/market-queries';
 import { QuotationQueries } from '../usecase/read/quotation/quotation-queries';
 import { FundsUseCase } from '../usecase/write/funds.usecase';
 import { MarketAdminUseCase } from '../usecase/write/market-admin.usecase';
+import { Sandbox } from '../usecase/sandbox/sandbox';
 import { TradingUseCase } from '../usecase/write/trading.usecase';
 import { ExchangeWebSocket } from './api.module';
 import { ExchangeHealth } from './process.module';
@@ -120,6 +122,7 @@ export function bindCoinbaseRoutes(bind: ContainerModuleLoadOptions['bind'], con
         users: UserRepository,
         authRoutes: ApiRoute[],
         push: PushServer,
+        sandbox: Sandbox,
       ) => {
         const ordersLimit = rateLimitCheck(limiter, { name: 'orders', rule: config.tradingRateLimit, logger });
         // Order entry on the WebSocket: the REST order routes' checks and limit, per connection's principal.
@@ -143,10 +146,11 @@ export function bindCoinbaseRoutes(bind: ContainerModuleLoadOptions['bind'], con
             }),
             ...fundsRoutes({ funds, accounts, signedIn, trade }),
             ...adminRoutes({ admin, market, signedIn, isAdmin }),
+            ...sandboxRoutes({ sandbox, signedIn }),
           ];
         };
       },
-      [Logger, TradingUseCase, FundsUseCase, MarketQueries, AccountQueries, QuotationQueries, MarketAdminUseCase, HistoryQueries, Authenticator, RateLimiter, UserRepository, AuthRoutes, PushServer],
+      [Logger, TradingUseCase, FundsUseCase, MarketQueries, AccountQueries, QuotationQueries, MarketAdminUseCase, HistoryQueries, Authenticator, RateLimiter, UserRepository, AuthRoutes, PushServer, Sandbox],
     )
     .inSingletonScope();
 }

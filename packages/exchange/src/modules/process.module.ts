@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
 import { HealthCheck } from '@sd/domain/health';
+import { SystemClock, TapeClock } from '../repository/clock/clocks';
 import { mqModule, type MqConfig } from '@sd/mq/mq.module';
 import { HistoryQueries } from '../usecase/read/history/history-queries';
 import { readSideLagCheck } from '../usecase/read/read-side-lag';
@@ -9,6 +10,7 @@ import { embeddedEngineModule, EngineStandby, replicaModule, standbyEngineModule
 import { exchangeModule } from './exchange.module';
 import { HistoryWriter, historyModule } from './history.module';
 import { ReadSide, readSideModule, type ReadSideConfig } from './read-side.module';
+import { Sandbox, sandboxModule, type SandboxConfig } from './sandbox.module';
 import { EngineSequence, type ExchangeRole, type ExchangeSettings } from './settings';
 
 /** One process of the exchange: the roles it runs and where each keeps its state. */
@@ -22,6 +24,8 @@ export interface ExchangeProcessConfig {
   storage: EngineStorage;
   /** Readiness fails while the read side is more than this many commands behind the engine state. */
   readyMaxLag: number;
+  /** The demo market and the market replay (API role); a replay puts the exchange on the replay's clock. */
+  sandbox: SandboxConfig;
 }
 
 /** Bound in every process: its `checkpoint` is how far the read side has projected, for an app watching its lag. */
@@ -32,17 +36,20 @@ export const ExchangeHealth = Symbol.for('sd.exchange.ExchangeHealth');
 
 /**
  * Loads the modules of the roles this process runs and starts them in order: the engine first
- * (it recovers before anything reads it), then the history writer, then the API (push). Every
+ * (it recovers before anything reads it), then the history writer, then the API (push, then
+ * the sandbox: the demo market's first quotes, or the replay's tape opened). Every
  * app that composes the exchange calls it (the Coinbase API, the gitbitex one), then mounts its
  * delivery. Needs `createAppContainer`'s bindings and, for the API role, an `Authenticator`.
  */
 export async function startExchangeProcess(container: Container, config: ExchangeProcessConfig): Promise<void> {
   const { roles, commandLog } = config;
-  container.load(mqModule(config.mq), exchangeModule(config.settings), readSideModule(config.readSide));
+  const replayClock = config.sandbox.replay === null ? null : new TapeClock();
+  const clock = replayClock ?? new SystemClock();
+  container.load(mqModule(config.mq), exchangeModule(config.settings, clock), readSideModule(config.readSide));
   if (roles.has('engine')) container.load(commandLog === null ? embeddedEngineModule(config.storage) : standbyEngineModule(config.storage, commandLog));
   if (roles.has('api') && commandLog !== null) container.load(replicaModule(commandLog));
   if (roles.has('history')) container.load(historyModule());
-  if (roles.has('api')) container.load(apiModule());
+  if (roles.has('api')) container.load(apiModule(), sandboxModule(config.sandbox, clock, replayClock));
   if (!container.isBound(EngineSequence)) container.bind<EngineSequence>(EngineSequence).toConstantValue(() => null);
   container
     .bind<HealthCheck[]>(ExchangeHealth)
@@ -57,5 +64,8 @@ export async function startExchangeProcess(container: Container, config: Exchang
 
   if (roles.has('engine')) await container.getAsync(commandLog === null ? EngineSequence : EngineStandby);
   if (roles.has('history')) await container.getAsync(HistoryWriter);
-  if (roles.has('api')) await container.getAsync(PushServer);
+  if (roles.has('api')) {
+    await container.getAsync(PushServer);
+    await (await container.getAsync(Sandbox)).start();
+  }
 }

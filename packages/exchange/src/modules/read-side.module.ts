@@ -1,6 +1,7 @@
 import { ContainerModule } from 'inversify';
 import { Lifecycle } from '@sd/app/app-container';
 import { HoldStore, LedgerStore } from '@sd/domain/exchange/account-ledger';
+import { Clock } from '@sd/domain/exchange/clock';
 import { CandleStore, TradeStore } from '@sd/domain/exchange/market-data';
 import { OrderHistoryStore } from '@sd/domain/exchange/order-history';
 import type { MarketDefinition } from '@sd/domain/exchange/product';
@@ -72,8 +73,8 @@ export function readSideModule(config: ReadSideConfig): ContainerModule {
     // Only the API asks: it knows the products from the engine state it reads.
     bind(QuotationQueries)
       .toResolvedValue(
-        (reader: EngineReader, candles: CandleStore, trades: TradeStore) => new QuotationQueries(reader.engine.catalog, candles, trades),
-        [EngineReader, CandleStore, TradeStore],
+        (reader: EngineReader, candles: CandleStore, trades: TradeStore, clock: Clock) => new QuotationQueries(reader.engine.catalog, candles, trades, () => clock.now()),
+        [EngineReader, CandleStore, TradeStore, Clock],
       )
       .inSingletonScope();
     bind(HistoryQueries)

@@ -39,6 +39,8 @@ export const EXCHANGE_LANES: RouteLanes = {
   'POST /admin/products': 'express',
   'PUT /admin/products/:productId/fees': 'express',
   'PUT /admin/products/:productId/status': 'express',
+  'GET /sandbox': 'fast',
+  'POST /sandbox/replay/start': 'express',
   'POST /users': 'express',
   'POST /users/accessToken': 'express',
   'POST /users/refreshToken': 'express',

@@ -26,6 +26,8 @@ export interface EngineHostOptions {
   beforeRepublish?: RecoveryOptions['beforeRepublish'];
   /** After a journal failure, commands are refused this long before the next try (SequencerOptions). */
   retryAfterMs?: number;
+  /** What commands are stamped with (SequencerOptions); real time by default. */
+  clock?: () => number;
 }
 
 /** A write the engine depends on that is failing now: the journal's (commands refused) or the snapshots' (nothing refused). */
@@ -65,6 +67,7 @@ export class EngineHost implements CommandSubmitter, EngineReader {
     const { logger } = options;
     this.sequencer = new Sequencer(engine, journal, output, {
       retryAfterMs: options.retryAfterMs,
+      clock: options.clock,
       onJournalFailed: ({ error }) => logger.error({ err: error, sequence: engine.lastSequence }, 'journal write failed: refusing commands (503) until it writes again'),
       onJournalResumed: ({ since, refused }) => logger.warn({ sequence: engine.lastSequence, outageMs: Date.now() - since, refused }, 'journal writes again: accepting commands'),
     });
