@@ -22,6 +22,11 @@ commands:
                  one status line a minute, until Ctrl-C or SIGTERM, then cancels its orders
     --users demo-users.json  --levels 5  --refresh 5s  --taker-interval 15s  --status-every 1m
     --duration D (until Ctrl-C)
+  backtest       run a sample strategy (mean reversion on the last trade price) against the
+                 exchange's replay (started with REPLAY_FILE=... REPLAY_START=wait): signs up and funds
+                 a fresh user, starts the replay, trades until it is done, prints its fills and P&L
+    --fund USDT=100000,BTC=1  --window 20 (trades)  --band 5 (bps)  --size-multiple 10
+    --max-orders 5 (position limit, in orders)  --poll 250ms
   load           HTTP load test with bearer tokens; closed loop (connections x pipelining
                  requests in flight) unless --rate sets an open loop
     --users FILE  --product BTC-USDT  --connections 64  --pipelining 1  --transport raw|undici|http
@@ -51,6 +56,7 @@ export type Command =
       durationMs?: number;
       seed: number;
     }
+  | { command: 'backtest'; url: string; fund: Record<string, string>; window: number; bandBps: number; sizeMultiple: number; maxOrders: number; pollMs: number }
   | { command: 'demo'; url: string; users: string; levels: number; refreshMs: number; takerIntervalMs: number; statusEveryMs: number; durationMs?: number }
   | { command: 'taker'; url: string; users: string; pick: Pick; productId: string; intervalMs: number; sizeMultiple: number; durationMs?: number; seed: number }
   | {
@@ -172,6 +178,27 @@ export function parseCommand(argv: readonly string[]): Command {
         takerIntervalMs: parseDuration('taker-interval', v['taker-interval'] ?? '15s'),
         statusEveryMs: parseDuration('status-every', v['status-every'] ?? '1m'),
         ...(v.duration !== undefined && { durationMs: parseDuration('duration', v.duration) }),
+      };
+    }
+    case 'backtest': {
+      const v = flags(rest, {
+        url: { type: 'string' },
+        fund: { type: 'string' },
+        window: { type: 'string' },
+        band: { type: 'string' },
+        'size-multiple': { type: 'string' },
+        'max-orders': { type: 'string' },
+        poll: { type: 'string' },
+      });
+      return {
+        command: 'backtest',
+        url: url(v.url),
+        fund: parseFund(v.fund ?? 'USDT=100000,BTC=1'),
+        window: positiveInt('window', v.window, 20),
+        bandBps: positiveInt('band', v.band, 5),
+        sizeMultiple: positiveInt('size-multiple', v['size-multiple'], 10),
+        maxOrders: positiveInt('max-orders', v['max-orders'], 5),
+        pollMs: parseDuration('poll', v.poll ?? '250ms'),
       };
     }
     case 'load': {

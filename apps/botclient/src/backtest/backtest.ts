@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import Big from 'big.js';
+import { type Bot, type Log } from '../bots/bots';
+import { ApiError, type ExchangeClient, type FillJson, type ReplayJson } from '../client';
+import { Grid } from '../decimal';
+import { EXPECTED_REJECTIONS } from '../load/outcomes';
+import { findProduct } from '../market';
+import { freshIdentity, setUpUsers } from '../setup';
+import { currentReplay, followReplay } from './follow-replay';
+import { type ProfitAndLoss, profitAndLoss } from './pnl';
+import type { ReplayProgress } from './replay-progress';
+import { MeanReversion, type Quote } from './strategy';
+
+export interface BacktestOptions {
+  /** What the faucet gives the backtest's fresh user. */
+  fund: Record<string, string>;
+  /** Trades in the moving average. */
+  window: number;
+  bandBps: number;
+  /** Each order is the product's minimum size times this. */
+  sizeMultiple: number;
+  /** The position limit, in orders: at most this many orders' size long or short. */
+  maxOrders: number;
+  pollMs: number;
+}
+
+export interface BacktestResult {
+  productId: string;
+  replay: ReplayJson;
+  /** Oldest first. */
+  fills: FillJson[];
+  /** The last trade price, the open position's mark. */
+  mark: string;
+  pnl: ProfitAndLoss;
+}
+
+/** How many trades and fills one request asks for: the API's most. */
+const PAGE = 1000;
+
+/**
+ * Runs the sample strategy against the exchange's replay: signs up and funds a fresh user,
+ * starts the replay, trades on every poll until the replay is done (or `signal` aborts),
+ * then cancels its orders and returns its fills and P&L.
+ */
+export async function runBacktest(client: ExchangeClient, options: BacktestOptions, signal: AbortSignal, progress: ReplayProgress, log: Log): Promise<BacktestResult> {
+  const { product_id: productId, file } = await currentReplay(client);
+  const product = await findProduct(client, productId);
+  const [user] = await setUpUsers(client, { count: 1, ...freshIdentity(), apiKeys: true, fund: options.fund, concurrency: 1 });
+  const bot: Bot = { name: 'backtest', auth: { apiKey: user!.api_key! } };
+  const size = new Grid(product.base_increment);
+  const orderSteps = size.stepsAtLeast(product.base_min_size || product.base_increment) * options.sizeMultiple;
+  const orderSize = size.format(orderSteps);
+  const maxPosition = size.format(orderSteps * options.maxOrders);
+  const strategy = new MeanReversion({ window: options.window, bandBps: options.bandBps, orderSize, maxPosition });
+  log(`backtest: ${user!.email} trades ${productId} on the replay of ${file}: mean reversion over ${options.window} trades, band ${options.bandBps} bps, ${orderSize} an order, at most ${maxPosition} either way`);
+
+  const trader = new Trader(client, bot, productId, strategy, orderSize);
+  let replay: ReplayJson;
+  try {
+    replay = await followReplay(client, bot.auth, { pollMs: options.pollMs, signal }, async (status) => {
+      if (status.state === 'running') await trader.step();
+      progress.update(status, trader.fillCount);
+    });
+  } finally {
+    progress.stop();
+    await client.cancelAll(bot.auth, productId);
+  }
+  const fills = await allFills(client, bot, productId);
+  const mark = (await client.trades(productId, 1))[0]?.price ?? '0';
+  return { productId, replay, fills, mark, pnl: profitAndLoss(fills, mark) };
+}
+
+/** Keeps one order working where the strategy wants it. */
+class Trader {
+  private lastTradeId = 0;
+  private readonly fills = new Set<string>();
+  private position = new Big(0);
+  private working: Quote | undefined;
+
+  constructor(
+    private readonly client: ExchangeClient,
+    private readonly bot: Bot,
+    private readonly productId: string,
+    private readonly strategy: MeanReversion,
+    private readonly orderSize: string,
+  ) {}
+
+  get fillCount(): number {
+    return this.fills.size;
+  }
+
+  async step(): Promise<void> {
+    const trades = (await this.client.trades(this.productId, PAGE)).filter((trade) => Number(trade.trade_id) > this.lastTradeId).reverse();
+    for (const trade of trades) this.strategy.observe(trade.price);
+    this.lastTradeId = Number(trades[trades.length - 1]?.trade_id ?? this.lastTradeId);
+    const fresh = (await this.client.fills(this.bot.auth, this.productId, PAGE)).filter((fill) => !this.fills.has(fill.trade_id));
+    for (const fill of fresh) {
+      this.fills.add(fill.trade_id);
+      this.position = fill.side === 'buy' ? this.position.plus(fill.size) : this.position.minus(fill.size);
+    }
+    // A fill may have used the working order up: place anew if still wanted.
+    if (fresh.length > 0) this.working = undefined;
+    const wanted = this.strategy.want(this.position);
+    if (wanted?.side === this.working?.side && wanted?.price === this.working?.price) return;
+    await this.client.cancelAll(this.bot.auth, this.productId);
+    this.working = undefined;
+    if (wanted === undefined) return;
+    const order = { product_id: this.productId, type: 'limit', side: wanted.side, price: wanted.price, size: this.orderSize, client_oid: randomUUID() };
+    try {
+      await this.client.placeOrder(this.bot.auth, order);
+      this.working = wanted;
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code !== undefined && EXPECTED_REJECTIONS.has(error.code))) throw error;
+    }
+  }
+}
+
+/** Every fill of the bot on the product, oldest first, paged by trade id. */
+async function allFills(client: ExchangeClient, bot: Bot, productId: string): Promise<FillJson[]> {
+  const fills: FillJson[] = [];
+  for (let after: string | undefined; ; ) {
+    const page = await client.fills(bot.auth, productId, PAGE, after);
+    fills.push(...page);
+    if (page.length < PAGE) return fills.reverse();
+    after = page[page.length - 1]!.trade_id;
+  }
+}
