@@ -12,7 +12,7 @@ export type { AccountJson, FillJson, OrderJson, ProductJson, PublicTradeJson, To
 
 /** `GET /api/sandbox` (served by the exchange app's sandbox route). */
 export interface SandboxJson {
-  demo_market: unknown;
+  demo_market: 'on' | 'off';
   /** The exchange's clock, ISO 8601: replay time when a replay runs. */
   clock: string;
   replay: ReplayJson | null;
@@ -21,9 +21,11 @@ export interface SandboxJson {
 export interface ReplayJson {
   product_id: string;
   file: string;
-  format: string;
+  /** binance-aggtrades, binance-klines or coinbase-trades; null until the tape is opened when it was not given. */
+  format: string | null;
   state: 'waiting' | 'running' | 'done' | 'failed';
-  speed: unknown;
+  /** Tape seconds per second, or `max`. */
+  speed: string;
   trades_replayed: number;
   trades_snapped: number;
   bytes_read: number;

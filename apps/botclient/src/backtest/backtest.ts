@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import Big from 'big.js';
 import { type Bot, type Log } from '../bots/bots';
-import { ApiError, type ExchangeClient, type FillJson, type ReplayJson } from '../client';
+import { ApiError, type ExchangeClient, type FillJson, type ProductJson, type ReplayJson } from '../client';
 import { Grid } from '../decimal';
 import { EXPECTED_REJECTIONS } from '../load/outcomes';
 import { findProduct } from '../market';
-import { freshIdentity, setUpUsers } from '../setup';
+import { type BotUser, freshIdentity, setUpUsers } from '../setup';
 import { currentReplay, followReplay } from './follow-replay';
 import { type ProfitAndLoss, profitAndLoss } from './pnl';
 import type { ReplayProgress } from './replay-progress';
@@ -25,6 +25,8 @@ export interface BacktestOptions {
 }
 
 export interface BacktestResult {
+  /** The fresh user the strategy traded as. */
+  user: BotUser;
   productId: string;
   replay: ReplayJson;
   /** Oldest first. */
@@ -54,7 +56,8 @@ export async function runBacktest(client: ExchangeClient, options: BacktestOptio
   const strategy = new MeanReversion({ window: options.window, bandBps: options.bandBps, orderSize, maxPosition });
   log(`backtest: ${user!.email} trades ${productId} on the replay of ${file}: mean reversion over ${options.window} trades, band ${options.bandBps} bps, ${orderSize} an order, at most ${maxPosition} either way`);
 
-  const trader = new Trader(client, bot, productId, strategy, orderSize);
+  const trader = new Trader(client, bot, product, strategy, orderSize);
+  await trader.start();
   let replay: ReplayJson;
   try {
     replay = await followReplay(client, bot.auth, { pollMs: options.pollMs, signal }, async (status) => {
@@ -67,20 +70,24 @@ export async function runBacktest(client: ExchangeClient, options: BacktestOptio
   }
   const fills = await allFills(client, bot, productId);
   const mark = (await client.trades(productId, 1))[0]?.price ?? '0';
-  return { productId, replay, fills, mark, pnl: profitAndLoss(fills, mark) };
+  return { user: user!, productId, replay, fills, mark, pnl: profitAndLoss(fills, mark) };
 }
 
-/** Keeps one order working where the strategy wants it. */
+/**
+ * Keeps at most one order working where the strategy wants it. The position is read from
+ * the account (the engine's balance, not the fills' read side) after a cancel, so an order
+ * that filled just before it counts before the next is placed.
+ */
 class Trader {
   private lastTradeId = 0;
   private readonly fills = new Set<string>();
-  private position = new Big(0);
+  private startBase: Big | undefined;
   private working: Quote | undefined;
 
   constructor(
     private readonly client: ExchangeClient,
     private readonly bot: Bot,
-    private readonly productId: string,
+    private readonly product: ProductJson,
     private readonly strategy: MeanReversion,
     private readonly orderSize: string,
   ) {}
@@ -89,29 +96,39 @@ class Trader {
     return this.fills.size;
   }
 
+  async start(): Promise<void> {
+    this.startBase = await this.baseBalance();
+  }
+
   async step(): Promise<void> {
-    const trades = (await this.client.trades(this.productId, PAGE)).filter((trade) => Number(trade.trade_id) > this.lastTradeId).reverse();
+    const trades = (await this.client.trades(this.product.id, PAGE)).filter((trade) => Number(trade.trade_id) > this.lastTradeId).reverse();
     for (const trade of trades) this.strategy.observe(trade.price);
     this.lastTradeId = Number(trades[trades.length - 1]?.trade_id ?? this.lastTradeId);
-    const fresh = (await this.client.fills(this.bot.auth, this.productId, PAGE)).filter((fill) => !this.fills.has(fill.trade_id));
-    for (const fill of fresh) {
-      this.fills.add(fill.trade_id);
-      this.position = fill.side === 'buy' ? this.position.plus(fill.size) : this.position.minus(fill.size);
-    }
-    // A fill may have used the working order up: place anew if still wanted.
-    if (fresh.length > 0) this.working = undefined;
-    const wanted = this.strategy.want(this.position);
-    if (wanted?.side === this.working?.side && wanted?.price === this.working?.price) return;
-    await this.client.cancelAll(this.bot.auth, this.productId);
+    const fresh = (await this.client.fills(this.bot.auth, this.product.id, PAGE)).filter((fill) => !this.fills.has(fill.trade_id));
+    for (const fill of fresh) this.fills.add(fill.trade_id);
+    const wanted = this.strategy.want(await this.position());
+    // Unchanged and not (partly) filled: leave it working.
+    if (fresh.length === 0 && wanted?.side === this.working?.side && wanted?.price === this.working?.price) return;
+    await this.client.cancelAll(this.bot.auth, this.product.id);
     this.working = undefined;
-    if (wanted === undefined) return;
-    const order = { product_id: this.productId, type: 'limit', side: wanted.side, price: wanted.price, size: this.orderSize, client_oid: randomUUID() };
+    const now = this.strategy.want(await this.position());
+    if (now === undefined) return;
+    const order = { product_id: this.product.id, type: 'limit', side: now.side, price: now.price, size: this.orderSize, client_oid: randomUUID() };
     try {
       await this.client.placeOrder(this.bot.auth, order);
-      this.working = wanted;
+      this.working = now;
     } catch (error) {
       if (!(error instanceof ApiError && error.code !== undefined && EXPECTED_REJECTIONS.has(error.code))) throw error;
     }
+  }
+
+  private async position(): Promise<Big> {
+    return (await this.baseBalance()).minus(this.startBase!);
+  }
+
+  private async baseBalance(): Promise<Big> {
+    const account = (await this.client.accounts(this.bot.auth)).find((candidate) => candidate.currency === this.product.base_currency);
+    return new Big(account?.balance ?? '0');
   }
 }
 

@@ -10,7 +10,7 @@ const replay = (state: ReplayJson['state'], bytesRead: number, extra: Partial<Re
   file: 'samples/tape.csv',
   format: 'binance-aggtrades',
   state,
-  speed: 600,
+  speed: '600',
   trades_replayed: bytesRead / 10,
   trades_snapped: 0,
   bytes_read: bytesRead,
@@ -41,7 +41,7 @@ async function stubSandbox(statuses: (SandboxJson | 404)[]): Promise<{ url: stri
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, starts, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-const sandbox = (replayStatus: ReplayJson | null): SandboxJson => ({ demo_market: true, clock: '2023-06-15T12:00:00.000Z', replay: replayStatus });
+const sandbox = (replayStatus: ReplayJson | null): SandboxJson => ({ demo_market: 'off', clock: '2023-06-15T12:00:00.000Z', replay: replayStatus });
 
 describe('followReplay against a stub sandbox', () => {
   let stub: Awaited<ReturnType<typeof stubSandbox>> | undefined;
