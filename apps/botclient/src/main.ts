@@ -1,9 +1,9 @@
 import { type Command, parseCommand, USAGE, UsageError } from './args';
-import { type Bot, printBalances, runMarketMaker, runTaker } from './bots/bots';
-import { ExchangeClient } from './client';
 import { runBacktest } from './backtest/backtest';
 import { formatResult } from './backtest/backtest-report';
 import { replayProgress } from './backtest/replay-progress';
+import { type Bot, printBalances, runMarketMaker, runTaker } from './bots/bots';
+import { ExchangeClient } from './client';
 import { runDemo } from './demo';
 import { runLoad } from './load/load-test';
 import { formatTable, summaryLine } from './load/report';
@@ -63,13 +63,6 @@ async function run(command: Command): Promise<void> {
         const { users: usersFile, levels, refreshMs, takerIntervalMs, statusEveryMs } = command;
         return await runDemo(client, { usersFile, levels, refreshMs, takerIntervalMs, statusEveryMs }, signal, log);
       }
-      case 'backtest': {
-        // Ctrl-C stops trading early; the orders are cancelled and the P&L so far printed.
-        const { fund, window, bandBps, sizeMultiple, maxOrders, pollMs } = command;
-        const options = { fund, window, bandBps, sizeMultiple, maxOrders, pollMs };
-        const result = await runBacktest(client, options, stopSignal(undefined), replayProgress(process.stderr), log);
-        return log(formatResult(result));
-      }
       case 'load': {
         const file = await readUsersFile(command.users);
         const product = await findProduct(client, command.productId);
@@ -92,6 +85,13 @@ async function run(command: Command): Promise<void> {
         const result = await runLoad({ ...base, mix: { ...mix, seed: command.seed }, durationMs: command.durationMs });
         log(formatTable(result));
         return log(summaryLine(result));
+      }
+      case 'backtest': {
+        // Ctrl-C stops trading early; the orders are cancelled and the P&L so far printed.
+        const { fund, window, bandBps, sizeMultiple, maxOrders, pollMs } = command;
+        const options = { fund, window, bandBps, sizeMultiple, maxOrders, pollMs };
+        const result = await runBacktest(client, options, stopSignal(undefined), replayProgress(process.stderr), log);
+        return log(formatResult(result));
       }
     }
   } finally {
