@@ -30,6 +30,13 @@ describe('profitAndLoss', () => {
     expect(strings(covered)).toMatchObject({ position: '0', averageCost: '0', realized: '0.85', unrealized: '0', total: '0.85' });
   });
 
+  it('rounds an average cost that does not end, realized taking the rounding', () => {
+    // 0.03 bought for 1000 + 1000 + 1001 = 3001: average 100033.3333...; 0.01 sold at 100100.
+    const fills = [fill('buy', '0.01', '100000', '0'), fill('buy', '0.01', '100000', '0'), fill('buy', '0.01', '100100', '0'), fill('sell', '0.01', '100100', '0')];
+    const pnl = profitAndLoss(fills, '100100');
+    expect(strings(pnl)).toMatchObject({ position: '0.02', averageCost: '100033.33333333', unrealized: '1.3333333334', realized: '0.6666666666', total: '2' });
+  });
+
   it('totals the change of quote plus base valued at the mark, exactly', () => {
     const fills = [
       fill('buy', '0.0003', '30000.01', '0.018000006'),

@@ -24,11 +24,15 @@ export interface ProfitAndLoss {
   sold: Big;
 }
 
+/** An average cost that does not end (a third, say) is rounded at this many places. */
+const AVERAGE_COST_PLACES = 8;
+
 /**
  * P&L of fills in the order they happened, on the average-cost method, with the open
  * position marked at `mark` (the last trade price). big.js decimals: the total (cash flows
- * plus the position at the mark) is exact; the split into realized and unrealized divides
- * the cost of a position when part of it closes (rounded at big.js's 20 places).
+ * plus the position at the mark) is exact; unrealized is the position times the mark less
+ * the average cost (rounded at 8 places when it does not end), and realized the rest, so
+ * realized + unrealized = total exactly.
  */
 export function profitAndLoss(fills: readonly PnlFill[], mark: string): ProfitAndLoss {
   const zero = new Big(0);
@@ -54,7 +58,8 @@ export function profitAndLoss(fills: readonly PnlFill[], mark: string): ProfitAn
     else cost = after.times(price);
     position = after;
   }
-  const unrealized = position.times(mark).minus(cost);
   const total = cash.plus(position.times(mark));
-  return { position, averageCost: position.eq(0) ? zero : cost.div(position), realized: total.minus(unrealized), fees, unrealized, total, bought, sold };
+  const averageCost = position.eq(0) ? zero : cost.div(position).round(AVERAGE_COST_PLACES);
+  const unrealized = position.times(new Big(mark).minus(averageCost));
+  return { position, averageCost, realized: total.minus(unrealized), fees, unrealized, total, bought, sold };
 }
