@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Big from 'big.js';
 import { type Bot, type Log } from '../bots/bots';
 import { ApiError, type ExchangeClient, type FillJson, type ProductJson, type ReplayJson } from '../client';
@@ -38,6 +39,8 @@ export interface BacktestResult {
 
 /** How many trades and fills one request asks for: the API's most. */
 const PAGE = 1000;
+/** How long the fills may take to catch up with the balances at the end. */
+const SETTLE_MS = 5_000;
 
 /**
  * Runs the sample strategy against the exchange's replay: signs up and funds a fresh user,
@@ -68,7 +71,7 @@ export async function runBacktest(client: ExchangeClient, options: BacktestOptio
     progress.stop();
     await client.cancelAll(bot.auth, productId);
   }
-  const fills = await allFills(client, bot, productId);
+  const fills = await trader.settledFills();
   const mark = (await client.trades(productId, 1))[0]?.price ?? '0';
   return { user: user!, productId, replay, fills, mark, pnl: profitAndLoss(fills, mark) };
 }
@@ -119,6 +122,20 @@ class Trader {
       this.working = now;
     } catch (error) {
       if (!(error instanceof ApiError && error.code !== undefined && EXPECTED_REJECTIONS.has(error.code))) throw error;
+    }
+  }
+
+  /**
+   * Every fill, oldest first, once they add up to the account's position: fills are read from
+   * the history, which may trail the engine's balances by a moment.
+   */
+  async settledFills(): Promise<FillJson[]> {
+    const deadline = Date.now() + SETTLE_MS;
+    for (;;) {
+      const fills = await allFills(this.client, this.bot, this.product.id);
+      const position = fills.reduce((sum, fill) => (fill.side === 'buy' ? sum.plus(fill.size) : sum.minus(fill.size)), new Big(0));
+      if (position.eq(await this.position()) || Date.now() > deadline) return fills;
+      await sleep(50);
     }
   }
 
