@@ -19,6 +19,22 @@ describe('parseCommand', () => {
     expect(parseCommand(['--help'])).toEqual({ command: 'help' });
   });
 
+  it('reads the backtest flags', () => {
+    expect(parseCommand(['backtest'])).toEqual({ command: 'backtest', url: 'http://127.0.0.1:8080', fund: { USDT: '100000', BTC: '1' }, window: 20, bandBps: 5, sizeMultiple: 10, maxOrders: 5, pollMs: 250 });
+    expect(parseCommand(['backtest', '--url', 'http://127.0.0.1:9000', '--window', '50', '--band', '12', '--size-multiple', '2', '--max-orders', '3', '--poll', '1s', '--fund', 'USDT=500'])).toEqual({
+      command: 'backtest',
+      url: 'http://127.0.0.1:9000',
+      fund: { USDT: '500' },
+      window: 50,
+      bandBps: 12,
+      sizeMultiple: 2,
+      maxOrders: 3,
+      pollMs: 1000,
+    });
+    expect(() => parseCommand(['backtest', '--band', '0'])).toThrow(UsageError);
+    expect(() => parseCommand(['backtest', '--product', 'BTC-USDT'])).toThrow(UsageError);
+  });
+
   it('reads flags into typed options', () => {
     expect(parseCommand(['setup', '--count', '3', '--api-keys', '--fund', 'USDT=5.5', '--url', 'http://localhost:9000/'])).toMatchObject({
       count: 3,

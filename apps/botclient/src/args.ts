@@ -22,6 +22,11 @@ commands:
     --users FILE  --product BTC-USDT  --connections 64  --pipelining 1  --transport raw|undici|http
     --rate N/s  --duration 20s  --warmup 0s  --mid PRICE  --mix passive,crossing,cancel (0.6,0.1,0.3)
     --spread 50 (price steps)  --max-open 200 (per user)  --seed 1
+  backtest       run a sample strategy (mean reversion on the last trade price) against the
+                 exchange's replay (started with REPLAY_FILE=... REPLAY_START=wait): signs up and funds
+                 a fresh user, starts the replay, trades until it is done, prints its fills and P&L
+    --fund USDT=100000,BTC=1  --window 20 (trades)  --band 5 (bps)  --size-multiple 10
+    --max-orders 5 (position limit, in orders)  --poll 250ms
 
 every command: --url http://127.0.0.1:8080 (the exchange)
 durations: 500ms, 20s, 2m, or a bare number of seconds; --pick: 0 | 0,2 | 1-3 | 1- (to the last user)`;
@@ -31,6 +36,7 @@ const DEFAULT_USERS = 'botclient-users.json';
 
 export type Command =
   | { command: 'help' }
+  | { command: 'backtest'; url: string; fund: Record<string, string>; window: number; bandBps: number; sizeMultiple: number; maxOrders: number; pollMs: number }
   | { command: 'setup'; url: string; count: number; apiKeys: boolean; fund: Record<string, string>; out: string; prefix?: string; password?: string; concurrency: number }
   | {
       command: 'market-maker';
@@ -183,6 +189,27 @@ export function parseCommand(argv: readonly string[]): Command {
         spreadSteps: positiveInt('spread', v.spread, 50),
         maxOpenPerUser: positiveInt('max-open', v['max-open'], 200),
         seed: nonNegativeInt('seed', v.seed, 1),
+      };
+    }
+    case 'backtest': {
+      const v = flags(rest, {
+        url: { type: 'string' },
+        fund: { type: 'string' },
+        window: { type: 'string' },
+        band: { type: 'string' },
+        'size-multiple': { type: 'string' },
+        'max-orders': { type: 'string' },
+        poll: { type: 'string' },
+      });
+      return {
+        command: 'backtest',
+        url: url(v.url),
+        fund: parseFund(v.fund ?? 'USDT=100000,BTC=1'),
+        window: positiveInt('window', v.window, 20),
+        bandBps: positiveInt('band', v.band, 5),
+        sizeMultiple: positiveInt('size-multiple', v['size-multiple'], 10),
+        maxOrders: positiveInt('max-orders', v['max-orders'], 5),
+        pollMs: parseDuration('poll', v.poll ?? '250ms'),
       };
     }
     default:

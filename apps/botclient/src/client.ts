@@ -10,6 +10,31 @@ export type Credentials = { token: string } | { apiKey: ApiKey };
 // The API's wire types, from the schemas the exchange validates and answers with.
 export type { AccountJson, FillJson, OrderJson, ProductJson, PublicTradeJson, TokensJson };
 
+/** `GET /api/sandbox` (served by the exchange app's sandbox route). */
+export interface SandboxJson {
+  demo_market: 'on' | 'off';
+  /** The exchange's clock, ISO 8601: replay time when a replay runs. */
+  clock: string;
+  replay: ReplayJson | null;
+}
+
+export interface ReplayJson {
+  product_id: string;
+  file: string;
+  /** binance-aggtrades, binance-klines or coinbase-trades; null until the tape is opened when it was not given. */
+  format: string | null;
+  state: 'waiting' | 'running' | 'done' | 'failed';
+  /** Tape seconds per second, or `max`. */
+  speed: string;
+  trades_replayed: number;
+  trades_snapped: number;
+  bytes_read: number;
+  bytes_total: number;
+  /** The time of the last trade replayed, ISO 8601, null before the first. */
+  tape_time: string | null;
+  error: string | null;
+}
+
 /** A non-2xx answer, with the exchange's `{message, code}`. */
 export class ApiError extends Error {
   constructor(
@@ -95,9 +120,9 @@ export class ExchangeClient {
     return this.request('GET', `/api/products/${encodeURIComponent(productId)}/ticker`);
   }
 
-  /** The newest public trades of the product, newest first. */
-  trades(productId: string): Promise<PublicTradeJson[]> {
-    return this.request('GET', `/api/products/${encodeURIComponent(productId)}/trades`);
+  /** The newest public trades of the product (`limit`, up to 1000, the API's default 100), newest first. */
+  trades(productId: string, limit?: number): Promise<PublicTradeJson[]> {
+    return this.request('GET', `/api/products/${encodeURIComponent(productId)}/trades${limit === undefined ? '' : `?limit=${limit}`}`);
   }
 
   placeOrder(auth: Credentials, order: Record<string, unknown>): Promise<OrderJson> {
@@ -117,9 +142,19 @@ export class ExchangeClient {
     return this.request('GET', '/api/accounts', { auth });
   }
 
-  /** The newest `limit` fills, newest first. */
-  fills(auth: Credentials, productId: string, limit = 100): Promise<FillJson[]> {
-    return this.request('GET', `/api/fills?product_id=${encodeURIComponent(productId)}&limit=${limit}`, { auth });
+  /** The newest `limit` fills, newest first; `after` (a trade id) pages to older ones. */
+  fills(auth: Credentials, productId: string, limit = 100, after?: string): Promise<FillJson[]> {
+    return this.request('GET', `/api/fills?product_id=${encodeURIComponent(productId)}&limit=${limit}${after === undefined ? '' : `&after=${after}`}`, { auth });
+  }
+
+  /** The sandbox's state: the demo market, the exchange's clock, the replay if the exchange runs one. */
+  sandbox(): Promise<SandboxJson> {
+    return this.request('GET', '/api/sandbox');
+  }
+
+  /** Starts a replay the exchange holds (`REPLAY_START=wait`). */
+  startReplay(auth: Credentials): Promise<unknown> {
+    return this.request('POST', '/api/sandbox/replay/start', { auth });
   }
 }
 

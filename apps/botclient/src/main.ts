@@ -1,4 +1,7 @@
 import { type Command, parseCommand, USAGE, UsageError } from './args';
+import { runBacktest } from './backtest/backtest';
+import { formatResult } from './backtest/backtest-report';
+import { replayProgress } from './backtest/replay-progress';
 import { type Bot, printBalances, runMarketMaker, runTaker } from './bots/bots';
 import { ExchangeClient } from './client';
 import { runLoad } from './load/load-test';
@@ -70,6 +73,13 @@ async function run(command: Command): Promise<void> {
         const result = await runLoad({ ...base, mix: { ...mix, seed: command.seed }, durationMs: command.durationMs });
         log(formatTable(result));
         return log(summaryLine(result));
+      }
+      case 'backtest': {
+        // Ctrl-C stops trading early; the orders are cancelled and the P&L so far printed.
+        const { fund, window, bandBps, sizeMultiple, maxOrders, pollMs } = command;
+        const options = { fund, window, bandBps, sizeMultiple, maxOrders, pollMs };
+        const result = await runBacktest(client, options, stopSignal(undefined), replayProgress(process.stderr), log);
+        return log(formatResult(result));
       }
     }
   } finally {

@@ -55,8 +55,8 @@ describe('ccxt coinbaseexchange against the embedded exchange', () => {
   }
 
   function client(credentials: { apiKey: string; secret: string; password: string }): Exchange {
-    const trader = new ccxt.coinbaseexchange(credentials);
-    trader.urls.api = { public: apiUrl, private: apiUrl };
+    // The README's one-line recipe.
+    const trader = new ccxt.coinbaseexchange({ ...credentials, urls: { api: { public: apiUrl, private: apiUrl } } });
     // ccxt's own switch for exact amounts ("Number or String"), though its typing names Number only.
     trader.number = String as unknown as Exchange['number'];
     return trader;

@@ -29,8 +29,9 @@ type Direction = 'forward' | 'backward';
 
 interface RawTrade {
   text: string;
-  /** Byte offset of its `{` in the file. */
+  /** Byte offset of its `{` in the file, and just past its `}`. */
   offset: number;
+  end: number;
 }
 
 /** Where the bytes between trades may be: the array's opening, between two trades, its closing. */
@@ -46,7 +47,6 @@ class FlatObjectScanner {
     private readonly handle: FileHandle,
     private readonly size: number,
     private readonly direction: Direction,
-    private readonly counter: ReadCounter,
     private readonly problem: (offset: number, why: string) => Promise<Error>,
   ) {
     this.start = direction === 'forward' ? 0 : size;
@@ -68,7 +68,7 @@ class FlatObjectScanner {
       const { open, close } = found;
       const gap = forward ? this.buffer.subarray(0, open) : this.buffer.subarray(close + 1);
       await this.checkGap(gap, this.seen === 0 ? (forward ? 'opening' : 'closing') : 'between', forward ? this.start : this.start + close + 1);
-      yield { text: this.buffer.toString('utf8', open, close + 1), offset: this.start + open };
+      yield { text: this.buffer.toString('utf8', open, close + 1), offset: this.start + open, end: this.start + close + 1 };
       this.seen++;
       if (forward) {
         this.buffer = this.buffer.subarray(close + 1);
@@ -99,7 +99,6 @@ class FlatObjectScanner {
     const chunk = Buffer.alloc(length);
     const { bytesRead } = await this.handle.read(chunk, 0, length, from);
     if (bytesRead !== length) throw await this.problem(from, 'the file changed while it was read');
-    this.counter.bytesRead += length;
     if (forward) {
       this.buffer = Buffer.concat([this.buffer, chunk]);
     } else {
@@ -160,17 +159,23 @@ export async function* coinbaseTrades(file: string, counter: ReadCounter): Async
   try {
     const { size } = await handle.stat();
     const problem = async (offset: number, why: string): Promise<Error> => malformedTape({ file, line: await lineAt(handle, offset) }, why);
-    const trades = (direction: Direction) => parsed(new FlatObjectScanner(handle, size, direction, counter, problem).objects(), problem);
-    const first = await trades('forward').next();
-    const last = await trades('backward').next();
-    counter.bytesRead = 0;
-    if (first.done === true || last.done === true) return;
+    const peek = (direction: Direction) => parsed(new FlatObjectScanner(handle, size, direction, problem).objects(), problem).next();
+    const first = await peek('forward');
+    const last = await peek('backward');
+    if (first.done === true || last.done === true) {
+      counter.bytesRead = size;
+      return;
+    }
     const newestFirst = isLater(first.value, last.value);
     const order = new TimeOrder();
-    for await (const trade of trades(newestFirst ? 'backward' : 'forward')) {
+    const scanner = new FlatObjectScanner(handle, size, newestFirst ? 'backward' : 'forward', problem);
+    for await (const trade of parsed(scanner.objects(), problem)) {
+      // The progress is the trades handed on, not the chunk read ahead.
+      counter.bytesRead = newestFirst ? size - trade.offset : trade.end;
       if (!order.accepts(trade.time)) throw tapeOutOfOrder({ file, line: await lineAt(handle, trade.offset) }, trade.time, order.previous);
       yield { time: trade.time, price: trade.price, size: trade.size, takerSide: trade.takerSide };
     }
+    counter.bytesRead = size;
   } finally {
     await handle.close();
   }
@@ -179,10 +184,10 @@ export async function* coinbaseTrades(file: string, counter: ReadCounter): Async
 async function* parsed(
   objects: AsyncGenerator<RawTrade>,
   problem: (offset: number, why: string) => Promise<Error>,
-): AsyncGenerator<TapeTrade & { tradeId: number; offset: number }> {
-  for await (const { text, offset } of objects) {
+): AsyncGenerator<TapeTrade & { tradeId: number; offset: number; end: number }> {
+  for await (const { text, offset, end } of objects) {
     const trade = parseTrade(text);
     if (typeof trade === 'string') throw await problem(offset, trade);
-    yield { ...trade, offset };
+    yield { ...trade, offset, end };
   }
 }

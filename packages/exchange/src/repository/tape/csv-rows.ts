@@ -21,10 +21,13 @@ export async function* csvRows(file: string, counter: ReadCounter): AsyncGenerat
   const input = createReadStream(file);
   const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
+  let consumed = 0;
   try {
     for await (const text of lines) {
       line++;
-      counter.bytesRead = input.bytesRead;
+      // The rows handed on so far, not the chunks read ahead (a small file is read whole at once).
+      consumed += Buffer.byteLength(text) + 1;
+      counter.bytesRead = consumed;
       if (text.trim() === '') continue;
       const fields = text.split(',');
       if (line === 1 && !/^\d/.test(fields[0]!.trim())) continue;

@@ -29,7 +29,8 @@ describe('FileTapeSource on the shipped samples', () => {
     }
     const { bytesRead, bytesTotal } = tape.progress();
     expect(bytesRead).toBe(bytesTotal);
-    expect(seen[0]).toBeLessThan(bytesTotal);
+    // The rows handed on, not the 64 KiB read ahead: the first trade is a row in (the Coinbase file's last one).
+    expect(seen[0]).toBeLessThan(200);
     expect([...seen].sort((a, b) => a - b)).toEqual(seen);
   });
 

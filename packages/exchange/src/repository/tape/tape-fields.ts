@@ -1,6 +1,6 @@
 import { malformedTape, type TapeLocation } from './tape-errors';
 
-/** How far a reader is in its file, updated as chunks are read. */
+/** How far a reader is in its file: the bytes of the rows it has handed on (not those read ahead). */
 export interface ReadCounter {
   bytesRead: number;
 }
