@@ -91,6 +91,43 @@ describe('exchange app, embedded: replaying the shipped sample day at full speed
   });
 });
 
+describe('exchange app, embedded: replaying the shipped klines at full speed', () => {
+  const KLINES = resolve(__dirname, '../../../packages/exchange/samples/BTC-USDT-klines-1m-2023-06-15.csv');
+  let dataDir: string;
+  let exchange: RunningExchange | undefined;
+
+  afterAll(async () => {
+    await exchange?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("gives back the klines as its 1-minute candles, every trade on the product's grid", async () => {
+    // Binance klines: open_time, open, high, low, close, volume, ...; a minute without volume has no candle.
+    const expected = readFileSync(KLINES, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.split(','))
+      .filter(([, , , , , volume]) => !new Big(volume!).eq(0))
+      .map(([openTime, open, high, low, close, volume]): Candle => [Number(openTime) / 1000, ...([low, high, open, close, volume].map((value) => new Big(value!).toString()) as [string, string, string, string, string])])
+      .reverse();
+    dataDir = mkdtempSync(join(tmpdir(), 'sd-exchange-replay-klines-'));
+    exchange = await startExchange(exchangeConfigFromEnv({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', DEMO_MARKET: 'off', REPLAY_FILE: KLINES, CLOCK_SPEED: 'max' }));
+    const client = new ApiClient(exchange.url);
+    let replay!: { state: string; trades_snapped: number; error: string | null };
+    await expectEventually(async () => {
+      ({ replay } = await client.expectOk('GET', '/sandbox'));
+      return replay.state !== 'running';
+    }, 120_000);
+    expect(replay).toMatchObject({ state: 'done', trades_snapped: 0, error: null });
+    let candles: Candle[] = [];
+    await expectEventually(async () => {
+      candles = await candlesOfExchange(client, expected.at(-1)![0], expected[0]![0]);
+      return JSON.stringify(candles) === JSON.stringify(expected);
+    }, 60_000).catch(() => undefined);
+    expect(candles).toEqual(expected);
+  });
+});
+
 describe('exchange app, embedded: a replay that waits to be started', () => {
   let dataDir: string;
   let exchange: RunningExchange;

@@ -22,8 +22,8 @@ export interface Kline {
  *   a price equal to the one before it is merged into it, so a flat kline is one trade;
  * - times: open at open_time, the extremes at a third and two thirds of the span, close at
  *   close_time, so all fall inside the kline and in order;
- * - sizes: the volume split evenly among the trades in units of its last recorded decimal
- *   (one more decimal when it has fewer units than trades), the remainder going to the
+ * - sizes: the volume split evenly among the trades in units of its last significant decimal
+ *   (one more decimal when it has fewer units than trades: those pieces may be off the grid), the remainder going to the
  *   close, in big.js decimals: they sum to the volume exactly. A kline without volume has
  *   no trades (its candle does not exist either);
  * - taker sides: a trade above the one before it was taken by a buyer, below by a seller;
@@ -44,7 +44,9 @@ export function klineTrades(kline: Kline): TapeTrade[] {
   // The close keeps close_time even when merged away from the middle points.
   points[points.length - 1]!.time = kline.closeTime;
 
-  let decimals = kline.volume.split('.')[1]?.length ?? 0;
+  // Significant decimals only: Binance writes 0.00880000 for a volume on a 0.0001 grid, and
+  // pieces of 0.00000001 would be off every product's size grid.
+  let decimals = volume.toFixed().split('.')[1]?.length ?? 0;
   let units = volume.times(new Big(10).pow(decimals));
   if (units.lt(points.length)) {
     decimals++;
