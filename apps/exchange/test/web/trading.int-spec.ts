@@ -5,7 +5,8 @@ import Big from 'big.js';
 import type { Page } from 'playwright-core';
 import { exchangeConfigFromEnv } from '../../src/config';
 import { startExchange, type RunningExchange } from '../../src/server';
-import { ARTIFACTS, BrowserSession, STEP_MS } from '../../src/testing/browser-session';
+import { ARTIFACTS, BrowserSession } from '../../src/testing/browser-session';
+import { expectText, faucet, signUp } from './page-actions';
 
 // A real embedded exchange on loopback serving the page from its default WEB_ROOT (the built
 // @sd/app-web, a dependency of this app, so turbo builds it first), driven through Debian's
@@ -48,31 +49,6 @@ async function open(viewport = { width: 1360, height: 900 }, url = exchange.url)
   const page = await browser.open(url, viewport);
   await page.locator('#conn[data-state="open"]').waitFor();
   return page;
-}
-
-/** Waits until the element's text is `expected`, and on timeout says what it was instead. */
-async function expectText(page: Page, selector: string, expected: string): Promise<void> {
-  try {
-    await page.waitForFunction(([s, e]) => document.querySelector(s)?.textContent?.trim() === e, [selector, expected] as const, { timeout: STEP_MS });
-  } catch {
-    const actual = await page.locator(selector).first().textContent({ timeout: 1000 }).catch(() => '(no such element)');
-    const alerts = await page.locator('#alerts').textContent();
-    throw new Error(`${selector}: expected "${expected}", got "${actual?.trim()}"; alerts: "${alerts}"`);
-  }
-}
-
-async function signUp(page: Page, email: string): Promise<void> {
-  await page.fill('#email', email);
-  await page.fill('#password', 'correct horse battery staple');
-  await page.click('#signup');
-  await expectText(page, '#user-email', email);
-}
-
-async function faucet(page: Page, currency: string, amount: string): Promise<void> {
-  await page.selectOption('#faucet-currency', currency);
-  await page.fill('#faucet-amount', amount);
-  await page.click('#faucet-submit');
-  await expectText(page, `#balances tr[data-currency="${currency}"] .available`, amount);
 }
 
 async function placeLimit(page: Page, side: 'buy' | 'sell', price: string, size: string): Promise<void> {
