@@ -1,4 +1,4 @@
-import { Partitioners, type Consumer, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Consumer, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from '@sd/domain/logger';
 import type {
   IncomingMessage,
@@ -73,13 +73,7 @@ export class KafkaMessageQueue implements MessageQueue {
   }
 
   async ensureTopic(topic: string, options?: { partitions?: number }): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: options?.partitions ?? 1 }], waitForLeaders: true });
-    } finally {
-      await admin.disconnect();
-    }
+    await withAdmin(this.kafka, (admin) => admin.createTopics({ topics: [{ topic, numPartitions: options?.partitions ?? 1 }], waitForLeaders: true }));
   }
 
   async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
@@ -222,10 +216,8 @@ export class KafkaMessageQueue implements MessageQueue {
   }
 
   /** The subscribed topic's partitions: their log ends and `groupId`'s committed offsets (-1: none). */
-  private async progressOf(groupId: string, topic: string): Promise<PartitionProgress[]> {
-    const admin = this.watch.admin();
-    await admin.connect();
-    try {
+  private progressOf(groupId: string, topic: string): Promise<PartitionProgress[]> {
+    return withAdmin(this.watch, async (admin) => {
       const ends = await admin.fetchTopicOffsets(topic);
       const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
       return ends.map(({ partition, low, high }) => ({
@@ -234,22 +226,16 @@ export class KafkaMessageQueue implements MessageQueue {
         high,
         committed: committed?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1',
       }));
-    } finally {
-      await admin.disconnect();
-    }
+    });
   }
 
   /** Gives the empty group `to` the committed offsets of `from` (partitions without one start as the subscription says). */
-  private async carryOffsets(from: string, to: string, topic: string): Promise<void> {
-    const admin = this.watch.admin();
-    await admin.connect();
-    try {
+  private carryOffsets(from: string, to: string, topic: string): Promise<void> {
+    return withAdmin(this.watch, async (admin) => {
       const [committed] = await admin.fetchOffsets({ groupId: from, topics: [topic] });
       const partitions = (committed?.partitions ?? []).filter(({ offset }) => BigInt(offset) >= 0n).map(({ partition, offset }) => ({ partition, offset }));
       if (partitions.length > 0) await admin.setOffsets({ groupId: to, topic, partitions });
-    } finally {
-      await admin.disconnect();
-    }
+    });
   }
 
   /**
@@ -429,6 +415,17 @@ interface ProducerSlot {
 }
 
 /** Resolves when every promise has settled or `ms` has passed, whichever comes first. */
+/** Runs `use` on an admin client of `kafka`, connected for it and disconnected after. */
+async function withAdmin<T>(kafka: Kafka, use: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await use(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function settledWithin(promises: ReadonlyArray<Promise<unknown>>, ms: number): Promise<void> {
   if (promises.length === 0) return;
   let timer: NodeJS.Timeout | undefined;

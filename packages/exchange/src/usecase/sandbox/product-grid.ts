@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import type { CurrencySpec, ProductSpec } from '../core/catalog/product-catalog';
+import { buyHold } from '../core/engine/clearing';
 import { formatUnits, parseSteps } from '../core/money/decimal';
 
 /** A decimal string on the product's grid: whole steps, and whether it had to be rounded there. */
@@ -20,15 +21,9 @@ export class ProductGrid {
     return formatUnits(lots * this.spec.lotUnits, this.spec.base.scale);
   }
 
-  /** Quote minor units of `lots` at `ticks`. */
-  notional(ticks: number, lots: number): number {
-    return ticks * lots * this.spec.lotTickUnits;
-  }
-
-  /** What a buy of `lots` at `ticks` holds at most: the notional and a fee (at most 10 %, the catalog's cap), rounded up. */
+  /** What the engine holds for a limit buy of `lots` at `ticks`: the notional and its fee. */
   buyCost(ticks: number, lots: number): number {
-    const notional = this.notional(ticks, lots);
-    return notional + Math.ceil(notional / 10) + 1;
+    return buyHold(this.spec, ticks, lots);
   }
 
   /** The fewest lots an order at `ticks` may have: the minimum size, and enough to reach the minimum funds. */
