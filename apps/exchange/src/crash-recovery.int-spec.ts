@@ -112,16 +112,6 @@ describe(`embedded exchange killed with SIGKILL under load and restarted (seed $
     }
   }
 
-  /** Every page of a list route, newest first. */
-  async function allPages(client: ApiClient, path: string, idOf: (row: any) => string): Promise<any[]> {
-    const rows: any[] = [];
-    for (;;) {
-      const page = await client.expectOk<any[]>('GET', `${path}&limit=1000${rows.length === 0 ? '' : `&after=${idOf(rows.at(-1))}`}`);
-      rows.push(...page);
-      if (page.length < 1000) return rows;
-    }
-  }
-
   async function quietState(): Promise<unknown> {
     const read = async (): Promise<unknown> =>
       Promise.all(clients.map(async (client) => ({ balances: await client.balances(), open: await client.expectOk('GET', '/orders?status=open&limit=1000') })));
@@ -140,8 +130,8 @@ describe(`embedded exchange killed with SIGKILL under load and restarted (seed $
     const fills: any[] = [];
     const balances: Array<Record<string, { available: string; hold: string; balance: string }>> = [];
     for (const [user, client] of clients.entries()) {
-      for (const order of await allPages(client, '/orders?status=all', (row) => row.id)) orders.set(order.id, { ...order, user });
-      for (const fill of await allPages(client, '/fills?', (row) => row.trade_id)) fills.push({ ...fill, user });
+      for (const order of await client.allPages('/orders?status=all', (row) => row.id)) orders.set(order.id, { ...order, user });
+      for (const fill of await client.allPages('/fills?', (row) => row.trade_id)) fills.push({ ...fill, user });
       balances.push(await client.balances());
     }
 

@@ -53,6 +53,16 @@ export class ApiClient {
     return answer.body;
   }
 
+  /** Every page of a list route (`path` with its query started), newest first, paged `after` the last row's `idOf`. */
+  async allPages(path: string, idOf: (row: any) => string): Promise<any[]> {
+    const rows: any[] = [];
+    for (;;) {
+      const page = await this.expectOk<any[]>('GET', `${path}&limit=1000${rows.length === 0 ? '' : `&after=${idOf(rows.at(-1))}`}`);
+      rows.push(...page);
+      if (page.length < 1000) return rows;
+    }
+  }
+
   async balances(): Promise<Record<string, { available: string; hold: string; balance: string }>> {
     const rows = await this.expectOk<Array<{ currency: string; available: string; hold: string; balance: string }>>('GET', '/accounts');
     return Object.fromEntries(rows.map((row) => [row.currency, row]));

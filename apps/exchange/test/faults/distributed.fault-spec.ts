@@ -255,7 +255,7 @@ describe(`distributed exchange while each dependency hangs and dies (${DOWN_MS /
     const lost: string[] = [];
     const duplicated: string[] = [];
     for (let i = 0; i < TRADERS; i++) {
-      const orders = await allPages(traders[i]!, '/orders?status=all', (row) => row.id);
+      const orders = await traders[i]!.allPages('/orders?status=all', (row) => row.id);
       const byOid = new Map<string, number>();
       for (const order of orders) byOid.set(order.client_oid, (byOid.get(order.client_oid) ?? 0) + 1);
       for (const [oid, count] of byOid) if (count > 1) duplicated.push(oid);
@@ -264,7 +264,7 @@ describe(`distributed exchange while each dependency hangs and dies (${DOWN_MS /
     }
     const wrongBalances: string[] = [];
     for (let i = 0; i < TRADERS; i++) {
-      const fills = await allPages(traders[i]!, '/fills?product_id=BTC-USDT', (row) => row.trade_id);
+      const fills = await traders[i]!.allPages('/fills?product_id=BTC-USDT', (row) => row.trade_id);
       const expected = { BTC: new Big(DEPOSIT.BTC), USDT: new Big(DEPOSIT.USDT) };
       for (const fill of fills) {
         const notional = new Big(fill.price).times(fill.size);
@@ -315,15 +315,5 @@ async function startProcess(env: Record<string, string>): Promise<ExchangeProces
       if (attempt === 3) throw error;
       await sleep(2000);
     }
-  }
-}
-
-/** Every page of a list route, newest first. */
-async function allPages(client: ApiClient, path: string, idOf: (row: any) => string): Promise<any[]> {
-  const rows: any[] = [];
-  for (;;) {
-    const page = await client.expectOk<any[]>('GET', `${path}&limit=1000${rows.length === 0 ? '' : `&after=${idOf(rows.at(-1))}`}`);
-    rows.push(...page);
-    if (page.length < 1000) return rows;
   }
 }
