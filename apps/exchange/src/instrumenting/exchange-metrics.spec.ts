@@ -30,7 +30,7 @@ describe('exchange metrics around the ports', () => {
 
   afterAll(() => host.close());
 
-  it('counts commands by type and result, times each one the engine applies, and drains the queue gauge', async () => {
+  it('counts commands by type and result, times each group commit and each command the engine applies, and drains the queue gauge', async () => {
     const submit = requestSubmitter(host, instrumented.submitter(host));
     await Promise.all([
       submit({ type: 'deposit', userId: 'maker', currency: 'BTC', amount: '1' }),
@@ -49,6 +49,10 @@ describe('exchange metrics around the ports', () => {
     expect(values.get('exchange_engine_commands_total{type="place",result="rejected"}')).toBe(1);
     expect(values.get('exchange_sequencer_queue_depth')).toBe(0);
     expect(values.get('exchange_engine_apply_seconds_count')).toBe(published.length);
+    // The two deposits went in one group commit; each order in its own.
+    expect(values.get('exchange_journal_append_seconds_count')).toBe(4);
+    expect(values.get('exchange_journal_batch_commands_sum')).toBe(published.length);
+    expect(values.get('exchange_journal_batch_commands_bucket{le="1"}')).toBe(3);
     expect(published.some((outcome) => outcome.events.some((event) => event.type === 'match'))).toBe(true);
   });
 
