@@ -4,9 +4,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Prng } from '@sd/exchange/usecase/core/prng';
 import { ExchangeClient } from '../client';
 import type { MarketSpec } from '../load/order-mix';
-import { intBetween, seededRandom } from '../load/random';
 import { summarizeProfile } from './cpu-profile';
 import { benchMarket, freePort, signUpBenchUsers, spawnBaseline, spawnExchange, stop, waitForHealth } from './exchange-process';
 import { loadGenerator, type BenchRequest, type LoadGenerator, type LoadRun } from './wrk';
@@ -218,12 +218,12 @@ function postOrder(body: string, token: string): BenchRequest {
  * copy, same shape.
  */
 function orderBodies(market: MarketSpec | null): string[] {
-  const random = seededRandom(7);
+  const random = new Prng(7);
   return Array.from({ length: 1024 }, () => {
-    const side = random() < 0.5 ? 'buy' : 'sell';
+    const side = random.chance(0.5) ? 'buy' : 'sell';
     if (market === null) return JSON.stringify({ product_id: 'BTC-USDT', side, type: 'limit', price: '30000.05', size: '0.0010' });
-    const steps = market.midSteps + intBetween(random, -20, 20);
-    const size = market.minSizeSteps * intBetween(random, 1, 3);
+    const steps = market.midSteps + random.int(-20, 20);
+    const size = market.minSizeSteps * random.int(1, 3);
     return JSON.stringify({ product_id: market.productId, side, type: 'limit', price: market.price.format(steps), size: market.size.format(size) });
   });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, type Credentials, type ExchangeClient, type FillJson, type OrderJson } from '../client';
 import { EXPECTED_REJECTIONS } from '../load/outcomes';
-import { intBetween, seededRandom } from '../load/random';
+import { Prng } from '@sd/exchange/usecase/core/prng';
 import { currentMid, findProduct, marketSpec } from '../market';
 
 export interface Bot {
@@ -44,7 +44,7 @@ export async function runMarketMaker(client: ExchangeClient, bot: Bot, options: 
   // The mid walks at most `walk` steps either way, so the lowest quote is 2 × walk below the start.
   const walk = options.stepTicks * options.levels;
   const spec = marketSpec(product, await currentMid(client, options.productId, options.mid), 2 * walk);
-  const random = seededRandom(options.seed);
+  const random = new Prng(options.seed);
   const fills = new FillPrinter(client, bot, options.productId, log);
   await fills.skipExisting();
   let mid = spec.midSteps;
@@ -62,7 +62,7 @@ export async function runMarketMaker(client: ExchangeClient, bot: Bot, options: 
     await Promise.all(quotes);
     log(`${bot.name} quotes ${options.levels}x${size} each side around ${spec.price.format(mid)}`);
     await fills.printNew();
-    mid = Math.min(spec.midSteps + walk, Math.max(spec.midSteps - walk, mid + intBetween(random, -1, 1) * options.stepTicks));
+    mid = Math.min(spec.midSteps + walk, Math.max(spec.midSteps - walk, mid + random.int(-1, 1) * options.stepTicks));
     await pause(options.refreshMs, signal);
   }
   await client.cancelAll(bot.auth, options.productId);
@@ -72,18 +72,18 @@ export async function runMarketMaker(client: ExchangeClient, bot: Bot, options: 
 /** Every `intervalMs`, takes liquidity with a market order or a limit IOC at the best opposite price. */
 export async function runTaker(client: ExchangeClient, bot: Bot, options: TakerOptions, signal: AbortSignal, log: Log): Promise<void> {
   const product = await findProduct(client, options.productId);
-  const random = seededRandom(options.seed);
+  const random = new Prng(options.seed);
   const fills = new FillPrinter(client, bot, options.productId, log);
   await fills.skipExisting();
   while (!signal.aborted) {
     const book = await client.book(options.productId);
-    const side = random() < 0.5 ? 'buy' : 'sell';
+    const side = random.chance(0.5) ? 'buy' : 'sell';
     const best = side === 'buy' ? book.asks[0]?.[0] : book.bids[0]?.[0];
     if (best !== undefined) {
       const spec = marketSpec(product, best, 0);
-      const size = spec.size.format(spec.minSizeSteps * intBetween(random, 1, options.sizeMultiple));
+      const size = spec.size.format(spec.minSizeSteps * random.int(1, options.sizeMultiple));
       const order =
-        random() < 0.5
+        random.chance(0.5)
           ? { product_id: options.productId, side, type: 'market', size, client_oid: randomUUID() }
           : { product_id: options.productId, side, type: 'limit', price: best, size, time_in_force: 'IOC', client_oid: randomUUID() };
       const placed = await client.placeOrder(bot.auth, order).catch(tolerateRejection);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Grid } from '../decimal';
-import { intBetween, seededRandom } from './random';
+import { Prng } from '@sd/exchange/usecase/core/prng';
 
 /** What the generator trades: a product's grids and the mid it quotes around, in price steps. */
 export interface MarketSpec {
@@ -43,7 +43,7 @@ export type LoadAction =
  * crossing order filled meanwhile is refused as ORDER_NOT_FOUND, an expected business answer.
  */
 export class OrderMix {
-  private readonly random: () => number;
+  private readonly random: Prng;
   private readonly passiveUpTo: number;
   private readonly crossingUpTo: number;
   private readonly open: ClientOidQueue[];
@@ -60,12 +60,12 @@ export class OrderMix {
     if (market.midSteps <= options.spreadSteps) throw new Error('the mid must be more than spreadSteps price steps above zero');
     this.passiveUpTo = passive / total;
     this.crossingUpTo = (passive + crossing) / total;
-    this.random = seededRandom(options.seed);
+    this.random = new Prng(options.seed);
     this.open = Array.from({ length: users }, () => new ClientOidQueue());
   }
 
   next(user: number): LoadAction {
-    const roll = this.random();
+    const roll = this.random.next();
     if (roll >= this.passiveUpTo && roll < this.crossingUpTo) return this.crossing(user);
     const open = this.open[user]!;
     if (roll >= this.crossingUpTo || open.size >= this.options.maxOpenPerUser) {
@@ -85,22 +85,22 @@ export class OrderMix {
   }
 
   private passive(user: number): LoadAction {
-    const side = this.random() < 0.5 ? 'buy' : 'sell';
-    const away = intBetween(this.random, 1, this.options.spreadSteps);
+    const side = this.random.chance(0.5) ? 'buy' : 'sell';
+    const away = this.random.int(1, this.options.spreadSteps);
     const priceSteps = side === 'buy' ? this.market.midSteps - away : this.market.midSteps + away;
     return this.place(user, { side, type: 'limit', price: this.market.price.format(priceSteps), size: this.size(), time_in_force: 'GTC' }, true);
   }
 
   private crossing(user: number): LoadAction {
-    const side = this.random() < 0.5 ? 'buy' : 'sell';
-    if (this.random() < 0.5) return this.place(user, { side, type: 'market', size: this.size() }, false);
-    const through = intBetween(this.random, 0, this.options.spreadSteps);
+    const side = this.random.chance(0.5) ? 'buy' : 'sell';
+    if (this.random.chance(0.5)) return this.place(user, { side, type: 'market', size: this.size() }, false);
+    const through = this.random.int(0, this.options.spreadSteps);
     const priceSteps = side === 'buy' ? this.market.midSteps + through : this.market.midSteps - through;
     return this.place(user, { side, type: 'limit', price: this.market.price.format(priceSteps), size: this.size(), time_in_force: 'IOC' }, false);
   }
 
   private size(): string {
-    return this.market.size.format(this.market.minSizeSteps * intBetween(this.random, 1, this.options.maxSizeMultiple));
+    return this.market.size.format(this.market.minSizeSteps * this.random.int(1, this.options.maxSizeMultiple));
   }
 
   private place(user: number, order: Record<string, string>, rests: boolean): LoadAction {
