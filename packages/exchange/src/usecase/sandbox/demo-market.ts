@@ -74,6 +74,25 @@ export function ladder(reference: number, levels: number, step: number): { bids:
 }
 
 /**
+ * The maker's commands that put its ladder up again, for one batch: its old quotes cancelled
+ * first, then each quote post-only, so it never trades. A quote refused in a way `refused`
+ * tolerates is left out; any other refusal fails its promise.
+ */
+export function requoteLadder(
+  trading: TradingUseCase,
+  productId: string,
+  grid: ProductGrid,
+  quotes: { bids: readonly number[]; asks: readonly number[] },
+  lots: number,
+  refused: (error: unknown) => undefined,
+): Array<Promise<unknown>> {
+  const maker = sandboxMaker(productId);
+  const place = (side: 'buy' | 'sell', ticks: number): Promise<unknown> =>
+    trading.placeOrder(maker, { productId, side, orderType: 'limit', price: grid.price(ticks), size: grid.size(lots), postOnly: true }).catch(refused);
+  return [trading.cancelAll(maker, productId), ...quotes.bids.map((ticks) => place('buy', ticks)), ...quotes.asks.map((ticks) => place('sell', ticks))];
+}
+
+/**
  * A taker order's size in lots: 1 to TAKER_SIZE_MULTIPLE times the fewest lots it may have,
  * never more than `sharePercent` of the opposite side's visible depth; 0 (no order) when that
  * share is below the fewest lots.
@@ -171,14 +190,8 @@ export class DemoMarket {
     // What the old quotes hold comes back only when the batch cancels them: the new ones must be covered without it.
     await this.parts.funds.ensure(maker, base, grid.baseUnits(lots) * asks.length, demoFund(base, this.options.prices));
     await this.parts.funds.ensure(maker, quote, bids.reduce((sum, ticks) => sum + grid.buyCost(ticks, lots), 0), demoFund(quote, this.options.prices));
-    const quotes = [...bids.map((ticks) => ['buy', ticks] as const), ...asks.map((ticks) => ['sell', ticks] as const)];
-    // Submitted in one tick: one batch, the cancel first. Post-only, so a quote never trades (a user's order in the way refuses it).
-    await Promise.all([
-      this.parts.trading.cancelAll(maker, productId),
-      ...quotes.map(([side, ticks]) =>
-        this.parts.trading.placeOrder(maker, { productId, side, orderType: 'limit', price: grid.price(ticks), size: grid.size(lots), postOnly: true }).catch(refusedIsFine),
-      ),
-    ]);
+    // Submitted in one tick: one batch, the cancel first.
+    await Promise.all(requoteLadder(this.parts.trading, productId, grid, { bids, asks }, lots, refusedIsFine));
   }
 
   /** One order of a taker: a random side, a limit IOC at the best opposite price, sized by `takerLots`. */

@@ -6,7 +6,7 @@ import type { TapeFormat, TapeSource, TapeTrade, TradeTape } from '@sd/domain/ex
 import type { CurrencySpec } from '../core/catalog/product-catalog';
 import type { EngineReader } from '../core/engine/engine-reader';
 import type { TradingUseCase } from '../write/trading.usecase';
-import { basisPoint, ladder, makerLots } from './demo-market';
+import { basisPoint, ladder, makerLots, requoteLadder } from './demo-market';
 import { ProductGrid } from './product-grid';
 import { sandboxMaker, sandboxTaker, type SandboxFunds } from './sandbox-funds';
 
@@ -184,14 +184,7 @@ export class MarketReplay {
     }
     const { trading, funds } = this.parts;
     const deposits = needs.list().map(({ userId, currency, units }) => funds.ensure(userId, currency, units, fundFor(units)));
-    const quotes: Array<Promise<unknown>> = [];
-    if (requote !== null) {
-      quotes.push(trading.cancelAll(maker, productId));
-      const placeQuote = (side: 'buy' | 'sell', ticks: number): Promise<unknown> =>
-        trading.placeOrder(maker, { productId, side, orderType: 'limit', price: grid.price(ticks), size: grid.size(quoteLots), postOnly: true }).catch(unlessInTheWay);
-      for (const ticks of requote.bids) quotes.push(placeQuote('buy', ticks));
-      for (const ticks of requote.asks) quotes.push(placeQuote('sell', ticks));
-    }
+    const quotes = requote === null ? [] : requoteLadder(trading, productId, grid, requote, quoteLots, unlessInTheWay);
     const order = { productId, orderType: 'limit', price: grid.price(price.steps), size: grid.size(size.steps) } as const;
     const rest = trading.placeOrder(maker, { ...order, side: passive });
     const take = trading.placeOrder(taker, { ...order, side: trade.takerSide, timeInForce: 'IOC' });
