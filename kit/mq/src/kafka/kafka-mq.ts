@@ -347,13 +347,7 @@ export class KafkaMessageQueue implements MessageQueue {
 
   /** Resolves when a broker answers a metadata request (readiness). */
   async ping(): Promise<void> {
-    const admin = this.probe.admin();
-    try {
-      await admin.connect();
-      await admin.describeCluster();
-    } finally {
-      await admin.disconnect();
-    }
+    await withAdmin(this.probe, (admin) => admin.describeCluster());
   }
 
   async close(): Promise<void> {
@@ -414,18 +408,18 @@ interface ProducerSlot {
   disconnected: Promise<void> | null;
 }
 
-/** Resolves when every promise has settled or `ms` has passed, whichever comes first. */
-/** Runs `use` on an admin client of `kafka`, connected for it and disconnected after. */
+/** Runs `use` on an admin client of `kafka`, connected for it and disconnected after (after a failed connect too). */
 async function withAdmin<T>(kafka: Kafka, use: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = kafka.admin();
-  await admin.connect();
   try {
+    await admin.connect();
     return await use(admin);
   } finally {
     await admin.disconnect();
   }
 }
 
+/** Resolves when every promise has settled or `ms` has passed, whichever comes first. */
 async function settledWithin(promises: ReadonlyArray<Promise<unknown>>, ms: number): Promise<void> {
   if (promises.length === 0) return;
   let timer: NodeJS.Timeout | undefined;
